@@ -1,0 +1,5 @@
+"""``python -m asyncscope`` is the ``asyncscope`` command."""
+
+from asyncscope.cli import main
+
+main()

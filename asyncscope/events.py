@@ -1,0 +1,227 @@
+"""The wire schema: every fact the child reports, and every command the parent sends.
+
+This is the only module imported by both sides of the process boundary, so it must stay
+plain data: msgspec Structs, no behaviour, no imports from the rest of the package.
+Events are *facts* ("task 7 finished a step at t=1.0"), never screen updates; the parent
+folds them into state (see ``model.py``).
+
+Wire format: each batch is a 4-byte little-endian length followed by a MessagePack array of
+events. Each event is an array whose first element is its tag (``array_like=True``), which
+keeps a task step to a dozen bytes. ``SCHEMA_VERSION`` is sent in :class:`Hello` and in the
+trace file header; bump it on any incompatible change. The schema is documented in
+``docs/events.md``.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Code",
+    "Command",
+    "Diagnostic",
+    "End",
+    "Event",
+    "Hello",
+    "Output",
+    "Paused",
+    "Resumed",
+    "Step",
+    "TaskCreated",
+    "TaskDone",
+    "Tick",
+    "Wait",
+    "decode_batch",
+    "encode_batch",
+]
+
+SCHEMA_VERSION = 1
+
+
+class Wait(msgspec.Struct, array_like=True, omit_defaults=True):
+    """What a suspended task waits on.
+
+    ``kind`` is one of ``sleep`` (``until`` is the loop time it wakes), ``task`` (``tasks``
+    holds the awaited task), ``gather`` (``tasks`` holds the children that are tasks,
+    ``count`` all children), ``sync`` (a lock/event/condition/semaphore/queue/barrier:
+    ``detail`` names the call, e.g. ``Event.wait``), ``io`` (a socket, stream or pipe),
+    ``thread`` (``run_in_executor``/``to_thread``), ``future`` (any other future).
+    """
+
+    kind: str
+    detail: str | None = None
+    until: float | None = None
+    tasks: list[int] | None = None
+    count: int | None = None
+
+
+class Event(msgspec.Struct, array_like=True, tag=True, omit_defaults=False):
+    """Base of every event sent from the child."""
+
+
+class Hello(Event, tag="hello"):
+    """First event of a run: who is talking and how the run is set up."""
+
+    version: int
+    pid: int
+    python: str
+    clock: str
+    target: str
+    argv: list[str]
+
+
+class Code(Event, tag="code"):
+    """Interns a code object: later events name ``id`` instead of repeating the strings."""
+
+    id: int
+    qualname: str
+    file: str
+    line: int
+    lib: bool
+    """True for asyncio's own code (and asyncscope's), which views may fold away."""
+
+
+class TaskCreated(Event, tag="created"):
+    """A task exists. ``where`` is the ``file:line`` in user code that created it."""
+
+    t: float
+    task: int
+    name: str
+    coro: str
+    parent: int | None
+    where: str | None
+    internal: bool
+
+
+class Step(Event, tag="step"):
+    """A task finished a step and is still pending.
+
+    ``wait`` is None when the task yielded without waiting on anything (``sleep(0)``) and is
+    ready again. ``chain`` is the await chain, outermost first, flattened as
+    ``[code_id, line, code_id, line, ...]`` (see :class:`Code`); it is None for bare yields,
+    to keep the hot path cheap.
+    """
+
+    t: float
+    task: int
+    dur_ns: int
+    wait: Wait | None
+    chain: list[int] | None
+
+
+class TaskDone(Event, tag="done"):
+    """A task's last step ended. ``state`` is ``done``, ``failed`` or ``cancelled``."""
+
+    t: float
+    task: int
+    dur_ns: int
+    state: str
+    result: str | None
+    error: str | None
+    traceback: str | None
+    cancelled_by: str | None
+
+
+class Output(Event, tag="out"):
+    """Text the program wrote to stdout/stderr.
+
+    ``nl`` is False for a fragment of a line not yet ended (the model joins fragments).
+    ``task`` is None for output written outside any task, ``thread`` names a thread other
+    than the event loop's. ``seq`` orders all output of a run; output the parent read from
+    the child's raw file descriptors has ``seq`` -1.
+    """
+
+    seq: int
+    t: float
+    task: int | None
+    stream: str
+    text: str
+    nl: bool
+    thread: str | None
+
+
+class Diagnostic(Event, tag="diag"):
+    """Something worth telling the user: a classic mistake, a deadlock, an error."""
+
+    t: float
+    kind: str
+    message: str
+    task: int | None
+    where: str | None
+
+
+class Tick(Event, tag="tick"):
+    """The loop clock advanced with no task step (a virtual jump or a real wait)."""
+
+    t: float
+
+
+class Paused(Event, tag="paused"):
+    """The gate is holding the loop. ``next`` is the task whose step is about to run, if
+    any; ``ready`` lists every task whose step is queued in the loop."""
+
+    t: float
+    next: int | None
+    ready: list[int]
+
+
+class Resumed(Event, tag="resumed"):
+    """The gate let the loop go on."""
+
+    t: float
+
+
+class End(Event, tag="end"):
+    """The program ended. Sent by the child when it can; synthesised by the parent otherwise.
+
+    ``status``: ``finished``, ``failed``, ``crashed``, ``timeout``, ``deadlock``,
+    ``error`` or ``stopped``.
+    """
+
+    t: float
+    status: str
+    exit_code: int
+    message: str | None
+    traceback: str | None
+
+
+AnyEvent = (
+    Hello
+    | Code
+    | TaskCreated
+    | Step
+    | TaskDone
+    | Output
+    | Diagnostic
+    | Tick
+    | Paused
+    | Resumed
+    | End
+)
+
+
+class Command(msgspec.Struct, omit_defaults=True):
+    """A control command from the parent, sent as one JSON line.
+
+    ``cmd``: ``pause``, ``resume``, ``step`` (one task step), ``step-iteration`` (one loop
+    iteration), ``speed`` (``value`` is the virtual-clock rate, None for instant).
+    """
+
+    cmd: str
+    value: float | None = None
+
+
+_encoder = msgspec.msgpack.Encoder()
+_decoder = msgspec.msgpack.Decoder(list[AnyEvent])
+
+
+def encode_batch(events: list[Event]) -> bytes:
+    """Encode a batch as one length-prefixed frame."""
+    body = _encoder.encode(events)
+    return len(body).to_bytes(4, "little") + body
+
+
+def decode_batch(body: bytes) -> list[Event]:
+    """Decode a frame's body (without its length prefix)."""
+    return _decoder.decode(body)

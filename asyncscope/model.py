@@ -1,0 +1,281 @@
+"""The fold: ``state = apply(state, event)``.
+
+Live view, headless report and replay of a trace all build their state here and only
+here, so they cannot disagree. Views read the model; they never look at events. No UI
+imports: the headless report and the tests use it without Textual.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Callable
+
+from asyncscope import wording
+from asyncscope.events import (
+    Code,
+    Diagnostic,
+    End,
+    Event,
+    Hello,
+    Output,
+    Paused,
+    Resumed,
+    Step,
+    TaskCreated,
+    TaskDone,
+    Tick,
+    Wait,
+)
+
+__all__ = ["Model", "TaskInfo", "OutputLine", "FINAL_STATES", "ChainLink"]
+
+FINAL_STATES = frozenset({"done", "failed", "cancelled"})
+
+
+@dataclass
+class ChainLink:
+    """One coroutine of an await chain."""
+
+    qualname: str
+    file: str
+    line: int
+    lib: bool
+
+
+@dataclass
+class TaskInfo:
+    id: int
+    name: str
+    coro: str
+    parent: int | None
+    created_at: float
+    where: str | None
+    internal: bool
+    state: str = "ready"
+    """``ready``, ``running``, ``waiting``, ``done``, ``failed`` or ``cancelled``."""
+    wait: Wait | None = None
+    chain: list[int] | None = None
+    steps: int = 0
+    busy_ns: int = 0
+    ended_at: float | None = None
+    result: str | None = None
+    error: str | None = None
+    traceback: str | None = None
+    cancelled_by: str | None = None
+    history: list[tuple[float, str]] = field(default_factory=list)
+    """State changes as ``(t, state)``, for the timeline."""
+
+    @property
+    def final(self) -> bool:
+        return self.state in FINAL_STATES
+
+    def _set(self, t: float, state: str) -> None:
+        if state != self.state or not self.history:
+            self.history.append((t, state))
+        self.state = state
+
+
+@dataclass
+class OutputLine:
+    seq: int
+    t: float
+    task: int | None
+    stream: str
+    text: str
+    thread: str | None
+    complete: bool
+
+
+@dataclass
+class Model:
+    """Everything known about one run, folded from its events."""
+
+    hello: Hello | None = None
+    tasks: dict[int, TaskInfo] = field(default_factory=dict)
+    codes: dict[int, Code] = field(default_factory=dict)
+    output: list[OutputLine] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    t: float = 0.0
+    steps: int = 0
+    end: End | None = None
+    paused: bool = False
+    next_task: int | None = None
+    events_applied: int = 0
+    _open_lines: dict[tuple[int | None, str, str | None], OutputLine] = field(default_factory=dict)
+
+    # -- folding ----------------------------------------------------------------------
+
+    def apply_all(self, events: Iterable[Event]) -> None:
+        apply = self.apply
+        for event in events:
+            apply(event)
+
+    def apply(self, event: Event) -> None:
+        self.events_applied += 1
+        handler = _HANDLERS.get(type(event))
+        if handler is not None:
+            handler(self, event)
+
+    def _hello(self, event: Hello) -> None:
+        self.hello = event
+
+    def _code(self, event: Code) -> None:
+        self.codes[event.id] = event
+
+    def _created(self, event: TaskCreated) -> None:
+        info = TaskInfo(event.task, event.name, event.coro, event.parent, event.t, event.where, event.internal)
+        info.history.append((event.t, "ready"))
+        self.tasks[event.task] = info
+        self._advance(event.t)
+
+    def _step(self, event: Step) -> None:
+        info = self.tasks.get(event.task)
+        self.steps += 1
+        self._advance(event.t)
+        if info is None:
+            return
+        info.steps += 1
+        info.busy_ns += event.dur_ns
+        info.wait = event.wait
+        if event.chain is not None or event.wait is None:
+            info.chain = event.chain
+        info._set(event.t, "waiting" if event.wait is not None else "ready")
+        if self.next_task == event.task:
+            self.next_task = None
+
+    def _done(self, event: TaskDone) -> None:
+        info = self.tasks.get(event.task)
+        self.steps += 1
+        self._advance(event.t)
+        if info is None:
+            return
+        info.steps += 1
+        info.busy_ns += event.dur_ns
+        info.wait = None
+        info.ended_at = event.t
+        info.result = event.result
+        info.error = event.error
+        info.traceback = event.traceback
+        info.cancelled_by = event.cancelled_by
+        info._set(event.t, event.state)
+        if self.next_task == event.task:
+            self.next_task = None
+
+    def _output(self, event: Output) -> None:
+        self._advance(event.t)
+        key = (event.task, event.stream, event.thread)
+        line = self._open_lines.get(key)
+        if line is not None:
+            line.text += event.text
+        else:
+            line = OutputLine(event.seq, event.t, event.task, event.stream, event.text, event.thread, False)
+            self.output.append(line)
+        if event.nl:
+            line.complete = True
+            self._open_lines.pop(key, None)
+        else:
+            self._open_lines[key] = line
+
+    def _diagnostic(self, event: Diagnostic) -> None:
+        if event.where is None and event.task is not None:
+            info = self.tasks.get(event.task)
+            if info is not None and info.where:
+                event = Diagnostic(event.t, event.kind, event.message, event.task, info.where)
+        self.diagnostics.append(event)
+
+    def _tick(self, event: Tick) -> None:
+        self._advance(event.t)
+
+    def _paused(self, event: Paused) -> None:
+        self.paused = True
+        self.next_task = event.next
+        for tid in event.ready:
+            info = self.tasks.get(tid)
+            if info is not None and not info.final:
+                info._set(event.t, "ready")
+        self._advance(event.t)
+
+    def _resumed(self, event: Resumed) -> None:
+        self.paused = False
+
+    def _end(self, event: End) -> None:
+        self.end = event
+        self.paused = False
+        self.next_task = None
+        self._advance(event.t)
+        self._open_lines.clear()
+
+    def _advance(self, t: float) -> None:
+        if t > self.t:
+            self.t = t
+
+    # -- queries ----------------------------------------------------------------------
+
+    @property
+    def status(self) -> str:
+        """``running``, ``paused``, or the final status from :class:`End`."""
+        if self.end is not None:
+            return self.end.status
+        return "paused" if self.paused else "running"
+
+    def user_tasks(self) -> list[TaskInfo]:
+        return [info for info in self.tasks.values() if not info.internal]
+
+    def task_name(self, tid: int | None) -> str:
+        if tid is None:
+            return "-"
+        info = self.tasks.get(tid)
+        return info.name if info is not None else f"task {tid}"
+
+    def chain_links(self, info: TaskInfo) -> list[ChainLink]:
+        links = []
+        chain = info.chain or []
+        for index in range(0, len(chain) - 1, 2):
+            code = self.codes.get(chain[index])
+            if code is not None:
+                links.append(ChainLink(code.qualname, code.file, chain[index + 1], code.lib))
+        return links
+
+    def chain_text(self, info: TaskInfo, include_lib: bool = True) -> str:
+        """``main -> say_after -> sleep``: the await chain, all inside one task."""
+        links = self.chain_links(info)
+        if not include_lib:
+            user = [link for link in links if not link.lib]
+            if links and links[-1].lib:
+                user.append(links[-1])
+            links = user
+        return " -> ".join(link.qualname for link in links)
+
+    def suspended_at(self, info: TaskInfo) -> str | None:
+        """``file:line`` of the innermost user frame the task is suspended in."""
+        where = None
+        for link in self.chain_links(info):
+            if not link.lib:
+                where = f"{link.file}:{link.line}"
+        return where
+
+    def wait_text(self, info: TaskInfo) -> str:
+        if info.final:
+            return ""
+        if info.state == "ready" and info.wait is None:
+            return ""
+        return wording.wait_text(info.wait, self.task_name)
+
+    def lines_text(self) -> list[str]:
+        return [line.text for line in self.output]
+
+
+_HANDLERS: dict[type, Callable[[Model, Event], None]] = {
+    Hello: Model._hello,  # type: ignore[dict-item]
+    Code: Model._code,  # type: ignore[dict-item]
+    TaskCreated: Model._created,  # type: ignore[dict-item]
+    Step: Model._step,  # type: ignore[dict-item]
+    TaskDone: Model._done,  # type: ignore[dict-item]
+    Output: Model._output,  # type: ignore[dict-item]
+    Diagnostic: Model._diagnostic,  # type: ignore[dict-item]
+    Tick: Model._tick,  # type: ignore[dict-item]
+    Paused: Model._paused,  # type: ignore[dict-item]
+    Resumed: Model._resumed,  # type: ignore[dict-item]
+    End: Model._end,  # type: ignore[dict-item]
+}

@@ -1,0 +1,252 @@
+"""Parent side of a run: spawn the child, read its events, send it commands.
+
+Reader threads do all blocking reads (the event pipe and the child's raw stdout/stderr),
+so neither the headless CLI nor the TUI ever blocks on the child: consumers take decoded
+batches from a queue with :meth:`Session.next_batch`, or iterate :meth:`Session.batches`.
+Whatever happens to the child, the stream ends with exactly one :class:`End` (synthesised
+here when the child could not send it: a crash, a kill, a timeout, a stop).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+import msgspec
+
+from asyncscope.events import Command, End, Event, Output, decode_batch
+from asyncscope.trace import TraceWriter
+
+__all__ = ["Session", "Target"]
+
+_PACKAGE_PARENT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_BOOT = (
+    "import sys; sys.path.insert(0, {path!r}); "
+    "from asyncscope.runtime.bootstrap import main; del sys.path[0]; main()"
+)
+
+
+@dataclass(frozen=True)
+class Target:
+    """What to run: a file (``kind='path'``) or a module (``kind='module'``), plus argv."""
+
+    kind: str
+    value: str
+    args: tuple[str, ...] = ()
+    label: str = ""
+    """What views call it: the scenario name or the file name."""
+
+    @property
+    def display(self) -> str:
+        return self.label or (f"-m {self.value}" if self.kind == "module" else os.path.basename(self.value))
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+
+
+@dataclass
+class Session:
+    """One run of a target in a child process."""
+
+    target: Target
+    clock: str = "virtual"
+    speed: float | None = None
+    """Virtual-clock playback rate (None: instant)."""
+    paused: bool = False
+    timeout: float | None = None
+    """Wall seconds before the child is stopped with status ``timeout``."""
+    lang: str = "en"
+    trace_path: str | None = None
+    _queue: queue.SimpleQueue[list[Event] | None] = field(default_factory=queue.SimpleQueue)
+    _process: subprocess.Popen[bytes] | None = None
+    _control: BinaryIO | None = None
+    _got_end: bool = False
+    _last_t: float = 0.0
+    _stop_reason: str | None = None
+    _finished: threading.Event = field(default_factory=threading.Event)
+    _trace: TraceWriter | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    # -- lifecycle ------------------------------------------------------------------
+
+    def start(self) -> None:
+        events_r, events_w = os.pipe()
+        control_r, control_w = os.pipe()
+        config = {
+            "events_fd": events_w,
+            "control_fd": control_r,
+            "clock": self.clock,
+            "speed": self.speed,
+            "paused": self.paused,
+            "kind": self.target.kind,
+            "target": self.target.value,
+            "args": list(self.target.args),
+            "lang": self.lang,
+        }
+        env = dict(os.environ)
+        env["ASYNCSCOPE_CHILD"] = json.dumps(config)
+        env.setdefault("PYTHONIOENCODING", "utf-8")
+        if self.trace_path:
+            self._trace = TraceWriter(self.trace_path)
+        try:
+            self._process = subprocess.Popen(
+                [sys.executable, "-c", _BOOT.format(path=_PACKAGE_PARENT)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                pass_fds=(events_w, control_r),
+                env=env,
+                start_new_session=True,  # Ctrl+C in the terminal is ours to handle, not the child's
+            )
+        finally:
+            os.close(events_w)
+            os.close(control_r)
+        self._control = os.fdopen(control_w, "wb", buffering=0)
+        process = self._process
+        assert process.stdout is not None and process.stderr is not None
+        readers = [
+            threading.Thread(target=self._read_events, args=(events_r,), name="events", daemon=True),
+            threading.Thread(target=self._read_raw, args=(process.stdout, "stdout"), name="stdout", daemon=True),
+            threading.Thread(target=self._read_raw, args=(process.stderr, "stderr"), name="stderr", daemon=True),
+        ]
+        for reader in readers:
+            reader.start()
+        threading.Thread(target=self._monitor, args=(readers,), name="monitor", daemon=True).start()
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process else None
+
+    @property
+    def finished(self) -> bool:
+        return self._finished.is_set()
+
+    def send(self, cmd: str, value: float | None = None) -> None:
+        """Send a control command (``pause``, ``resume``, ``step``, ``step-iteration``, ``speed``)."""
+        control = self._control
+        if control is None or self.finished:
+            return
+        try:
+            control.write(msgspec.json.encode(Command(cmd, value)) + b"\n")
+        except (BrokenPipeError, OSError, ValueError):
+            pass
+
+    def stop(self, reason: str = "stopped") -> None:
+        """Kill the child and everything it started. The stream still ends with End."""
+        self._stop_reason = self._stop_reason or reason
+        process = self._process
+        if process is None or process.poll() is not None:
+            return
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            try:
+                process.kill()
+            except ProcessLookupError:
+                pass
+
+    # -- consuming ------------------------------------------------------------------
+
+    def next_batch(self, timeout: float | None = None) -> list[Event] | None:
+        """The next batch of events; ``[]`` on timeout; None once the stream has ended."""
+        try:
+            return self._queue.get(timeout=timeout)
+        except queue.Empty:
+            return []
+
+    def batches(self) -> Iterator[list[Event]]:
+        while True:
+            batch = self._queue.get()
+            if batch is None:
+                return
+            yield batch
+
+    # -- reader threads ---------------------------------------------------------------
+
+    def _deliver(self, batch: list[Event], frame: bytes | None = None) -> None:
+        with self._lock:
+            for event in batch:
+                t = getattr(event, "t", None)
+                if t is not None and t > self._last_t:
+                    self._last_t = t
+                if isinstance(event, End):
+                    self._got_end = True
+            if self._trace is not None:
+                self._trace.write(batch, frame)
+            self._queue.put(batch)
+
+    def _read_events(self, fd: int) -> None:
+        with os.fdopen(fd, "rb") as pipe:
+            while True:
+                header = pipe.read(4)
+                if len(header) < 4:
+                    return
+                size = int.from_bytes(header, "little")
+                body = pipe.read(size)
+                if len(body) < size:
+                    return
+                try:
+                    batch = decode_batch(body)
+                except msgspec.DecodeError:
+                    continue  # a torn frame (the child died mid-write): skip it, keep reading
+                self._deliver(batch, header + body)
+
+    def _read_raw(self, pipe: BinaryIO, stream: str) -> None:
+        """Output written to the child's real descriptors (C code, subprocesses, crashes)."""
+        with pipe:
+            for raw in iter(pipe.readline, b""):
+                nl = raw.endswith(b"\n")
+                text = raw[:-1] if nl else raw
+                line = text.decode("utf-8", "replace")
+                self._deliver([Output(-1, self._last_t, None, stream, line, nl, None)])
+
+    def _monitor(self, readers: list[threading.Thread]) -> None:
+        process = self._process
+        assert process is not None
+        deadline = None if self.timeout is None else time.monotonic() + self.timeout
+        while True:
+            try:
+                process.wait(timeout=0.05 if deadline is None else max(0.0, min(0.05, deadline - time.monotonic())))
+                break
+            except subprocess.TimeoutExpired:
+                if deadline is not None and time.monotonic() >= deadline:
+                    self.stop("timeout")
+        for reader in readers:
+            reader.join(timeout=5)
+        if not self._got_end:
+            self._deliver([self._synthesised_end(process.returncode)])
+        if self._trace is not None:
+            self._trace.close()
+        if self._control is not None:
+            try:
+                self._control.close()
+            except OSError:
+                pass
+        self._finished.set()
+        self._queue.put(None)
+
+    def _synthesised_end(self, returncode: int) -> End:
+        reason = self._stop_reason
+        if reason == "timeout":
+            return End(self._last_t, "timeout", 124,
+                       f"stopped after {self.timeout:g} s of wall time (--timeout)", None)
+        if reason is not None:
+            return End(self._last_t, "stopped", 130, "stopped by the user", None)
+        if returncode < 0:
+            name = _signal_name(-returncode)
+            return End(self._last_t, "crashed", 128 - returncode, f"the program was killed by {name}", None)
+        return End(self._last_t, "crashed", returncode,
+                   f"the program ended abruptly with exit code {returncode} (os._exit or a fatal error)", None)

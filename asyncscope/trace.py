@@ -1,0 +1,57 @@
+"""Trace files: every event of a run, as received, for replay and time travel.
+
+Format (documented in ``docs/events.md``): the 8-byte magic ``b"ASCOPE\\x00\\x01"`` whose
+last byte is the schema version, then the same frames as the wire: a 4-byte
+little-endian length and a MessagePack array of events. Frames from the child are written
+byte for byte as they arrived; events the parent adds (raw output, a synthesised End) are
+encoded the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from asyncscope.events import SCHEMA_VERSION, Event, decode_batch, encode_batch
+
+__all__ = ["TraceWriter", "read_trace", "TraceError", "MAGIC"]
+
+MAGIC = b"ASCOPE\x00" + bytes([SCHEMA_VERSION])
+
+
+class TraceError(Exception):
+    """A file that is not a trace, or a trace of another schema version."""
+
+
+class TraceWriter:
+    def __init__(self, path: str) -> None:
+        self._file: BinaryIO = open(path, "wb")  # noqa: SIM115
+        self._file.write(MAGIC)
+
+    def write(self, batch: list[Event], frame: bytes | None = None) -> None:
+        self._file.write(frame if frame is not None else encode_batch(batch))
+
+    def close(self) -> None:
+        self._file.close()
+
+
+def read_trace(path: str) -> Iterator[list[Event]]:
+    """Yield the batches of a trace file in order."""
+    with open(path, "rb") as handle:
+        magic = handle.read(len(MAGIC))
+        if magic[:7] != MAGIC[:7]:
+            raise TraceError(f"{path} is not an asyncscope trace")
+        if magic != MAGIC:
+            raise TraceError(
+                f"{path} is a trace of schema version {magic[7] if len(magic) > 7 else '?'}; "
+                f"this asyncscope reads version {SCHEMA_VERSION}"
+            )
+        while True:
+            header = handle.read(4)
+            if len(header) < 4:
+                return
+            size = int.from_bytes(header, "little")
+            body = handle.read(size)
+            if len(body) < size:
+                raise TraceError(f"{path} is truncated")
+            yield decode_batch(body)

@@ -6,7 +6,6 @@ import sys
 
 import msgspec
 
-from asyncscope import report
 from asyncscope.events import Diagnostic, End
 from asyncscope.model import Model
 from asyncscope.session import Session, Target
@@ -50,6 +49,8 @@ def error_result(message: str, target_label: str, clock: str, as_json: bool) -> 
 
 
 def _report(model: Model, target: Target | None, clock: str, as_json: bool) -> int:
+    from asyncscope import report  # Rich loads while the child runs, not before it starts
+
     if as_json:
         sys.stdout.buffer.write(msgspec.json.encode(report.to_json(model, clock)) + b"\n")
         sys.stdout.flush()

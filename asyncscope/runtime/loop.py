@@ -23,6 +23,7 @@ import sys
 import threading
 import time
 import traceback
+import types
 import weakref
 from asyncio import base_events, events, futures, runners, selector_events, tasks
 from typing import TYPE_CHECKING, Any
@@ -42,9 +43,9 @@ _TASK_TYPES: tuple[type, ...] = tuple(
     {t for t in (tasks.Task, getattr(tasks, "_PyTask", None), getattr(tasks, "_CTask", None)) if t}
 )
 _STEP_NAMES = frozenset(
-    # The C Task's step is a TaskStepMethWrapper, which has no __name__ (None); its wakeup
-    # is the builtin "task_wakeup". The pure-Python Task uses private bound methods.
-    {None, "task_wakeup", "__step", "__wakeup", "_Task__step", "_Task__wakeup"}
+    # The C Task's wakeup is the builtin "task_wakeup"; its step is a TaskStepMethWrapper,
+    # found by _probe_step_callback_types. The pure-Python Task uses bound methods.
+    {"task_wakeup", "__step", "__wakeup", "_Task__step", "_Task__wakeup"}
 )
 _INTERNAL_COROS = frozenset(
     {"BaseEventLoop.shutdown_asyncgens", "BaseEventLoop.shutdown_default_executor"}
@@ -71,18 +72,25 @@ TRACER: Tracer | None = None
 
 
 class TaskStepHandle(_Handle):
-    """A ``Handle`` for one task step: runs the step between the tracer's hooks."""
+    """A ``Handle`` for one task step: runs the step between the tracer's hooks.
+
+    Its ``_run`` is set by :func:`_install_hooks`, as a closure over the tracer's state:
+    this is the hottest path of the runtime, and local lookups are what keep a traced
+    step within budget (see docs/performance.md).
+    """
 
     __slots__ = ("_as_task", "_as_tid")
 
-    def _run(self) -> None:
-        tracer = TRACER
-        assert tracer is not None
-        if tracer.gate.active:
-            tracer.gate.before_step(self._as_tid, self._loop)
-        began = _perf_ns()
-        _handle_run(self)
-        tracer.after_step(self._as_task, self._as_tid, _perf_ns() - began)
+
+def _report_callback_error(handle: Any, exc: BaseException) -> None:
+    """What ``Handle._run`` does when its callback raises (a task step never does)."""
+    from asyncio import format_helpers
+
+    callback = format_helpers._format_callback_source(handle._callback, handle._args)
+    context = {"message": f"Exception in callback {callback}", "exception": exc, "handle": handle}
+    if handle._source_traceback:
+        context["source_traceback"] = handle._source_traceback
+    handle._loop.call_exception_handler(context)
 
 
 class Tracer:
@@ -95,9 +103,13 @@ class Tracer:
         self.capture: OutputCapture | None = None
         self._emit = emitter.emit
         self._ids: dict[int, int] = {}
-        """id(task) -> our task id. Entries leave when the task is freed (weakref callback),
-        before its address can be reused, so a lookup is never stale."""
-        self._refs: dict[int, weakref.ref[Any]] = {}
+        """id(task) -> our task id, for tasks not finished yet. A finished task leaves at
+        once (so a new object at the same address is never mistaken for it), and so does
+        one destroyed while pending (asyncio reports that through the exception handler).
+        A weakref per task would be simpler, but measured ~25% slower on task churn
+        because of the extra work it gives the garbage collector."""
+        self._failed: dict[int, tuple[int, weakref.ref[Any]]] = {}
+        """Failed tasks, still named when asyncio says their exception was never retrieved."""
         self._next_tid = 1
         self._codes: dict[Any, int] = {}
         self._lib_code: dict[Any, bool] = {}
@@ -119,20 +131,17 @@ class Tracer:
         return tid
 
     def known_task_id(self, task: Any) -> int | None:
-        return self._ids.get(id(task))
+        tid = self._ids.get(id(task))
+        if tid is None:
+            entry = self._failed.get(id(task))
+            if entry is not None and entry[1]() is task:
+                tid = entry[0]
+        return tid
 
     def _register(self, task: Any) -> int:
         tid = self._next_tid
         self._next_tid = tid + 1
-        key = id(task)
-        ids, refs = self._ids, self._refs
-
-        def forget(_ref: Any, key: int = key) -> None:
-            ids.pop(key, None)
-            refs.pop(key, None)
-
-        ids[key] = tid
-        refs[key] = weakref.ref(task, forget)
+        self._ids[id(task)] = tid
         coro = task.get_coro()
         qualname = getattr(coro, "__qualname__", None) or type(coro).__name__
         parent = None
@@ -180,18 +189,21 @@ class Tracer:
     # -- task steps -------------------------------------------------------------------
 
     def after_step(self, task: Any, tid: int, dur_ns: int) -> None:
+        """Report a step that ran outside a :class:`TaskStepHandle` (an eager first step)."""
         if task.done():
             self._finished(task, tid, dur_ns)
         else:
-            waiter = task._fut_waiter
-            if waiter is None:
-                self._emit(Step(self.clock.now(), tid, dur_ns, None, None))
-            else:
-                chain, lib_code = self.await_chain(task)
-                self._emit(Step(self.clock.now(), tid, dur_ns, self.describe(waiter, lib_code), chain))
+            self.suspended(task, tid, dur_ns, task._fut_waiter)
         capture = self.capture
         if capture is not None and capture.pending:
             capture.flush_partial()
+
+    def suspended(self, task: Any, tid: int, dur_ns: int, waiter: Any) -> None:
+        if waiter is None:
+            self._emit(Step(self.clock.now(), tid, dur_ns, None, None))
+        else:
+            chain, lib_code = self.await_chain(task)
+            self._emit(Step(self.clock.now(), tid, dur_ns, self.describe(waiter, lib_code), chain))
 
     def _finished(self, task: Any, tid: int, dur_ns: int) -> None:
         result = error = tb = cancelled_by = None
@@ -210,6 +222,15 @@ class Tracer:
                 error = _safe_repr_exc(exc)
                 tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
         self._cancelled_by.pop(tid, None)
+        key = id(task)
+        self._ids.pop(key, None)
+        if state == "failed":
+            failed = self._failed
+
+            def forget(_ref: Any, key: int = key) -> None:
+                failed.pop(key, None)
+
+            failed[key] = (tid, weakref.ref(task, forget))
         self._emit(TaskDone(self.clock.now(), tid, dur_ns, state, result, error, tb, cancelled_by))
 
     def await_chain(self, task: Any) -> tuple[list[int], Any]:
@@ -248,7 +269,7 @@ class Tracer:
             return Wait("sleep", until=self._display_time(until))
         children = getattr(waiter, "_children", None)
         if children is not None and type(waiter).__name__ == "_GatheringFuture":
-            ids = [self.task_id(c) for c in children if isinstance(c, _TASK_TYPES)]
+            ids = [self.task_id(c) for c in children if isinstance(c, _TASK_TYPES) and not c.done()]
             return Wait("gather", tasks=ids, count=len(children))
         if waiter in self._executor_futures:
             return Wait("thread", detail="run_in_executor")
@@ -332,6 +353,8 @@ class Tracer:
         # Called from a finalizer: look the task up, never register it.
         tid = self.known_task_id(task) if task is not None else None
         if message.startswith("Task was destroyed but it is pending"):
+            if task is not None:
+                self._ids.pop(id(task), None)
             self._emit(Diagnostic(self.clock.now(), "destroyed-pending", wording.destroyed_pending(task), tid, None))
         elif "exception was never retrieved" in message:
             exc = context.get("exception")
@@ -379,12 +402,35 @@ class Tracer:
     # -- installation -----------------------------------------------------------------
 
     def install(self) -> None:
-        """Patch the loop classes. Idempotent per process."""
+        """Patch the loop classes. Idempotent per process. Set ``capture`` first."""
         global TRACER
         if TRACER is not None:
             return
         TRACER = self
         _install_hooks(self)
+
+
+def _probe_step_callback_types() -> frozenset[type]:
+    """The type of the callable a C Task passes to ``call_soon`` for its steps.
+
+    Learned from a throwaway task, before any hook is installed, because the type is not
+    exported. The probe task is named, so it does not use up a ``Task-N`` number.
+    """
+    loop = events.new_event_loop()
+    found: set[type] = set()
+    try:
+        async def probe() -> None:
+            return None
+
+        task = loop.create_task(probe(), name="asyncscope-probe")
+        for handle in list(loop._ready):  # type: ignore[attr-defined]
+            if getattr(handle._callback, "__self__", None) is task:
+                if not isinstance(handle._callback, (types.MethodType, types.BuiltinMethodType)):
+                    found.add(type(handle._callback))
+        loop.run_until_complete(task)
+    finally:
+        loop.close()
+    return frozenset(found)
 
 
 def _coro_name(task: Any) -> str:
@@ -457,18 +503,63 @@ class IdleSelector:
 
 def _install_hooks(tracer: Tracer) -> None:
     base = base_events.BaseEventLoop
-    emit_call_soon_task = tracer.task_id
+    step_callback_types = _probe_step_callback_types()
+    method_types = (types.MethodType, types.BuiltinMethodType)
+    ids_get = tracer._ids.get
+    register = tracer._register
+    clock = tracer.clock
+    virtual = clock.virtual
+    monotonic = time.monotonic
+    base_time = clock._base
+    append = tracer.emitter.queue.append  # deque.append: thread-safe, no lock needed
+    encode = tracer.emitter.encode
+    gate = tracer.gate
+    perf_ns = _perf_ns
+    suspended = tracer.suspended
+    finished = tracer._finished
+    capture = tracer.capture
+    held_fragments = capture.pending if capture is not None else {}
+
+    def _run(self: TaskStepHandle) -> None:
+        task = self._as_task
+        tid = self._as_tid
+        if gate.active:
+            gate.before_step(tid, self._loop)
+        began = perf_ns()
+        try:
+            self._context.run(self._callback, *self._args)
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            _report_callback_error(self, exc)
+        dur = perf_ns() - began
+        if task.done():
+            finished(task, tid, dur)
+        else:
+            waiter = task._fut_waiter
+            if waiter is None:
+                # A bare yield (sleep(0)): the commonest step, so the cheapest event. A
+                # tuple has the same wire layout as the Step struct.
+                append(encode(("step", clock.t if virtual else monotonic() - base_time, tid, dur, None, None)))
+            else:
+                suspended(task, tid, dur, waiter)
+        if held_fragments:  # a line printed without its newline yet: send it with its step
+            capture.flush_partial()  # type: ignore[union-attr]
+
+    TaskStepHandle._run = _run  # type: ignore[method-assign]
 
     def _call_soon(self: Any, callback: Any, args: Any, context: Any) -> Any:
-        task = getattr(callback, "__self__", None)
-        if (
-            task is not None
-            and isinstance(task, _TASK_TYPES)
-            and getattr(callback, "__name__", None) in _STEP_NAMES
+        callback_type = type(callback)
+        if callback_type in step_callback_types or (
+            callback_type in method_types
+            and callback.__name__ in _STEP_NAMES
+            and isinstance(callback.__self__, _TASK_TYPES)
         ):
+            task = callback.__self__
             handle = TaskStepHandle(callback, args, self, context)
             handle._as_task = task
-            handle._as_tid = emit_call_soon_task(task)
+            tid = ids_get(id(task))
+            handle._as_tid = tid if tid is not None else register(task)
             tracer._last_scheduled = task
         else:
             handle = _Handle(callback, args, self, context)
@@ -601,6 +692,14 @@ def _install_hooks(tracer: Tracer) -> None:
                 tracer.on_never_awaited(coro, sys._getframe(1))
             except Exception:
                 pass
-            original_warn(coro)
+            if getattr(coro, "cr_origin", None) is not None:
+                original_warn(coro)  # its message lists where the coroutine was created
+                return
+            # Same warning as asyncio's own, but stacklevel=2 must count from here so that
+            # Python reports the user's line, not this wrapper.
+            warnings.warn(
+                f"coroutine '{coro.__qualname__}' was never awaited",
+                category=RuntimeWarning, stacklevel=2, source=coro,
+            )
 
         warnings._warn_unawaited_coroutine = _warn_unawaited_coroutine

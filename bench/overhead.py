@@ -1,0 +1,56 @@
+"""Tracing overhead on task churn: plain ``python`` vs ``asyncscope run --headless --json``.
+
+Run by hand (not part of the test suite): ``python bench/overhead.py [--repeat 3]``.
+Both commands run the same workload (bench/churn.py: 5 rounds of gather over 10,000
+tasks that each await sleep(0) 10 times), alternately, in one run of this script; the
+minimum wall time of each is compared. Record results in docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CHURN = os.path.join(HERE, "churn.py")
+
+
+def timed(command: list[str]) -> float:
+    began = time.perf_counter()
+    result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
+    elapsed = time.perf_counter() - began
+    if result.returncode != 0:
+        sys.exit(f"failed: {' '.join(command)}\n{result.stderr.decode(errors='replace')}")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--clock", default="real", choices=["real", "virtual"])
+    options = parser.parse_args()
+
+    plain_cmd = [sys.executable, CHURN]
+    traced_cmd = [sys.executable, "-m", "asyncscope", "run", "--headless", "--json",
+                  "--clock", options.clock, CHURN]
+    check = subprocess.run(traced_cmd, capture_output=True, check=True)
+    verdict = json.loads(check.stdout)
+    steps = sum(task["steps"] for task in verdict["tasks"])
+    plain, traced = [], []
+    for _ in range(options.repeat):
+        plain.append(timed(plain_cmd))
+        traced.append(timed(traced_cmd))
+    ratio = min(traced) / min(plain)
+    print(f"workload: bench/churn.py  ({len(verdict['tasks'])} tasks, {steps} task steps traced)")
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, min of {options.repeat}")
+    print(f"plain python            {min(plain):6.3f} s")
+    print(f"asyncscope --clock {options.clock:<4} {min(traced):6.3f} s")
+    print(f"ratio                   {ratio:6.2f}x   (budget 2.0x, aim 1.3x)")
+
+
+if __name__ == "__main__":
+    main()

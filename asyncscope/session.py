@@ -23,7 +23,7 @@ from typing import BinaryIO
 
 import msgspec
 
-from asyncscope.events import Command, End, Event, Output, decode_batch
+from asyncscope.events import Command, Diagnostic, End, Event, Output, decode_batch
 from asyncscope.trace import TraceWriter
 
 __all__ = ["Session", "Target"]
@@ -200,8 +200,12 @@ class Session:
                     return
                 try:
                     batch = decode_batch(body)
-                except msgspec.DecodeError:
-                    continue  # a torn frame (the child died mid-write): skip it, keep reading
+                except msgspec.DecodeError as exc:
+                    # Never drop a batch silently: say so, and keep reading.
+                    batch = [Diagnostic(self._last_t, "internal-error",
+                                        f"asyncscope could not decode {size} bytes of events: {exc}", None, None)]
+                    self._deliver(batch)
+                    continue
                 self._deliver(batch, header + body)
 
     def _read_raw(self, pipe: BinaryIO, stream: str) -> None:

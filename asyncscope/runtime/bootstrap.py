@@ -197,6 +197,8 @@ def main() -> None:
         code = exc.code
         if code is None:
             code = 0
+        elif isinstance(code, bool):  # unittest.main() exits with sys.exit(False)
+            code = int(code)
         elif not isinstance(code, int):
             print(code, file=sys.stderr)
             code = 1

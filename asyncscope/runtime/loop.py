@@ -117,7 +117,7 @@ class Tracer:
         self._executor_futures: list[asyncio.Future[Any]] = []
         self._cancelled_by: dict[int, str] = {}
         self._in_shutdown = 0
-        self._last_scheduled: Any = None
+        self._last_scheduled: int | None = None
         self.own_threads: set[threading.Thread] = set()
         self.on_deadlock: Any = None
 
@@ -560,7 +560,7 @@ def _install_hooks(tracer: Tracer) -> None:
             handle._as_task = task
             tid = ids_get(id(task))
             handle._as_tid = tid if tid is not None else register(task)
-            tracer._last_scheduled = task
+            tracer._last_scheduled = id(task)  # an id, not the task: never keep a task alive
         else:
             handle = _Handle(callback, args, self, context)
         if handle._source_traceback:
@@ -579,7 +579,7 @@ def _install_hooks(tracer: Tracer) -> None:
         tracer._last_scheduled = None
         began = _perf_ns()
         task = original_create_task(self, coro, *args, **kwargs)
-        if tracer._last_scheduled is not task:
+        if tracer._last_scheduled != id(task):
             # Its first step ran inside the constructor (eager): report that step.
             tracer.after_step(task, tracer.task_id(task), _perf_ns() - began)
         return task

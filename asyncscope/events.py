@@ -30,6 +30,7 @@ __all__ = [
     "Step",
     "TaskCreated",
     "TaskDone",
+    "TaskRenamed",
     "Tick",
     "Wait",
     "decode_batch",
@@ -92,6 +93,15 @@ class TaskCreated(Event, tag="created"):
     parent: int | None
     where: str | None
     internal: bool
+
+
+class TaskRenamed(Event, tag="renamed"):
+    """A task's name changed (``asyncio.create_task(name=...)`` on 3.11 names the task
+    only after creating it; ``Task.set_name`` can rename it at any time)."""
+
+    t: float
+    task: int
+    name: str
 
 
 class Step(Event, tag="step"):
@@ -190,6 +200,7 @@ AnyEvent = (
     Hello
     | Code
     | TaskCreated
+    | TaskRenamed
     | Step
     | TaskDone
     | Output

@@ -24,6 +24,7 @@ from asyncscope.events import (
     Step,
     TaskCreated,
     TaskDone,
+    TaskRenamed,
     Tick,
     Wait,
 )
@@ -128,6 +129,11 @@ class Model:
         info.history.append((event.t, "ready"))
         self.tasks[event.task] = info
         self._advance(event.t)
+
+    def _renamed(self, event: TaskRenamed) -> None:
+        info = self.tasks.get(event.task)
+        if info is not None:
+            info.name = event.name
 
     def _step(self, event: Step) -> None:
         info = self.tasks.get(event.task)
@@ -270,6 +276,7 @@ _HANDLERS: dict[type, Callable[[Model, Event], None]] = {
     Hello: Model._hello,  # type: ignore[dict-item]
     Code: Model._code,  # type: ignore[dict-item]
     TaskCreated: Model._created,  # type: ignore[dict-item]
+    TaskRenamed: Model._renamed,  # type: ignore[dict-item]
     Step: Model._step,  # type: ignore[dict-item]
     TaskDone: Model._done,  # type: ignore[dict-item]
     Output: Model._output,  # type: ignore[dict-item]

@@ -29,7 +29,7 @@ from asyncio import base_events, events, futures, runners, selector_events, task
 from typing import TYPE_CHECKING, Any
 
 from asyncscope import wording
-from asyncscope.events import Code, Diagnostic, Step, TaskCreated, TaskDone, Tick, Wait
+from asyncscope.events import Code, Diagnostic, Step, TaskCreated, TaskDone, TaskRenamed, Tick, Wait
 
 if TYPE_CHECKING:
     from asyncscope.runtime.capture import OutputCapture
@@ -108,6 +108,8 @@ class Tracer:
         one destroyed while pending (asyncio reports that through the exception handler).
         A weakref per task would be simpler, but measured ~25% slower on task churn
         because of the extra work it gives the garbage collector."""
+        self._names: dict[int, str] = {}
+        """Our task id -> the name last reported, to notice renames off the hot path."""
         self._failed: dict[int, tuple[int, weakref.ref[Any]]] = {}
         """Failed tasks, still named when asyncio says their exception was never retrieved."""
         self._next_tid = 1
@@ -153,9 +155,10 @@ class Tracer:
         if current is not None and current is not task:
             parent = self.task_id(current)
         internal = bool(self._in_shutdown) or qualname in _INTERNAL_COROS
+        name = self._names[tid] = task.get_name()
         self._emit(
             TaskCreated(
-                self.clock.now(), tid, task.get_name(), qualname, parent,
+                self.clock.now(), tid, name, qualname, parent,
                 self.user_site(sys._getframe(1)), internal,
             )
         )
@@ -198,7 +201,14 @@ class Tracer:
         if capture is not None and capture.pending:
             capture.flush_partial()
 
+    def _check_name(self, task: Any, tid: int) -> None:
+        name = task.get_name()
+        if self._names.get(tid) != name:
+            self._names[tid] = name
+            self._emit(TaskRenamed(self.clock.now(), tid, name))
+
     def suspended(self, task: Any, tid: int, dur_ns: int, waiter: Any) -> None:
+        self._check_name(task, tid)
         if waiter is None:
             self._emit(Step(self.clock.now(), tid, dur_ns, None, None))
         else:
@@ -206,6 +216,8 @@ class Tracer:
             self._emit(Step(self.clock.now(), tid, dur_ns, self.describe(waiter, lib_code), chain))
 
     def _finished(self, task: Any, tid: int, dur_ns: int) -> None:
+        self._check_name(task, tid)
+        self._names.pop(tid, None)
         result = error = tb = cancelled_by = None
         if task.cancelled():
             state = "cancelled"

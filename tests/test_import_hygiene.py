@@ -1,0 +1,23 @@
+"""The child-side runtime must not load the UI (it would slow every traced program)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def test_runtime_imports_neither_textual_nor_rich():
+    code = (
+        "import sys\n"
+        "import asyncscope.runtime.bootstrap, asyncscope.runtime.loop, asyncscope.events\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
+        "print(bad)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_package_root_is_lazy():
+    code = "import sys, asyncscope\nprint(sorted(m for m in sys.modules if m.startswith(('textual', 'rich', 'click'))))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

@@ -65,12 +65,17 @@ class Gate:
                 return
             self._hold(task_id, loop)
 
-    def at_iteration(self, loop: Any) -> None:
-        """Called at the start of every loop iteration while ``active``."""
+    def at_iteration(self, loop: Any, idle: bool) -> None:
+        """Called at the start of every loop iteration while ``active``.
+
+        While paused, the gate holds here only when the loop is about to idle (nothing
+        ready: the clock would advance). With steps ready it lets the iteration begin and
+        holds before the first step instead, where it can say which task is next.
+        """
         with self._cond:
             if self._run_iteration:
                 self._run_iteration = False  # the iteration we were asked for is done
-            if self.paused and not self._step_budget and not self._run_iteration:
+            if idle and self.paused and not self._step_budget and not self._run_iteration:
                 self._hold(None, loop)
 
     def _hold(self, task_id: int | None, loop: Any) -> None:

@@ -482,7 +482,7 @@ class IdleSelector:
         tracer = self._tracer
         gate = tracer.gate
         if gate.active:
-            gate.at_iteration(self._loop)
+            gate.at_iteration(self._loop, idle=timeout is None or timeout > 0)
         selector = self._selector
         clock = tracer.clock
         if timeout is not None and timeout <= 0:

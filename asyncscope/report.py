@@ -53,11 +53,11 @@ def _task_json(info: TaskInfo) -> dict[str, Any]:
         "coro": info.coro,
         "parent": info.parent,
         "state": JSON_STATES.get(info.state, "pending"),
-        "created_at": round(info.created_at, 6),
+        "created_at": info.created_at,
         "where": info.where,
         "steps": info.steps,
         "internal": info.internal,
-        "ended_at": None if info.ended_at is None else round(info.ended_at, 6),
+        "ended_at": info.ended_at,
         "result": info.result,
         "error": info.error,
         "cancelled_by": info.cancelled_by,
@@ -65,23 +65,24 @@ def _task_json(info: TaskInfo) -> dict[str, Any]:
 
 
 def to_json(model: Model, clock: str) -> dict[str, Any]:
+    """The JSON verdict (docs/report.md). Times are loop seconds, as measured."""
     end = model.end
+    name = model.task_name
     return {
         "status": model.status,
         "exit_code": exit_code(model),
         "clock": clock,
-        "elapsed": round(model.t, 6),
+        "elapsed": model.t,
         "message": end.message if end else None,
         "tasks": [_task_json(info) for info in model.tasks.values()],
         "output": [
-            {"t": round(line.t, 6), "task": model.task_name(line.task) if line.task is not None else None,
+            {"t": line.t, "task": None if line.task is None else name(line.task),
              "stream": line.stream, "text": line.text}
             for line in model.output
         ],
         "diagnostics": [
-            {"kind": d.kind, "message": d.message,
-             "task": model.task_name(d.task) if d.task is not None else None,
-             "where": d.where, "t": round(d.t, 6)}
+            {"kind": d.kind, "message": d.message, "task": None if d.task is None else name(d.task),
+             "where": d.where, "t": d.t}
             for d in model.diagnostics
         ],
     }

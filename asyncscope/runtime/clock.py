@@ -28,6 +28,9 @@ class Clock:
         self.speed = speed
         """Wall-clock playback rate of virtual time; None plays it instantly."""
         self._base = time.monotonic()
+        self.base_ns = time.perf_counter_ns()
+        """The same instant on the perf_counter clock: the hot path times a step with
+        perf_counter_ns and reuses the end reading as the event's timestamp."""
         self._wake = threading.Event()
 
     def now(self) -> float:

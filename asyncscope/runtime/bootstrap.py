@@ -186,7 +186,9 @@ def main() -> None:
     sys.stderr = capture.stderr  # type: ignore[assignment]
     tracer.install()
 
-    own_files = (os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "<frozen runpy>",
+    # Our frames (the runtime's, runpy's) sit on top of every traceback; built-in
+    # scenarios live inside the package too, so only the runtime directory counts as ours.
+    own_files = (os.path.dirname(os.path.abspath(__file__)) + os.sep, "<frozen runpy>",
                  os.path.join(os.path.dirname(os.__file__), "runpy.py"))
     try:
         if kind == "module":

@@ -60,7 +60,9 @@ _IO_FILES = frozenset(
      "subprocess.py", "sslproto.py", "proactor_events.py"}
 )
 _ASYNCIO_DIR = os.path.dirname(asyncio.__file__) + os.sep
-_OWN_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+# Only the runtime's own frames are ours: built-in scenarios live inside the installed
+# package too, and they are user code.
+_OWN_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 _LIB_PREFIXES = (_ASYNCIO_DIR, _OWN_DIR, "<frozen runpy>", os.path.join(os.path.dirname(_ASYNCIO_DIR.rstrip(os.sep)), "runpy.py"))
 
 _Handle = events.Handle

@@ -132,6 +132,7 @@ def main() -> None:
     tracer = Tracer(emitter, clock, gate)
     capture = OutputCapture(emitter, clock, tracer)
     tracer.capture = capture
+    emitter.before_timer_flush = capture.flush_stale
     run = _Run(emitter, clock, capture)
 
     kind, target, args = config["kind"], config["target"], list(config.get("args", []))

@@ -27,7 +27,11 @@ __all__ = ["OutputCapture", "CapturedStream"]
 
 
 class OutputCapture:
-    """Owns both captured streams and the shared output sequence number."""
+    """Owns both captured streams and the shared output sequence number.
+
+    A held line fragment is also sent by the emitter's timer (within ~30 ms), so a
+    program killed right after ``print(..., end="")`` loses at most that much.
+    """
 
     def __init__(self, emitter: Emitter, clock: Clock, tracer: Tracer) -> None:
         self.emitter = emitter
@@ -37,6 +41,7 @@ class OutputCapture:
         self.lock = threading.RLock()
         self.pending: dict[str, tuple[str, int | None, str | None]] = {}
         """Per stream: a line fragment not yet sent, with its task and thread."""
+
         self.stdout = CapturedStream(self, "stdout", 1)
         self.stderr = CapturedStream(self, "stderr", 2)
 
@@ -78,6 +83,11 @@ class OutputCapture:
         seq = self.seq
         self.seq = seq + 1
         self.emitter.emit(Output(seq, self.clock.now(), task, stream, text, nl, thread))
+
+    def flush_stale(self) -> None:
+        """Timer tick: send held fragments (the model joins them with the rest of the line)."""
+        if self.pending:
+            self.flush_partial()
 
     def flush_partial(self) -> None:
         """Send held fragments (end of a step, explicit flush, end of run)."""

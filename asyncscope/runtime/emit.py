@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import threading
 from collections import deque
+from typing import Callable
 
 import msgspec
 
@@ -41,6 +42,8 @@ class Emitter:
         self._lock = threading.Lock()
         self._closed = False
         self._timer: threading.Thread | None = None
+        self.before_timer_flush: Callable[[], None] | None = None
+        """Called on each timer tick (output capture sends held line fragments)."""
 
     def emit(self, event: Event | tuple[object, ...]) -> None:
         """Queue one event; flush when the batch is full."""
@@ -81,6 +84,8 @@ class Emitter:
             wait = threading.Event().wait
             while not self._closed:
                 wait(FLUSH_INTERVAL)
+                if self.before_timer_flush is not None:
+                    self.before_timer_flush()
                 if self.queue:
                     self.flush()
 

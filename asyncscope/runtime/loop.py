@@ -417,8 +417,25 @@ class Tracer:
             )
 
     def mark_cancelled_by(self, task: Any, cause: str) -> None:
-        if task is not None and not task.done():
-            self._cancelled_by[self.task_id(task)] = cause
+        """Remember why ``task`` is being cancelled, and pass the cause on to what it
+        awaits: cancelling a task cancels the task (or gather) it is suspended on."""
+        seen = 0
+        while task is not None and not task.done() and seen < 32:
+            seen += 1
+            tid = self.task_id(task)
+            self._cancelled_by.setdefault(tid, cause)
+            waiter = task._fut_waiter
+            if isinstance(waiter, _TASK_TYPES):
+                cause = f"{cause.split(', through')[0]}, through {task.get_name()}"
+                task = waiter
+            elif type(waiter).__name__ == "_GatheringFuture":
+                through = f"{cause.split(', through')[0]}, through {task.get_name()}"
+                for child in getattr(waiter, "_children", ()):
+                    if isinstance(child, _TASK_TYPES):
+                        self.mark_cancelled_by(child, through)
+                return
+            else:
+                return
 
     # -- installation -----------------------------------------------------------------
 
@@ -650,6 +667,18 @@ def _install_hooks(tracer: Tracer) -> None:
         return task
 
     base.create_task = create_task
+
+    original_set_task_name = getattr(tasks, "_set_task_name", None)
+    if original_set_task_name is not None:
+        # 3.11's asyncio.create_task(name=...) names the task after creating it: report
+        # the name at once rather than at the task's first suspension.
+        def _set_task_name(task: Any, name: Any) -> None:
+            original_set_task_name(task, name)
+            tid = ids_get(id(task))
+            if name is not None and tid is not None:
+                tracer._check_name(task, tid)
+
+        tasks._set_task_name = _set_task_name
 
     original_call_at = base.call_at
     set_result_unless_cancelled = futures._set_result_unless_cancelled

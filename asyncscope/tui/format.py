@@ -1,0 +1,107 @@
+"""Small shared formatting helpers for the panes: state colours, paths, times, speeds.
+
+Scenario text never passes through here as markup: callers build ``rich.text.Text``
+from :func:`asyncscope.report.safe_text`.
+"""
+
+from __future__ import annotations
+
+import os
+
+from rich.text import Text
+
+from asyncscope.report import safe_text, task_colour
+
+__all__ = [
+    "STATE_STYLE",
+    "STATUS_STYLE",
+    "SPEEDS",
+    "INSTANT",
+    "state_text",
+    "short_where",
+    "short_path",
+    "speed_label",
+    "normalise_speed",
+    "task_label",
+    "quote",
+]
+
+STATE_STYLE = {
+    "ready": "cyan",
+    "running": "bold green",
+    "waiting": "bright_blue",
+    "done": "green",
+    "failed": "bold red",
+    "cancelled": "yellow",
+}
+"""One colour per task state; the state is always also written as a word."""
+
+STATUS_STYLE = {
+    "running": "bold green",
+    "paused": "bold yellow",
+    "finished": "bold green",
+    "failed": "bold red",
+    "crashed": "bold red",
+    "timeout": "bold yellow",
+    "deadlock": "bold red",
+    "error": "bold red",
+    "stopped": "yellow",
+    "starting": "dim",
+}
+
+INSTANT = float("inf")
+"""Pass as ``speed`` to :func:`asyncscope.tui.app.make_app` for instant playback."""
+
+SPEEDS: tuple[float | None, ...] = (0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 100.0, None)
+"""Playback rates ``+``/``-`` move through; None is instant."""
+
+
+def normalise_speed(speed: float | None) -> float | None:
+    """The session's speed for what the user asked: None (not given) plays at 1x;
+    ``inf`` or a rate <= 0 means instant (None on the wire)."""
+    if speed is None:
+        return 1.0
+    if speed <= 0 or speed == INSTANT:
+        return None
+    return float(speed)
+
+
+def speed_label(speed: float | None) -> str:
+    if speed is None:
+        return "instant"
+    return f"{speed:g}x"
+
+
+def state_text(state: str) -> Text:
+    return Text(state, style=STATE_STYLE.get(state, ""))
+
+
+def short_path(path: str) -> str:
+    """A path as short as it can be while staying recognisable (relative when below cwd)."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return path
+    return path if rel.startswith("..") else rel
+
+
+def short_where(where: str | None) -> str:
+    """``file.py:12`` for a ``/long/path/file.py:12`` location."""
+    if not where:
+        return "-"
+    path, _, line = where.rpartition(":")
+    if not path:
+        return os.path.basename(where)
+    return f"{os.path.basename(path)}:{line}"
+
+
+def task_label(name: str, tid: int | None) -> Text:
+    return Text(safe_text(name), style=task_colour(tid))
+
+
+def quote(text: str, limit: int = 40) -> str:
+    """``'hello'`` for narration, shortened and with control characters made visible."""
+    text = safe_text(text)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return f"'{text}'"

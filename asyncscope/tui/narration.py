@@ -1,0 +1,246 @@
+"""Narration: the last few steps of a run in plain words, English and Japanese.
+
+A learner stepping through a scenario reads here what each step did: "main awaits
+goodbye() — same task, no new task", "Task-2 sleeps until t=1.000", "Task-2 wakes,
+prints 'hello', finishes". The sentences are derived from the events as they are folded
+(:meth:`Narrator.observe` runs just *before* ``Model.apply``, so it can compare a task's
+previous state with the new one). Every key of :data:`NARRATION` has both languages
+(``tests/tui/test_narration.py`` checks). No Textual imports: this is plain logic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from asyncscope.events import (
+    Diagnostic,
+    End,
+    Event,
+    Output,
+    Step,
+    TaskCreated,
+    TaskDone,
+    Tick,
+    Wait,
+)
+from asyncscope.model import Model, TaskInfo
+from asyncscope.tui.format import quote
+
+__all__ = ["NARRATION", "Narrator", "Sentence", "say"]
+
+NARRATION: dict[str, dict[str, str]] = {
+    "run-creates": {
+        "en": "asyncio.run() wraps {coro}() in a task: {task}",
+        "ja": "asyncio.run() が {coro}() をタスク {task} で包んで実行します",
+    },
+    "creates": {
+        "en": "{parent} creates {task} for {coro}() — a new task, scheduled to run",
+        "ja": "{parent} が {coro}() のために新しいタスク {task} を作ります(実行予約されます)",
+    },
+    "starts": {"en": "{task} starts", "ja": "{task} が動き始め"},
+    "runs": {"en": "{task} runs", "ja": "{task} が実行され"},
+    "wakes": {"en": "{task} wakes", "ja": "{task} が起きて"},
+    "prints": {"en": "prints {text}", "ja": "{text} を表示し"},
+    "prints-more": {"en": "prints {text} and {more} more lines", "ja": "{text} ほか {more} 行を表示し"},
+    "sleeps": {"en": "sleeps until t={until:.3f}", "ja": "t={until:.3f} まで眠ります"},
+    "awaits-task": {
+        "en": "awaits {tasks} (waits for it to finish)",
+        "ja": "{tasks} を await します(終わるまで待ちます)",
+    },
+    "awaits-gather": {
+        "en": "awaits gather() of {count} — they run concurrently",
+        "ja": "{count} 個の gather() を await します(並行に実行されます)",
+    },
+    "waits-sync": {"en": "waits on {detail}", "ja": "{detail} で待ちます"},
+    "waits-io": {"en": "waits for I/O ({detail})", "ja": "I/O ({detail}) を待ちます"},
+    "waits-thread": {"en": "waits for a thread ({detail})", "ja": "スレッド ({detail}) を待ちます"},
+    "waits-future": {"en": "waits on a Future", "ja": "Future を待ちます"},
+    "yields": {
+        "en": "yields to the loop and is ready again",
+        "ja": "ループに制御を返し、すぐまた実行待ちになります",
+    },
+    "awaits-coro": {
+        "en": "{outer} awaits {inner}() — same task, no new task",
+        "ja": "{outer} が {inner}() を await します — 同じタスクの中で、新しいタスクは作られません",
+    },
+    "finishes": {"en": "finishes", "ja": "終了します"},
+    "finishes-result": {"en": "finishes, returning {result}", "ja": "{result} を返して終了します"},
+    "fails": {"en": "fails with {error}", "ja": "{error} で失敗します"},
+    "cancelled": {"en": "is cancelled", "ja": "キャンセルされます"},
+    "cancelled-by": {"en": "is cancelled by {by}", "ja": "{by} によってキャンセルされます"},
+    "clock-jump": {
+        "en": "Nothing is ready: the clock jumps to t={t:.3f}",
+        "ja": "実行できるタスクがないので、時計が t={t:.3f} へ進みます",
+    },
+    "program-prints": {"en": "The program prints {text}", "ja": "プログラムが {text} を表示します"},
+    "diagnostic": {"en": "⚠ {kind}: {message}", "ja": "⚠ {kind}: {message}"},
+    "end": {
+        "en": "The program ends: {status} at t={t:.3f}",
+        "ja": "プログラムが終了しました: {status}(t={t:.3f})",
+    },
+    "joiner": {"en": ", ", "ja": "、"},
+    "watch": {"en": "Watch: {text}", "ja": "見どころ: {text}"},
+    "start-paused": {
+        "en": "Paused before the first step. Press s to run one step, space to run on.",
+        "ja": "最初のステップの前で一時停止中です。s で 1 ステップ、スペースで続行します。",
+    },
+}
+
+
+def say(key: str, lang: str, **fields: Any) -> str:
+    table = NARRATION[key]
+    return table.get(lang, table["en"]).format(**fields)
+
+
+@dataclass
+class Sentence:
+    t: float
+    text: str
+    task: int | None = None
+    kind: str = "step"
+    """``step``, ``create``, ``clock``, ``output``, ``diagnostic`` or ``end``."""
+
+
+@dataclass
+class Narrator:
+    """Turns events into sentences; keeps the last ``limit`` of them."""
+
+    lang: str = "en"
+    limit: int = 500
+    sentences: list[Sentence] = field(default_factory=list)
+    dropped: int = 0
+    _printed: dict[int, list[str]] = field(default_factory=dict)
+    _user_chain: dict[int, tuple[str, ...]] = field(default_factory=dict)
+
+    def add(self, t: float, text: str, task: int | None = None, kind: str = "step") -> None:
+        self.sentences.append(Sentence(t, text, task, kind))
+        if len(self.sentences) > self.limit:
+            cut = len(self.sentences) - self.limit
+            del self.sentences[:cut]
+            self.dropped += cut
+
+    def observe(self, model: Model, event: Event) -> None:
+        """Narrate ``event``; call it before ``model.apply(event)``."""
+        kind = type(event)
+        if kind is Step:
+            self._step(model, event)  # type: ignore[arg-type]
+        elif kind is Output:
+            self._output(model, event)  # type: ignore[arg-type]
+        elif kind is TaskDone:
+            self._done(model, event)  # type: ignore[arg-type]
+        elif kind is TaskCreated:
+            self._created(model, event)  # type: ignore[arg-type]
+        elif kind is Tick:
+            if event.t > model.t:  # type: ignore[attr-defined]
+                self.add(event.t, say("clock-jump", self.lang, t=event.t), kind="clock")  # type: ignore[attr-defined]
+        elif kind is Diagnostic:
+            message = event.message.split(": ", 1)[0] if len(event.message) > 90 else event.message  # type: ignore[attr-defined]
+            self.add(event.t, say("diagnostic", self.lang, kind=event.kind, message=message),  # type: ignore[attr-defined]
+                     event.task, "diagnostic")  # type: ignore[attr-defined]
+        elif kind is End:
+            self.add(event.t, say("end", self.lang, status=event.status, t=event.t), kind="end")  # type: ignore[attr-defined]
+
+    # -- events ---------------------------------------------------------------------
+
+    def _visible(self, model: Model, tid: int | None) -> TaskInfo | None:
+        info = model.tasks.get(tid) if tid is not None else None
+        return None if info is None or info.internal else info
+
+    def _created(self, model: Model, event: TaskCreated) -> None:
+        if event.internal:
+            return
+        if event.parent is None or event.parent not in model.tasks:
+            text = say("run-creates", self.lang, coro=event.coro, task=event.name)
+        else:
+            text = say("creates", self.lang, parent=model.task_name(event.parent), task=event.name,
+                       coro=event.coro)
+        self.add(event.t, text, event.task, "create")
+
+    def _output(self, model: Model, event: Output) -> None:
+        if event.task is not None and event.task in model.tasks and event.thread is None:
+            if event.nl or event.text:
+                self._printed.setdefault(event.task, []).append(event.text)
+            return
+        if event.text.strip():
+            self.add(event.t, say("program-prints", self.lang, text=quote(event.text)), None, "output")
+
+    def _opening(self, info: TaskInfo) -> list[str]:
+        # The previous step's wait tells a wake-up from a plain turn (a Paused event may
+        # already have marked the task ready again).
+        if info.steps == 0:
+            verb = "starts"
+        elif info.wait is not None or info.state == "waiting":
+            verb = "wakes"
+        else:
+            verb = "runs"
+        parts = [say(verb, self.lang, task=info.name)]
+        printed = [text for text in self._printed.pop(info.id, []) if text.strip()]
+        if printed:
+            if len(printed) == 1:
+                parts.append(say("prints", self.lang, text=quote(printed[0])))
+            else:
+                parts.append(say("prints-more", self.lang, text=quote(printed[0]), more=len(printed) - 1))
+        return parts
+
+    def _step(self, model: Model, event: Step) -> None:
+        info = self._visible(model, event.task)
+        if info is None:
+            return
+        self._chain(model, info, event)
+        parts = self._opening(info)
+        parts.append(self._wait(model, event.wait))
+        self.add(event.t, say("joiner", self.lang).join(parts), info.id)
+
+    def _chain(self, model: Model, info: TaskInfo, event: Step) -> None:
+        """Name each coroutine the task entered by ``await`` since its last step."""
+        if event.chain is None:
+            return
+        names: list[str] = []
+        chain = event.chain
+        for index in range(0, len(chain) - 1, 2):
+            code = model.codes.get(chain[index])
+            if code is not None and not code.lib:
+                names.append(code.qualname)
+        names_t = tuple(names)
+        before = self._user_chain.get(info.id, ())
+        self._user_chain[info.id] = names_t
+        common = 0
+        while common < min(len(before), len(names_t)) and before[common] == names_t[common]:
+            common += 1
+        for depth in range(max(common, 1), len(names_t)):
+            self.add(event.t, say("awaits-coro", self.lang, outer=names_t[depth - 1], inner=names_t[depth]),
+                     info.id)
+
+    def _wait(self, model: Model, wait: Wait | None) -> str:
+        if wait is None:
+            return say("yields", self.lang)
+        kind = wait.kind
+        if kind == "sleep":
+            return say("sleeps", self.lang, until=wait.until or 0.0)
+        if kind == "task":
+            return say("awaits-task", self.lang, tasks=", ".join(model.task_name(t) for t in wait.tasks or ()))
+        if kind == "gather":
+            return say("awaits-gather", self.lang, count=wait.count or 0)
+        if kind in ("sync", "io", "thread"):
+            return say(f"waits-{kind}", self.lang, detail=wait.detail or "?")
+        return say("waits-future", self.lang)
+
+    def _done(self, model: Model, event: TaskDone) -> None:
+        info = self._visible(model, event.task)
+        if info is None:
+            return
+        self._user_chain.pop(info.id, None)
+        parts = self._opening(info)
+        if event.state == "failed":
+            parts.append(say("fails", self.lang, error=event.error or "an exception"))
+        elif event.state == "cancelled":
+            if event.cancelled_by:
+                parts.append(say("cancelled-by", self.lang, by=event.cancelled_by))
+            else:
+                parts.append(say("cancelled", self.lang))
+        elif event.result not in (None, "None"):
+            parts.append(say("finishes-result", self.lang, result=quote(event.result or "", 30)[1:-1]))
+        else:
+            parts.append(say("finishes", self.lang))
+        self.add(event.t, say("joiner", self.lang).join(parts), info.id)

@@ -1,0 +1,80 @@
+# /// asyncscope
+# order = 220
+# level = "intermediate"
+# title.en = "A CPU-bound task starves the others; sleep(0) shares"
+# title.ja = "CPU を使い続けるタスクがほかを飢えさせる。sleep(0) で譲る"
+# summary.en = "A number-crunching loop with no await runs all its chunks before the heartbeat can beat; await asyncio.sleep(0) after each chunk lets them take turns."
+# summary.ja = "await のない計算ループは、ハートビートが動く前に全部のチャンクを実行してしまう。各チャンクの後に await asyncio.sleep(0) を入れると交互に動く。"
+# watch.en = "In round 1 the greedy cruncher takes a single long step: chunk 0, 1, 2, then the heartbeat. In round 2 the polite cruncher takes one step per chunk, and the heartbeat's lines interleave with them."
+# watch.ja = "第 1 ラウンドでは欲張りな計算タスクが一つの長いステップで chunk 0、1、2 を実行し、その後でハートビートが動きます。第 2 ラウンドでは行儀のよい計算タスクがチャンクごとに一ステップずつ進み、ハートビートの行と交互に並びます。"
+# explain.en = """
+# A task keeps the loop until it reaches an `await` that actually suspends. A long
+# computation without one starves every other task, exactly like a blocking call.
+#
+# `await asyncio.sleep(0)` suspends for zero time: the task goes to the back of the ready
+# queue, and everything else that is ready runs first. Sprinkle it in long loops to share
+# the loop. (The virtual clock does not count CPU time, so both rounds end at t=0; watch
+# the order of the lines. For truly heavy work, use a process pool.)"""
+# explain.ja = """
+# タスクは、実際に中断する `await` に着くまでループを占有します。await のない長い計算は、
+# ブロッキング呼び出しとまったく同じように、ほかのすべてのタスクを飢えさせます。
+#
+# `await asyncio.sleep(0)` は時間ゼロだけ中断します。タスクは実行可能キューの最後に回り、ほかの実行可能な
+# ものが先に動きます。長いループの中に入れてループを分け合いましょう。(仮想時計は CPU 時間を数えないので、
+# どちらのラウンドも t=0 で終わります。行の順番を見てください。本当に重い処理にはプロセスプールを使います。)"""
+#
+# [expect]
+# status = "finished"
+# elapsed = 0.0
+# output = [
+#     "round 1: greedy",
+#     "heartbeat 0",
+#     "chunk 0",
+#     "chunk 1",
+#     "chunk 2",
+#     "heartbeat 1",
+#     "heartbeat 2",
+#     "round 2: polite",
+#     "heartbeat 0",
+#     "chunk 0",
+#     "heartbeat 1",
+#     "chunk 1",
+#     "heartbeat 2",
+#     "chunk 2",
+# ]
+# user_tasks = 5
+# ///
+"""A CPU-bound loop without awaits starves other tasks; sleep(0) lets them run."""
+
+import asyncio
+import time
+
+
+def crunch_numbers():
+    end = time.perf_counter() + 0.05  # 50 ms of pure CPU work
+    while time.perf_counter() < end:
+        pass
+
+
+async def heartbeat():
+    for n in range(3):
+        print(f"heartbeat {n}")
+        await asyncio.sleep(0)
+
+
+async def cruncher(polite):
+    for n in range(3):
+        crunch_numbers()
+        print(f"chunk {n}")
+        if polite:
+            await asyncio.sleep(0)  # give the other tasks a turn
+
+
+async def main():
+    print("round 1: greedy")
+    await asyncio.gather(heartbeat(), cruncher(polite=False))
+    print("round 2: polite")
+    await asyncio.gather(heartbeat(), cruncher(polite=True))
+
+
+asyncio.run(main())

@@ -1,0 +1,76 @@
+# /// asyncscope
+# order = 160
+# level = "intermediate"
+# title.en = "Queue: producer and consumers"
+# title.ja = "Queue: 生産者と消費者"
+# summary.en = "A producer puts four jobs into a Queue of size 2; two workers take them; join() waits until all are done."
+# summary.ja = "生産者が大きさ 2 の Queue に四つの仕事を入れ、二人の作業者が取り出す。join() は全部終わるまで待つ。"
+# watch.en = "The producer blocks on the third put until a worker takes a job (backpressure). Idle workers wait on Queue.get. main waits on join() until t=3, then cancels the workers, which loop forever."
+# watch.ja = "生産者は三つ目の put で、作業者が仕事を取るまでブロックします(背圧)。手の空いた作業者は Queue.get で待ちます。main は t=3 まで join() で待ち、永久にループする作業者をキャンセルします。"
+# explain.en = """
+# `asyncio.Queue` hands items from producers to consumers. `await queue.get()` suspends a
+# consumer while the queue is empty; with `maxsize`, `await queue.put()` suspends the
+# producer while it is full, so a fast producer cannot run away from slow consumers.
+#
+# Each consumer calls `queue.task_done()` after finishing an item, and `await queue.join()`
+# returns when every item put has been marked done. Consumers written as `while True`
+# loops never end by themselves: cancel them when the work is done."""
+# explain.ja = """
+# `asyncio.Queue` は生産者から消費者へ品物を渡します。キューが空の間、`await queue.get()` は
+# 消費者を中断させます。`maxsize` を指定すると、満杯の間は `await queue.put()` が生産者を
+# 中断させるので、速い生産者が遅い消費者を置き去りにすることはありません。
+#
+# 消費者は一つ処理するたびに `queue.task_done()` を呼び、`await queue.join()` は入れたすべての
+# 品物が処理済みになると戻ります。`while True` で書いた消費者は自分では終わらないので、
+# 仕事が済んだらキャンセルします。"""
+#
+# [expect]
+# status = "finished"
+# elapsed = 3.0
+# output = [
+#     "producer: put job 1",
+#     "producer: put job 2",
+#     "worker 1: working on job 1",
+#     "worker 2: working on job 2",
+#     "producer: put job 3",
+#     "producer: put job 4",
+#     "worker 1: working on job 3",
+#     "worker 2: working on job 4",
+#     "main: all jobs done",
+# ]
+# user_tasks = 3
+# ///
+"""A producer and two consumers connected by an asyncio.Queue."""
+
+import asyncio
+
+
+async def producer(queue):
+    for n in range(1, 5):
+        await queue.put(f"job {n}")  # waits while the queue is full
+        print(f"producer: put job {n}")
+
+
+async def worker(name, seconds_per_job, queue):
+    while True:
+        job = await queue.get()  # waits while the queue is empty
+        print(f"{name}: working on {job}")
+        await asyncio.sleep(seconds_per_job)
+        queue.task_done()
+
+
+async def main():
+    queue = asyncio.Queue(maxsize=2)
+    workers = [
+        asyncio.create_task(worker("worker 1", 1, queue)),
+        asyncio.create_task(worker("worker 2", 1.5, queue)),
+    ]
+    await producer(queue)
+    await queue.join()  # until every job is marked done
+    print("main: all jobs done")
+    for task in workers:
+        task.cancel()  # they would wait for more jobs forever
+    await asyncio.gather(*workers, return_exceptions=True)
+
+
+asyncio.run(main())

@@ -8,16 +8,29 @@ structured header in the style of PEP 723 inline metadata::
     # level = "beginner"
     # title.en = "..."        title.ja = "..."
     # summary.en / .ja, watch.en / .ja, explain.en / .ja
-    # [expect]                status, elapsed, output, diagnostics, user_tasks
+    # [expect]                status, elapsed, output, diagnostics, user_tasks, real_time
+    # [expect."python < 3.12"]   overrides for older Pythons (any of the keys above)
     # ///
 
 The ``[expect]`` table is asserted against a real headless run in the test suite, so an
-explanation cannot drift from what the program does.
+explanation cannot drift from what the program does:
+
+``status``       the verdict's status (finished, failed, deadlock, ...)
+``elapsed``      loop seconds under the virtual clock (omit when it depends on real time)
+``output``       the lines the program prints to stdout, in order (stderr is not listed)
+``diagnostics``  the diagnostic kinds, in order (omitted means none)
+``user_tasks``   how many tasks are not asyncscope's or asyncio.run's own
+``real_time``    true when the run waits on real time (threads, sockets): the output order
+                 then holds by a margin of real time rather than by construction
+
+A ``[expect."python < X.Y"]`` sub-table replaces those keys when the running Python is older
+than X.Y (for example a scenario with ``min_python`` that only prints a notice there).
 """
 
 from __future__ import annotations
 
 import re
+import sys
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -26,6 +39,7 @@ from typing import Any
 
 __all__ = ["Scenario", "scenarios", "find", "scenarios_dir", "parse_header", "HeaderError"]
 
+_OLDER_PYTHON = re.compile(r"^python\s*<\s*(\d+)\.(\d+)$")
 _BLOCK = re.compile(r"^# /// asyncscope\s*$\n(?P<body>(?:^#(?: .*)?$\n)+?)^# ///\s*$", re.MULTILINE)
 
 
@@ -50,6 +64,24 @@ class Scenario:
         """``title``/``summary``/``watch``/``explain`` in ``lang`` (English if missing)."""
         table: dict[str, str] = getattr(self, part)
         return table.get(lang) or table.get("en", "")
+
+    def expected(self, version: tuple[int, ...] | None = None) -> dict[str, Any]:
+        """The ``[expect]`` table as it applies on ``version`` (the running Python by default):
+        ``[expect."python < X.Y"]`` sub-tables override the plain keys on older Pythons."""
+        version = tuple(version or sys.version_info[:2])
+        result: dict[str, Any] = {}
+        overrides: list[tuple[tuple[int, int], dict[str, Any]]] = []
+        for key, value in self.expect.items():
+            older = _OLDER_PYTHON.match(key)
+            if older and isinstance(value, dict):
+                overrides.append(((int(older[1]), int(older[2])), value))
+            else:
+                result[key] = value
+        # The narrowest bound applies last: "python < 3.12" overrides "python < 3.13".
+        for bound, value in sorted(overrides, reverse=True):
+            if version < bound:
+                result.update(value)
+        return result
 
     @property
     def source(self) -> str:

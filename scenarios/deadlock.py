@@ -8,8 +8,9 @@
 # watch.en = "At t=0.5 bob, holding lock B, starts waiting on lock A; at t=1 alice, holding A, starts waiting on B. No timer, I/O or thread can wake anyone: asyncscope ends the run as 'deadlock' and names both waits."
 # watch.ja = "t=0.5 にロック B を持つ bob がロック A を待ち始め、t=1 に A を持つ alice が B を待ち始めます。誰かを起こすタイマーも I/O もスレッドもありません。asyncscope は実行を deadlock として終え、二つの待ちを示します。"
 # explain.en = """
-# alice takes lock A then lock B; bob takes them in the opposite order. After a moment each holds one lock and waits for the other's, forever. A plain Python program
-# would simply hang with no error at all.
+# alice takes lock A then lock B; bob takes them in the opposite order. A moment later
+# each holds one lock and waits for the other's, forever. A plain Python program would
+# simply hang with no error at all.
 #
 # The classic cure is to always acquire locks in the same order (here: A before B), or to
 # hold only one lock at a time. The same thing happens with two tasks that each wait for

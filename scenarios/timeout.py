@@ -14,14 +14,16 @@
 # and returns its result when it is in time.
 #
 # Both work through cancellation, which is why code you call must not swallow
-# `CancelledError`."""
+# `CancelledError`. (Up to Python 3.11, `wait_for` ran the coroutine in a task of its own;
+# since 3.12 it runs it in the caller's task, like `timeout`.)"""
 # explain.ja = """
 # `async with asyncio.timeout(seconds):` (Python 3.11 以降) はブロック全体に締め切りを設けます。
 # 締め切りが来ると中のコードはその時点の `await` でキャンセルされ、ブロックは `TimeoutError` を
 # 送出します。`asyncio.wait_for(aw, timeout)` は一つの awaitable に同じことをし、間に合えば
 # その結果を返します。
 #
-# どちらもキャンセルの仕組みで動くので、呼び出す先のコードが `CancelledError` を握りつぶしてはいけません。"""
+# どちらもキャンセルの仕組みで動くので、呼び出す先のコードが `CancelledError` を握りつぶしてはいけません。(Python 3.11 までの `wait_for` はコルーチンを専用のタスクで
+# 実行していましたが、3.12 からは `timeout` と同じく呼び出し側のタスクで実行します。)"""
 #
 # [expect]
 # status = "finished"
@@ -31,6 +33,10 @@
 #     "wait_for(..., 2): got 'small file'",
 #     "wait_for(..., 1): gave up on the 5 s download",
 # ]
+# user_tasks = 1
+#
+# [expect."python < 3.12"]
+# user_tasks = 3  # before 3.12, wait_for wraps the coroutine in a task of its own
 # ///
 """Put a deadline on an await with asyncio.timeout() or asyncio.wait_for()."""
 

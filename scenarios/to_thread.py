@@ -28,7 +28,7 @@
 # status = "finished"
 # output = ["tick 0", "download starts", "tick 1", "tick 2", "download done", "tick 3", "tick 4"]
 # real_time = true  # waits for a real thread: the order holds with 0.15 s to spare
-# user_tasks = 4
+# user_tasks = 3
 # ///
 """asyncio.to_thread() runs a blocking call in a thread, so the loop stays free."""
 

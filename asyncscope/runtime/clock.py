@@ -34,10 +34,13 @@ class Clock:
         self._wake = threading.Event()
 
     def now(self) -> float:
-        """Seconds of loop time since the run started: what every event is stamped with."""
+        """Seconds of loop time since the run started: what every event is stamped with.
+
+        Real time is read from perf_counter (the hot path's clock; the same monotonic
+        clock on Linux) so that all timestamps of a run share one origin."""
         if self.virtual:
             return self.t
-        return time.monotonic() - self._base
+        return (time.perf_counter_ns() - self.base_ns) / 1e9
 
     def loop_time(self) -> float:
         """Replacement for ``loop.time()`` under the virtual clock."""

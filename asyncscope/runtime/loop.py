@@ -105,6 +105,8 @@ class Tracer:
         self.gate = gate
         self.capture: OutputCapture | None = None
         self._emit = emitter.emit
+        self._append = emitter.queue.append  # hot paths: encode and queue, no call in between
+        self._encode = emitter.encode
         self._ids: dict[int, int] = {}
         """id(task) -> our task id, for tasks not finished yet. A finished task leaves at
         once (so a new object at the same address is never mistaken for it), and so does
@@ -162,8 +164,10 @@ class Tracer:
             frame = sys._getframe(depth)
         except ValueError:
             frame = None
+        clock = self.clock
+        now = clock.t if clock.virtual else (_perf_ns() - clock.base_ns) / 1e9
         # A tuple laid out like TaskCreated: the same bytes on the wire, cheaper to build.
-        self._emit(("created", self.clock.now(), tid, name, qualname, parent, self.user_site(frame), internal))
+        self._append(self._encode(("created", now, tid, name, qualname, parent, self.user_site(frame), internal)))
         return tid
 
     def code_id(self, code: Any) -> int:
@@ -223,8 +227,9 @@ class Tracer:
             self._emit(Step(self.clock.now(), tid, dur_ns, self.describe(waiter, lib_code), chain))
 
     def _finished(self, task: Any, tid: int, dur_ns: int) -> None:
-        self._check_name(task, tid)
-        del self._names[tid]
+        name = task.get_name()
+        if self._names.pop(tid, None) != name:
+            self._emit(TaskRenamed(self.clock.now(), tid, name))
         key = id(task)
         self._ids.pop(key, None)
         result = error = tb = cancelled_by = None
@@ -251,8 +256,10 @@ class Tracer:
         if self._cancelled_by:
             cancelled_by = self._cancelled_by.pop(tid, None) if state == "cancelled" else None
             self._cancelled_by.pop(tid, None)
+        clock = self.clock
+        now = clock.t if clock.virtual else (_perf_ns() - clock.base_ns) / 1e9
         # A tuple laid out like TaskDone (see TaskCreated above).
-        self._emit(("done", self.clock.now(), tid, dur_ns, state, result, error, tb, cancelled_by))
+        self._append(self._encode(("done", now, tid, dur_ns, state, result, error, tb, cancelled_by)))
 
     def await_chain(self, task: Any) -> tuple[list[int], Any]:
         """The await chain, outermost first, and the innermost asyncio code object in it.

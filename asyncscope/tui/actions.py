@@ -1,0 +1,83 @@
+"""Every key of the TUI in one table, so there is a single place to audit them.
+
+The run screen's ``BINDINGS``, the footer, the ``?`` help screen and the command palette
+are all generated from :data:`RUN_KEYS` and :data:`PICKER_KEYS`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+__all__ = ["Key", "RUN_KEYS", "PICKER_KEYS", "bindings"]
+
+
+@dataclass(frozen=True)
+class Key:
+    id: str
+    """Binding id (lets a keymap rebind it)."""
+    keys: str
+    """Textual key names, comma separated."""
+    action: str
+    label: str
+    """Short footer label."""
+    help: str
+    """One sentence for the help screen and the command palette."""
+    display: str = ""
+    """How the help screen writes the key (defaults to ``keys``)."""
+    show: bool = True
+    """Shown in the footer."""
+    palette: bool = True
+    """Offered in the command palette."""
+
+    @property
+    def key_text(self) -> str:
+        return self.display or self.keys
+
+
+RUN_KEYS: tuple[Key, ...] = (
+    Key("pause", "space", "toggle_pause", "Pause/Run",
+        "Pause the program before its next task step, or let it run on.", "space"),
+    Key("step", "s", "step", "Step", "Run exactly one task step, then pause again (while paused)."),
+    Key("step-iteration", "S", "step_iteration", "Step loop",
+        "Run one whole event-loop iteration: every step that is ready (while paused).", "S"),
+    Key("restart", "r", "restart", "Restart", "Stop the program and run it again from the start."),
+    Key("faster", "plus,equals_sign", "faster", "Faster",
+        "Play the virtual clock faster: 0.1x … 100x, then instant.", "+"),
+    Key("slower", "minus", "slower", "Slower", "Play the virtual clock slower (down to 0.1x).", "-"),
+    Key("open", "o", "open_file", "Open", "Open your own .py file and run it."),
+    Key("timeline", "t", "toggle_timeline", "Timeline", "Show or hide the timeline pane."),
+    Key("internal", "i", "toggle_internal", "Internal",
+        "Show or hide asyncio's internal tasks (shutdown helpers)."),
+    Key("tree", "v", "toggle_tree", "Tree", "Show tasks flat, or as a tree by parent task.", show=False),
+    Key("filter", "slash", "filter_tasks", "Filter", "Filter tasks by name or coroutine as you type.", "/",
+        show=False),
+    Key("zoom-in", "right_square_bracket", "zoom_in", "Zoom in", "Zoom the timeline in.", "]", show=False),
+    Key("zoom-out", "left_square_bracket", "zoom_out", "Zoom out", "Zoom the timeline out.", "[",
+        show=False),
+    Key("zoom-fit", "0", "zoom_fit", "Fit", "Fit the whole run into the timeline.", show=False),
+    Key("maximize", "z", "maximize_pane", "Zoom pane",
+        "Maximize the focused pane (escape restores it).", show=False),
+    Key("back", "escape", "back", "Scenarios", "Back to the scenario list (stops the program).",
+        show=False),
+    Key("help", "question_mark", "help", "Help", "Show every key.", "?"),
+    Key("quit", "q", "quit", "Quit", "Stop the program and quit.", palette=False),
+)
+"""Keys of the run screen."""
+
+PICKER_KEYS: tuple[Key, ...] = (
+    Key("run", "enter", "run", "Run", "Run the selected scenario."),
+    Key("open", "ctrl+o", "open_file", "Open file", "Open your own .py file and run it.", "ctrl+o"),
+    Key("help", "f1", "help", "Help", "Show every key.", "f1"),
+    Key("quit", "ctrl+q", "app.quit", "Quit", "Quit asyncscope.", palette=False),
+)
+"""Keys of the scenario picker (its filter box takes every printable key)."""
+
+
+def bindings(keys: tuple[Key, ...]) -> list[Binding]:
+    return [
+        Binding(key.keys, key.action, key.label, show=key.show, id=key.id, tooltip=key.help,
+                key_display=key.display or None)
+        for key in keys
+    ]

@@ -1,0 +1,197 @@
+"""Detail of the selected task: its await chain, the source line it runs or waits at
+(syntax highlighted and marked), and its result or traceback.
+
+It can also show a location alone (a diagnostic without a task). The body is rebuilt
+only when what it shows changed, not on every batch.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+from rich.console import Group, RenderableType
+from rich.syntax import Syntax
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from asyncscope.events import Diagnostic
+from asyncscope.model import Model, TaskInfo
+from asyncscope.report import safe_text, task_colour
+from asyncscope.tui.format import STATE_STYLE, short_where
+
+__all__ = ["TaskDetail", "read_source"]
+
+_CONTEXT = 3
+"""Source lines shown above and below the marked one."""
+
+
+@lru_cache(maxsize=64)
+def _source(path: str, mtime: float) -> str | None:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return handle.read()
+    except OSError:
+        return None
+
+
+def read_source(path: str) -> str | None:
+    try:
+        mtime = os.path.getmtime(path)
+    except OSError:
+        return None
+    return _source(path, mtime)
+
+
+def _split_where(where: str | None) -> tuple[str, int] | None:
+    if not where:
+        return None
+    path, _, line = where.rpartition(":")
+    try:
+        return path, int(line)
+    except ValueError:
+        return None
+
+
+def source_snippet(where: str | None, title: str) -> RenderableType | None:
+    """The lines around ``where`` (``file:line``) with that line marked."""
+    split = _split_where(where)
+    if split is None:
+        return None
+    path, line = split
+    code = read_source(path)
+    if code is None:
+        return None
+    syntax = Syntax(code, "python", theme="ansi_dark", line_numbers=True, word_wrap=False,
+                    line_range=(max(1, line - _CONTEXT), line + _CONTEXT), highlight_lines={line},
+                    background_color="default")
+    return Group(Text(f"{title} {short_where(where)}", style="dim"), syntax)
+
+
+class TaskDetail(VerticalScroll):
+    """The selected task, in depth."""
+
+    ALLOW_MAXIMIZE = True
+
+    DEFAULT_CSS = """
+    TaskDetail { height: 1fr; }
+    TaskDetail > Static { width: auto; min-width: 100%; }
+    """
+
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.model = Model()
+        self.task_id: int | None = None
+        self.diagnostic: Diagnostic | None = None
+        self._key: object = None
+        self.placeholder = "No task yet."
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield Static(id="detail-body")
+
+    def set_model(self, model: Model, placeholder: str = "No task yet.") -> None:
+        self.model = model
+        self.task_id = None
+        self.diagnostic = None
+        self.placeholder = placeholder
+        self._key = None
+        self.update_view()
+
+    def show_task(self, tid: int | None) -> None:
+        self.task_id = tid
+        self.diagnostic = None
+        self.update_view()
+
+    def show_diagnostic(self, diagnostic: Diagnostic) -> None:
+        self.diagnostic = diagnostic
+        self.task_id = diagnostic.task
+        self._key = None
+        self.update_view()
+
+    def _state_key(self) -> object:
+        info = self.model.tasks.get(self.task_id) if self.task_id is not None else None
+        if info is None:
+            return (self.task_id, id(self.diagnostic), None)
+        return (info.id, id(self.diagnostic), info.state, info.steps, info.name, tuple(info.chain or ()),
+                self.model.paused and self.model.next_task == info.id, info.wait)
+
+    def update_view(self) -> None:
+        key = self._state_key()
+        if key == self._key:
+            return
+        self._key = key
+        self.query_one("#detail-body", Static).update(self._render_body())
+
+    def _render_body(self) -> RenderableType:
+        parts: list[RenderableType] = []
+        diagnostic = self.diagnostic
+        if diagnostic is not None:
+            head = Text(diagnostic.kind, style="bold yellow")
+            head.append(f"  t={diagnostic.t:.3f}", style="dim")
+            parts.append(head)
+            parts.append(Text(safe_text(diagnostic.message)))
+        info = self.model.tasks.get(self.task_id) if self.task_id is not None else None
+        if info is not None:
+            parts.extend(self._task_parts(info))
+        elif diagnostic is not None:
+            snippet = source_snippet(diagnostic.where, "at")
+            if snippet is not None:
+                parts.append(snippet)
+        if not parts:
+            return Text(self.placeholder, style="dim italic")
+        return Group(*parts)
+
+    def _task_parts(self, info: TaskInfo) -> list[RenderableType]:
+        model = self.model
+        parts: list[RenderableType] = []
+        head = Text(safe_text(info.name), style=f"bold {task_colour(info.id)}")
+        head.append(f"  {safe_text(info.coro)}()  ")
+        head.append(info.state, style=STATE_STYLE.get(info.state, ""))
+        if model.paused and model.next_task == info.id:
+            head.append("  ▶ runs next", style="bold yellow")
+        if info.internal:
+            head.append("  (internal)", style="dim")
+        parts.append(head)
+
+        def row(label: str, value: Text | str) -> Text:
+            text = Text(f"{label:<9} ", style="dim")
+            text.append_text(value if isinstance(value, Text) else Text(value))
+            return text
+
+        if not info.final:
+            parts.append(row("waits on", model.wait_text(info) or "nothing: ready to run"))
+        links = model.chain_links(info)
+        if links:
+            chain = Text()
+            for number, link in enumerate(links):
+                if number:
+                    chain.append(" → ", style="dim")
+                chain.append(link.qualname, style="dim" if link.lib else "bold")
+            parts.append(row("awaits", chain))
+        parent = model.task_name(info.parent) if info.parent is not None else "asyncio.run()"
+        created = Text(f"t={info.created_at:.3f} by ")
+        created.append(safe_text(parent), style=task_colour(info.parent))
+        if info.where:
+            created.append(f" at {short_where(info.where)}", style="dim")
+        parts.append(row("created", created))
+        parts.append(row("steps", str(info.steps)))
+        if info.ended_at is not None:
+            parts.append(row("ended", f"t={info.ended_at:.3f}"))
+        if info.state == "done" and info.result not in (None, "None"):
+            parts.append(row("result", Text(safe_text(info.result or ""))))
+        if info.state == "cancelled" and info.cancelled_by:
+            parts.append(row("cancelled", f"by {info.cancelled_by}"))
+        where = model.suspended_at(info) if not info.final else None
+        if where:
+            title = "runs next at" if model.paused and model.next_task == info.id else "suspended at"
+            snippet = source_snippet(where, title)
+        else:
+            snippet = source_snippet(info.where, "created at")
+        if snippet is not None:
+            parts.append(snippet)
+        if info.state == "failed":
+            parts.append(Text(safe_text(info.error or "failed"), style="bold red"))
+            if info.traceback:
+                parts.append(Text(safe_text(info.traceback.rstrip()), style="red"))
+        return parts

@@ -1,0 +1,83 @@
+"""A read-only log of lines rendered on demand (line API), following the tail.
+
+Subclasses say how many lines there are and how to render one; only the lines on
+screen are rendered. While the view is at the bottom it follows new lines; scrolling up
+stops following until the user returns to the end.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+__all__ = ["LineLog"]
+
+
+class LineLog(ScrollView, can_focus=True):
+    """Base class: override :meth:`line_count` and :meth:`line_text`."""
+
+    DEFAULT_CSS = """
+    LineLog { height: 1fr; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "scroll_up", "Up", show=False),
+        Binding("down,j", "scroll_down", "Down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home", "scroll_home", "Top", show=False),
+        Binding("end", "scroll_end", "End", show=False),
+        Binding("left", "scroll_left", "Left", show=False),
+        Binding("right", "scroll_right", "Right", show=False),
+    ]
+
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.follow = True
+        self._max_width = 0
+
+    def line_count(self) -> int:
+        raise NotImplementedError
+
+    def line_text(self, index: int) -> Text:
+        raise NotImplementedError
+
+    def lines_changed(self) -> None:
+        """Call after lines were added or changed."""
+        count = self.line_count()
+        self.virtual_size = Size(max(self._max_width, self.scrollable_content_region.width), count)
+        if self.follow:
+            self.scroll_to(y=max(0, count - self.scrollable_content_region.height), animate=False)
+        self.refresh()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self.follow = round(new_value) >= round(self.max_scroll_y)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.lines_changed()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        scroll_x, scroll_y = self.scroll_offset
+        index = scroll_y + y
+        base = self.rich_style
+        if index >= self.line_count():
+            return Strip.blank(width, base)
+        text = self.line_text(index)
+        text.expand_tabs(8)
+        if text.cell_len > self._max_width:
+            self._max_width = text.cell_len
+            self.call_after_refresh(self._widen)
+        strip = Strip(list(text.render(self.app.console, end="")), text.cell_len)
+        return strip.crop_extend(scroll_x, scroll_x + width, base).apply_style(base)
+
+    def _widen(self) -> None:
+        width = max(self._max_width, self.scrollable_content_region.width)
+        if width != self.virtual_size.width:
+            self.virtual_size = Size(width, self.virtual_size.height)

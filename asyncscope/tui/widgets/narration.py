@@ -1,0 +1,83 @@
+"""The narration pane: the last few steps in plain words, newest at the bottom.
+
+Sentences are wrapped to the pane's width (with a hanging indent under the time), so a
+learner reads whole sentences even at 80 columns.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from asyncscope.report import task_colour
+from asyncscope.tui.narration import Narrator, Sentence
+from asyncscope.tui.widgets.linelog import LineLog
+
+__all__ = ["NarrationView"]
+
+_KIND_STYLE = {"clock": "dim", "diagnostic": "yellow", "end": "bold"}
+_INDENT = 10  # "  1.000 ● "
+
+
+class NarrationView(LineLog):
+    """Sentences from :class:`~asyncscope.tui.narration.Narrator`."""
+
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.narrator = Narrator()
+        self.intro: list[str] = []
+        """Lines shown before any sentence (the scenario's "watch" hint)."""
+        self._wrapped: list[Text] = []
+        self._done = 0
+        """Sentences wrapped so far, counting dropped ones."""
+        self._width = 0
+
+    def set_narrator(self, narrator: Narrator, intro: list[str]) -> None:
+        self.narrator = narrator
+        self.intro = intro
+        self._width = 0
+        self.follow = True
+        self.lines_changed()
+
+    def _wrap(self, text: Text, indent: int) -> list[Text]:
+        """Wrap to the pane, continuation lines indented by ``indent``."""
+        width = max(indent + 10, self._width)
+        lines = list(text.wrap(self.app.console, width - indent))
+        return [line if number == 0 else Text(" " * indent) + line for number, line in enumerate(lines)]
+
+    def _sentence_text(self, sentence: Sentence) -> Text:
+        text = Text(f"{sentence.t:7.3f} ", style="dim")
+        text.append("● ", style=task_colour(sentence.task) if sentence.task is not None else "dim")
+        text.append(sentence.text, style=_KIND_STYLE.get(sentence.kind, ""))
+        return text
+
+    def _refresh_wrapped(self) -> None:
+        width = self.scrollable_content_region.width
+        narrator = self.narrator
+        total = narrator.dropped + len(narrator.sentences)
+        if width != self._width or self._done < narrator.dropped:
+            self._width = width
+            self._wrapped = []
+            for line in self.intro:
+                self._wrapped.extend(self._wrap(Text(line, style="italic dim"), 2))
+            self._done = narrator.dropped
+        for sentence in narrator.sentences[self._done - narrator.dropped:]:
+            self._wrapped.extend(self._wrap(self._sentence_text(sentence), _INDENT))
+        self._done = total
+        if len(self._wrapped) > 4 * narrator.limit:
+            del self._wrapped[: len(self._wrapped) - 4 * narrator.limit]
+
+    def lines_changed(self) -> None:
+        self._refresh_wrapped()
+        super().lines_changed()
+
+    def line_count(self) -> int:
+        return len(self._wrapped)
+
+    def line_text(self, index: int) -> Text:
+        return self._wrapped[index].copy()
+
+    def plain_lines(self) -> list[str]:
+        return [line.plain for line in self._wrapped]
+
+    def plain_sentences(self) -> list[str]:
+        return [sentence.text for sentence in self.narrator.sentences]

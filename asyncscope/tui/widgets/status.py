@@ -1,0 +1,52 @@
+"""The status bar: scenario, run state and verdict, loop clock, speed, steps."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from asyncscope.model import Model
+from asyncscope.report import safe_text
+from asyncscope.tui.format import STATUS_STYLE, speed_label
+
+__all__ = ["StatusBar"]
+
+_ICON = {"running": "▶", "paused": "⏸", "starting": "…"}
+
+
+class StatusBar(Static):
+    """One line at the top of the run screen."""
+
+    DEFAULT_CSS = """
+    StatusBar { height: 1; width: 1fr; }
+    """
+
+    def show(self, label: str, model: Model, now: float, speed: float | None, clock: str) -> None:
+        self.update(self.compose_text(label, model, now, speed, clock))
+
+    @staticmethod
+    def compose_text(label: str, model: Model, now: float, speed: float | None, clock: str) -> Text:
+        status = model.status if model.hello is not None or model.end is not None else "starting"
+        text = Text(" ")
+        text.append(safe_text(label), style="bold")
+        text.append("  ")
+        icon = _ICON.get(status, "■")
+        text.append(f"{icon} {status}", style=STATUS_STYLE.get(status, "bold"))
+        end = model.end
+        if end is not None:
+            text.append(f" (exit {end.exit_code})", style=STATUS_STYLE.get(status, ""))
+        elif model.paused:
+            nxt = model.task_name(model.next_task) if model.next_task is not None else "the loop"
+            text.append(f" · next: {safe_text(nxt)}", style="yellow")
+        text.append(f"  t={now:.3f}s", style="bold")
+        text.append("  ")
+        text.append(speed_label(speed) if clock == "virtual" else "real clock", style="cyan")
+        text.append(f"  step {model.steps}", style="")
+        tasks = len(model.user_tasks())
+        text.append(f"  {tasks} task{'s' if tasks != 1 else ''}", style="dim")
+        if model.diagnostics:
+            count = len(model.diagnostics)
+            text.append(f"  ⚠ {count}", style="yellow")
+        if end is not None and end.message and status != "finished":
+            text.append(f"  {safe_text(end.message)}", style=STATUS_STYLE.get(status, ""))
+        return text

@@ -71,13 +71,15 @@ def list_command(lang: str | None) -> None:
               help="virtual: time jumps to the next timer; real: the ordinary clock.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Stop the program after this many seconds of wall time.")
+@click.option("--slow", type=click.FloatRange(min=0, min_open=True), default=0.1, show_default=True,
+              help="Report a blocking step when one task step holds the loop this many seconds.")
 @click.option("--paused", is_flag=True, help="(TUI) start paused before the first step.")
 @click.option("--speed", type=float, default=None, help="(TUI) playback speed of the virtual clock.")
 @click.option("-m", "module", metavar="MODULE", help="Run a module, like python -m.")
 @_lang_option
 @click.argument("args", nargs=-1, type=click.UNPROCESSED, metavar="[SCENARIO] [ARGS]...")
 def run_command(headless: bool, as_json: bool, trace: str | None, clock: str, timeout: float | None,
-                paused: bool, speed: float | None, module: str | None, lang: str | None,
+                slow: float, paused: bool, speed: float | None, module: str | None, lang: str | None,
                 args: tuple[str, ...]) -> None:
     """Run SCENARIO (a .py file or a built-in name) or -m MODULE; ARGS reach its sys.argv."""
     from asyncscope.headless import error_result, run_headless
@@ -91,7 +93,8 @@ def run_command(headless: bool, as_json: bool, trace: str | None, clock: str, ti
     except TargetError as exc:
         sys.exit(error_result(str(exc), scenario or "", clock, as_json))
     if headless or as_json:
-        code = run_headless(target, clock=clock, timeout=timeout, trace=trace, as_json=as_json, lang=lang)
+        code = run_headless(target, clock=clock, timeout=timeout, trace=trace, as_json=as_json, lang=lang,
+                            slow=slow)
         # The report is out; skip tearing down a model of possibly millions of objects
         # one by one (measured ~0.1 s on bench/churn.py). Everything is flushed first.
         sys.stdout.flush()

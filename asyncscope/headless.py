@@ -21,9 +21,10 @@ def run_headless(
     trace: str | None = None,
     as_json: bool = False,
     lang: str = "en",
+    slow: float = 0.1,
 ) -> int:
     """Run ``target`` instantly under the chosen clock; print the report; return the exit code."""
-    session = Session(target, clock=clock, speed=None, timeout=timeout, trace_path=trace, lang=lang)
+    session = Session(target, clock=clock, speed=None, timeout=timeout, trace_path=trace, lang=lang, slow=slow)
     model = Model()
     session.start()
     try:

@@ -69,6 +69,8 @@ class Session:
     timeout: float | None = None
     """Wall seconds before the child is stopped with status ``timeout``."""
     lang: str = "en"
+    slow: float = 0.1
+    """Seconds one task step may hold the loop before a ``blocking`` diagnostic."""
     trace_path: str | None = None
     _queue: queue.SimpleQueue[list[Event] | None] = field(default_factory=queue.SimpleQueue)
     _process: subprocess.Popen[bytes] | None = None
@@ -95,6 +97,7 @@ class Session:
             "target": self.target.value,
             "args": list(self.target.args),
             "lang": self.lang,
+            "slow": self.slow,
         }
         env = dict(os.environ)
         env["ASYNCSCOPE_CHILD"] = json.dumps(config)

@@ -43,6 +43,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ja": "タスク {task} は {error} で失敗しましたが、誰も await せず結果も取り出さなかったため、"
         "エラーが見過ごされました。",
     },
+    "blocking": {
+        "en": "{task} blocked the event loop for more than {ms} ms at {where}: while one step "
+        "runs, no other task can. Await asyncio.sleep() instead of time.sleep(), or move "
+        "blocking or CPU-heavy work to asyncio.to_thread().",
+        "ja": "{task} が {where} でイベントループを {ms} ミリ秒以上止めました。あるステップが実行中は、"
+        "ほかのタスクは一切動けません。time.sleep() の代わりに asyncio.sleep() を await するか、"
+        "重い処理は asyncio.to_thread() に移してください。",
+    },
     "deadlock": {
         "en": "deadlock: no task can make progress and nothing can wake the loop (no timer, "
         "no I/O, no thread). {waits}",

@@ -3,7 +3,7 @@
 # level = "advanced"
 # min_python = "3.12"
 # title.en = "Eager tasks (Python 3.12+)"
-# title.ja = "イーガータスク (Python 3.12 以降)"
+# title.ja = "イーガータスク (eager task、Python 3.12 以降)"
 # summary.en = "With eager_task_factory, create_task runs the coroutine at once, up to its first real suspension."
 # summary.ja = "eager_task_factory を使うと、create_task はコルーチンをその場で、最初の本当の中断まで実行する。"
 # watch.en = "A lazy task has not run yet right after create_task. An eager task has: the one that never suspends is already done, and the one that sleeps has run up to its sleep. On Python 3.11 the program only prints that eager tasks need 3.12."

@@ -2,7 +2,7 @@
 # order = 230
 # level = "advanced"
 # title.en = "Fire and forget: a task with no reference vanishes"
-# title.ja = "撃ちっぱなし: 参照のないタスクは消える"
+# title.ja = "撃ちっぱなし (fire and forget): 参照のないタスクは消える"
 # summary.en = "A task started without keeping a reference can be garbage-collected mid-wait and silently never finish."
 # summary.ja = "参照を保持せずに開始したタスクは、待機の途中でガベージコレクションされ、黙って終わらないことがある。"
 # watch.en = "The listener task waits on a Future that only it knows about. When the garbage collector runs, the task is destroyed while still pending: a destroyed-pending diagnostic, and 'listener: got a reply' never appears. The kept task finishes normally."

@@ -6,7 +6,7 @@
 # summary.en = "A producer puts four jobs into a Queue of size 2; two workers take them; join() waits until all are done."
 # summary.ja = "生産者が大きさ 2 の Queue に四つの仕事を入れ、二人の作業者が取り出す。join() は全部終わるまで待つ。"
 # watch.en = "The producer blocks on the third put until a worker takes a job (backpressure). Idle workers wait on Queue.get. main waits on join() until t=3, then cancels the workers, which loop forever."
-# watch.ja = "生産者は三つ目の put で、作業者が仕事を取るまでブロックします(背圧)。手の空いた作業者は Queue.get で待ちます。main は t=3 まで join() で待ち、永久にループする作業者をキャンセルします。"
+# watch.ja = "生産者は三つ目の put で、作業者が仕事を取るまでブロックします(バックプレッシャー)。手の空いた作業者は Queue.get で待ちます。main は t=3 まで join() で待ち、永久にループする作業者をキャンセルします。"
 # explain.en = """
 # `asyncio.Queue` hands items from producers to consumers. `await queue.get()` suspends a
 # consumer while the queue is empty; with `maxsize`, `await queue.put()` suspends the

@@ -14,6 +14,7 @@ have been joined: output those print still arrives before :class:`End`.
 from __future__ import annotations
 
 import atexit
+import faulthandler
 import gc
 import json
 import os
@@ -31,7 +32,8 @@ from asyncscope.runtime.capture import OutputCapture
 from asyncscope.runtime.clock import Clock
 from asyncscope.runtime.emit import Emitter
 from asyncscope.runtime.gate import Gate
-from asyncscope.runtime.loop import Tracer
+from asyncscope.runtime.loop import TaskStepHandle, Tracer
+from asyncscope.runtime.watchdog import Watchdog
 
 __all__ = ["main"]
 
@@ -73,6 +75,17 @@ def _user_traceback(exc: BaseException, skip_files: tuple[str, ...]) -> str:
     while tb is not None and tb.tb_frame.f_code.co_filename.startswith(skip_files):
         tb = tb.tb_next
     return "".join(traceback.format_exception(type(exc), exc, tb))
+
+
+def _innermost_user_line(exc: BaseException, skip_files: tuple[str, ...]) -> str | None:
+    where = None
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if not filename.startswith(skip_files) and not filename.startswith("<frozen"):
+            where = f"{filename}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return where
 
 
 def _control_reader(fd: int, gate: Gate, run: _Run) -> None:
@@ -186,6 +199,10 @@ def main() -> None:
     sys.stdout = capture.stdout  # type: ignore[assignment]
     sys.stderr = capture.stderr  # type: ignore[assignment]
     tracer.install()
+    watchdog = Watchdog(tracer, float(config.get("slow") or 0.1), TaskStepHandle._run.__code__)
+    tracer.own_threads.add(watchdog.thread)
+    watchdog.start()
+    faulthandler.enable(file=sys.__stderr__)  # a segfault's traceback reaches the raw stderr pipe
 
     # Our frames (the runtime's, runpy's) sit on top of every traceback; built-in
     # scenarios live inside the package too, so only the runtime directory counts as ours.
@@ -219,6 +236,13 @@ def main() -> None:
         run.exit_code = 130 if isinstance(exc, KeyboardInterrupt) else 1
         run.message = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         run.traceback = text
+        if isinstance(exc, ImportError) and tracer.tasks_seen == 0:
+            # The program could not even be set up: an error in the input, not a run that failed.
+            where = _innermost_user_line(exc, own_files)
+            run.status = "error"
+            run.exit_code = 2
+            run.message = f"{where}: {run.message}" if where else run.message
+            emitter.emit(Diagnostic(clock.now(), "error", run.message, None, where))
     else:
         run.status = "finished"
         run.exit_code = 0

@@ -137,6 +137,14 @@ class Tracer:
             tid = self._register(task)
         return tid
 
+    @property
+    def tasks_seen(self) -> int:
+        return self._next_tid - 1
+
+    def task_name(self, tid: int) -> str:
+        """The name of a task that has not finished yet (for diagnostics)."""
+        return self._names.get(tid) or f"task {tid}"
+
     def known_task_id(self, task: Any) -> int | None:
         tid = self._ids.get(id(task))
         if tid is None:

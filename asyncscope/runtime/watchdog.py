@@ -1,0 +1,77 @@
+"""Blocking detection: a thread that samples the loop thread while a step runs too long.
+
+A coroutine that calls ``time.sleep()`` or spins the CPU holds the whole loop: no other
+task can run. The step's frame may be gone by the time the step ends, so the line it was
+stuck at is found by *sampling*: every few milliseconds this thread looks at the running
+threads' stacks; a thread inside a task step (a :class:`TaskStepHandle` ``_run`` frame)
+whose step began longer ago than the threshold is reported once, with the innermost user
+line it is executing. The hot path pays nothing for this: the step's start time is read
+from the ``_run`` frame's own local variable.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from typing import TYPE_CHECKING, Any
+
+from asyncscope import wording
+from asyncscope.events import Diagnostic
+
+if TYPE_CHECKING:
+    from asyncscope.runtime.loop import Tracer
+
+__all__ = ["Watchdog"]
+
+
+class Watchdog:
+    def __init__(self, tracer: Tracer, threshold: float, step_code: Any) -> None:
+        self._tracer = tracer
+        self._threshold_ns = int(threshold * 1e9)
+        self._threshold = threshold
+        self._step_code = step_code
+        self._period = max(0.005, min(0.025, threshold / 4))
+        self._reported: set[tuple[int, int]] = set()
+        self.thread = threading.Thread(target=self._watch, name="asyncscope-watchdog", daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def _watch(self) -> None:
+        while True:
+            time.sleep(self._period)
+            try:
+                self._sample()
+            except Exception:
+                pass  # never let the watchdog disturb the program
+
+    def _sample(self) -> None:
+        now = time.perf_counter_ns()
+        own = threading.get_ident()
+        for ident, frame in sys._current_frames().items():
+            if ident == own:
+                continue
+            step = frame
+            while step is not None and step.f_code is not self._step_code:
+                step = step.f_back
+            if step is None:
+                continue
+            values = step.f_locals
+            began, tid = values.get("began"), values.get("tid")
+            if began is None or tid is None or now - began < self._threshold_ns:
+                continue
+            key = (ident, began)
+            if key in self._reported:
+                continue
+            self._reported = {k for k in self._reported if k[0] != ident}
+            self._reported.add(key)
+            self._report(tid, frame, (now - began) / 1e9)
+
+    def _report(self, tid: int, frame: Any, held: float) -> None:
+        tracer = self._tracer
+        where = tracer.user_site(frame)
+        name = tracer.task_name(tid)
+        message = wording.text("blocking", task=name, ms=int(self._threshold * 1000), where=where or "?")
+        tracer.emitter.emit(Diagnostic(tracer.clock.now(), "blocking", message, tid, where))
+        tracer.emitter.flush()

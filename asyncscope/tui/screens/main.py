@@ -1,0 +1,414 @@
+"""The run screen: one program running in a child process, shown live.
+
+The screen owns the :class:`~asyncscope.session.Session`. A thread worker drains the
+session's batches and posts them as one :class:`EventsArrived` at a time; the screen
+folds them into the model (through :class:`Feed`) and refreshes the panes once per
+message. Pause, step and speed go to the child as commands; the ``paused`` reactive
+follows the child's acknowledgement (``Paused``/``Resumed`` events), never the keypress.
+Leaving the screen, restarting or quitting stops the child.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Input
+from textual.worker import get_current_worker
+
+from asyncscope import catalog
+from asyncscope.session import Session, Target
+from asyncscope.tui.actions import RUN_KEYS, bindings
+from asyncscope.tui.feed import Feed, drain
+from asyncscope.tui.format import SPEEDS, speed_label
+from asyncscope.tui.messages import EventsArrived
+from asyncscope.tui.narration import Narrator, say
+from asyncscope.tui.widgets.detail import TaskDetail
+from asyncscope.tui.widgets.diagnostics import DiagnosticsList
+from asyncscope.tui.widgets.narration import NarrationView
+from asyncscope.tui.widgets.output import OutputView
+from asyncscope.tui.widgets.status import StatusBar
+from asyncscope.tui.widgets.taskrows import TaskRows
+from asyncscope.tui.widgets.tasks import TaskTable
+from asyncscope.tui.widgets.timeline import Timeline
+
+__all__ = ["RunScreen"]
+
+MIN_INTERVAL = 1 / 30
+"""Seconds between two UI updates from the event stream, at least."""
+CLOCK_TICK = 1 / 15
+"""How often the estimated clock moves the status bar and the timeline cursor."""
+
+
+class RunScreen(Screen[None]):
+    """Tasks, detail, timeline, output, narration and diagnostics of one run."""
+
+    BINDINGS: ClassVar[list[BindingType]] = bindings(RUN_KEYS)
+
+    paused: reactive[bool] = reactive(False, bindings=True)
+    """The child's acknowledged pause state (the gate is holding the loop)."""
+    ended: reactive[bool] = reactive(False, bindings=True)
+    """The run is over (its final state and verdict stay on screen)."""
+    speed: reactive[float | None] = reactive(1.0, bindings=True, init=False)
+    """Playback rate of the virtual clock (None: instant)."""
+
+    def __init__(self, target: Target, *, clock: str = "virtual", paused: bool = False,
+                 speed: float | None = 1.0, lang: str = "en") -> None:
+        super().__init__()
+        self.target = target
+        self.clock = clock
+        self.start_paused = paused
+        self.set_reactive(RunScreen.speed, speed)
+        self.lang = lang
+        self.rows = TaskRows()
+        self.feed = Feed()
+        self.session: Session | None = None
+        self.generation = 0
+        self._ack = threading.Event()
+        self._wall_at_event = time.monotonic()
+        self._next_timer: float | None = None
+        self._t_base = 0.0
+
+    @property
+    def model(self):  # type: ignore[no-untyped-def]
+        return self.feed.model
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar(id="status")
+        with Horizontal(id="top"):
+            yield TaskTable(self.rows, id="tasks")
+            yield TaskDetail(id="detail")
+        yield Timeline(self.rows, id="timeline")
+        with Horizontal(id="bottom"):
+            yield OutputView(id="output")
+            with Vertical(id="side"):
+                yield NarrationView(id="narration")
+                yield DiagnosticsList(id="diagnostics")
+        yield Input(placeholder="filter tasks by name or coroutine (enter: keep, escape: clear)",
+                    id="task-filter")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#tasks").border_title = "Tasks"
+        self.query_one("#detail").border_title = "Task detail"
+        self.query_one("#timeline").border_title = "Timeline"
+        self.query_one("#output").border_title = "Output"
+        self.query_one("#narration").border_title = "What happened"
+        self.query_one("#diagnostics").border_title = "Diagnostics"
+        self.query_one("#task-filter").display = False
+        self.set_interval(CLOCK_TICK, self._clock_tick)
+        self.query_one(TaskTable).focus()
+        self.start_run()
+
+    def on_unmount(self) -> None:
+        self.stop_run()
+
+    # -- the run ---------------------------------------------------------------------
+
+    def start_run(self) -> None:
+        """(Re)start the target from scratch."""
+        self.stop_run()
+        self.generation += 1
+        lang = self.lang
+        self.feed = Feed(narrator=Narrator(lang=lang))
+        self._reset_panes()
+        session = Session(self.target, clock=self.clock, speed=self.speed, paused=self.start_paused, lang=lang)
+        self.paused = False
+        self.ended = False
+        try:
+            session.start()
+        except OSError as exc:
+            self.notify(f"could not start the program: {exc}", severity="error")
+            return
+        self.session = session
+        self.app.register_session(session)  # type: ignore[attr-defined]
+        self._ack = threading.Event()
+        self._wall_at_event = time.monotonic()
+        self._t_base = 0.0
+        self._next_timer = None
+        self.consume(session, self.generation, self._ack)
+        self._show_status()
+
+    def stop_run(self) -> None:
+        session = self.session
+        if session is not None:
+            session.stop()
+            self.session = None
+
+    def _reset_panes(self) -> None:
+        model = self.feed.model
+        scenario = self._scenario()
+        intro: list[str] = []
+        if scenario is not None:
+            watch = scenario.text("watch", self.lang)
+            if watch:
+                intro.append(say("watch", self.lang, text=watch))
+        if self.start_paused:
+            intro.append(say("start-paused", self.lang))
+        self.query_one(TaskTable).set_model(model)
+        self.query_one(Timeline).set_model(model, self.feed.marks)
+        self.query_one(OutputView).set_model(model)
+        self.query_one(NarrationView).set_narrator(self.feed.narrator, intro)
+        self.query_one(DiagnosticsList).set_model(model)
+        placeholder = "Select a task to see its await chain and source."
+        self.query_one(TaskDetail).set_model(model, placeholder)
+
+    def _scenario(self) -> catalog.Scenario | None:
+        if self.target.kind != "path":
+            return None
+        for scenario in catalog.scenarios():
+            if os.path.abspath(scenario.path) == os.path.abspath(self.target.value):
+                return scenario
+        return None
+
+    @work(thread=True, exclusive=True, group="session", exit_on_error=False, description="read events")
+    def consume(self, session: Session, generation: int, ack: threading.Event) -> None:
+        """Drain the session's batches and post them, one message in flight at a time."""
+        worker = get_current_worker()
+        ended = False
+        while not ended and not worker.is_cancelled:
+            events, ended = drain(session)
+            if not events and not ended:
+                continue
+            began = time.monotonic()
+            ack.clear()
+            self.post_message(EventsArrived(generation, events, ended))
+            while not ack.wait(0.1):
+                if worker.is_cancelled:
+                    return
+            rest = MIN_INTERVAL - (time.monotonic() - began)
+            if rest > 0 and not ended:
+                time.sleep(rest)
+
+    def on_events_arrived(self, message: EventsArrived) -> None:
+        if message.generation != self.generation:
+            return
+        try:
+            changes = self.feed.apply(message.events)
+        finally:
+            self._ack.set()
+        self._wall_at_event = time.monotonic()
+        model = self.feed.model
+        self._t_base = model.t
+        if changes.tasks:
+            self._next_timer = min(
+                (info.wait.until for info in model.tasks.values()
+                 if not info.final and info.wait is not None and info.wait.kind == "sleep"
+                 and info.wait.until is not None),
+                default=None,
+            )
+        table = self.query_one(TaskTable)
+        table.update_rows(changes.tasks, changes.new_tasks, changes.renamed, changes.last_task)
+        timeline = self.query_one(Timeline)
+        timeline.lanes_changed()
+        timeline.set_now(self.now())
+        if changes.output:
+            self.query_one(OutputView).lines_changed()
+        if changes.narration:
+            self.query_one(NarrationView).lines_changed()
+        if changes.diagnostics:
+            self.query_one(DiagnosticsList).diagnostics_changed()
+        self.query_one(TaskDetail).update_view()
+        self.paused = model.paused
+        self.ended = model.end is not None
+        self._show_status()
+
+    def now(self) -> float:
+        """Loop time now: the model's, or between events an estimate of the child's clock
+        (a slow-motion jump of the virtual clock sends no event until it lands)."""
+        model = self.feed.model
+        if model.end is not None or model.paused or model.hello is None or self.session is None:
+            return model.t
+        elapsed = time.monotonic() - self._wall_at_event
+        if self.clock == "real":
+            return model.t + elapsed
+        if self.speed is None:
+            return model.t
+        estimate = self._t_base + elapsed * self.speed
+        limit = self._next_timer if self._next_timer is not None else model.t
+        return max(model.t, min(estimate, limit))
+
+    def _clock_tick(self) -> None:
+        model = self.feed.model
+        if model.end is not None or model.paused or model.hello is None:
+            return
+        now = self.now()
+        if now != model.t:
+            self.query_one(Timeline).set_now(now)
+            self._show_status(now)
+
+    def _show_status(self, now: float | None = None) -> None:
+        self.query_one(StatusBar).show(self.target.display, self.feed.model,
+                                       self.now() if now is None else now, self.speed, self.clock)
+        total = self.feed.model.t
+        self.query_one(Timeline).border_subtitle = f"{total:.3f} s of loop time"
+        output = self.query_one(OutputView)
+        dropped = output.dropped
+        count = len(self.feed.model.output)
+        output.border_subtitle = f"{count} lines" + (f", {dropped} not shown" if dropped else "")
+
+    # -- actions ---------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("step", "step_iteration"):
+            return True if self.paused and not self.ended else None
+        if action == "toggle_pause":
+            return None if self.ended else True
+        if action in ("faster", "slower"):
+            if self.clock != "virtual":
+                return None
+            index = SPEEDS.index(self.speed) if self.speed in SPEEDS else 3
+            if action == "faster" and index >= len(SPEEDS) - 1:
+                return None
+            if action == "slower" and index <= 0:
+                return None
+        return True
+
+    def _send(self, cmd: str, value: float | None = None) -> None:
+        if self.session is not None:
+            self.session.send(cmd, value)
+
+    def action_toggle_pause(self) -> None:
+        if self.ended:
+            return
+        self._send("resume" if self.feed.model.paused else "pause")
+
+    def action_step(self) -> None:
+        if self.paused and not self.ended:
+            self._send("step")
+
+    def action_step_iteration(self) -> None:
+        if self.paused and not self.ended:
+            self._send("step-iteration")
+
+    def action_restart(self) -> None:
+        self.start_run()
+        self.notify(f"restarted {self.target.display}", timeout=2)
+
+    def _set_speed(self, direction: int) -> None:
+        index = SPEEDS.index(self.speed) if self.speed in SPEEDS else 3
+        index = max(0, min(len(SPEEDS) - 1, index + direction))
+        # Re-base the clock estimate so the cursor does not jump when the rate changes.
+        self._t_base = self.now()
+        self._wall_at_event = time.monotonic()
+        self.speed = SPEEDS[index]
+        self._send("speed", self.speed)
+        self._show_status()
+
+    def action_faster(self) -> None:
+        self._set_speed(1)
+
+    def action_slower(self) -> None:
+        self._set_speed(-1)
+
+    def action_open_file(self) -> None:
+        from asyncscope.tui.screens.open_file import OpenFileScreen
+
+        def opened(path: str | None) -> None:
+            if path:
+                self.target = Target("path", os.path.abspath(path), (), os.path.basename(path))
+                self.start_run()
+
+        self.app.push_screen(OpenFileScreen(), opened)
+
+    def action_toggle_timeline(self) -> None:
+        timeline = self.query_one(Timeline)
+        timeline.display = not timeline.display
+
+    def action_toggle_internal(self) -> None:
+        self.rows.show_internal = not self.rows.show_internal
+        self._rows_changed()
+        self.notify("internal tasks shown" if self.rows.show_internal else "internal tasks hidden", timeout=2)
+
+    def action_toggle_tree(self) -> None:
+        self.rows.tree = not self.rows.tree
+        self._rows_changed()
+
+    def _rows_changed(self) -> None:
+        self.query_one(TaskTable).rebuild()
+        self.query_one(Timeline).lanes_changed()
+
+    def action_filter_tasks(self) -> None:
+        field = self.query_one("#task-filter", Input)
+        field.display = True
+        field.focus()
+
+    @on(Input.Changed, "#task-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.rows.filter = event.value.strip()
+        self._rows_changed()
+        table = self.query_one(TaskTable)
+        table.border_title = f"Tasks · filter: {self.rows.filter}" if self.rows.filter else "Tasks"
+
+    @on(Input.Submitted, "#task-filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        if not event.value.strip():
+            event.input.display = False
+        self.query_one(TaskTable).focus()
+
+    def action_zoom_in(self) -> None:
+        self.query_one(Timeline).zoom_in()
+
+    def action_zoom_out(self) -> None:
+        self.query_one(Timeline).zoom_out()
+
+    def action_zoom_fit(self) -> None:
+        self.query_one(Timeline).zoom_fit()
+
+    def action_maximize_pane(self) -> None:
+        if self.maximized is not None:
+            self.minimize()
+        elif self.focused is not None:
+            self.maximize(self.focused)
+
+    def action_help(self) -> None:
+        from asyncscope.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen())
+
+    def action_back(self) -> None:
+        field = self.query_one("#task-filter", Input)
+        if field.has_focus or field.display:
+            field.value = ""
+            field.display = False
+            self.query_one(TaskTable).focus()
+            return
+        self.stop_run()
+        self.app.show_picker()  # type: ignore[attr-defined]
+
+    async def action_quit(self) -> None:
+        self.stop_run()
+        self.app.exit(0)
+
+    # -- pane links ------------------------------------------------------------------
+
+    def on_task_table_selected(self, event: TaskTable.Selected) -> None:
+        self.query_one(TaskDetail).show_task(event.task)
+        self.query_one(Timeline).select(event.task)
+
+    def on_timeline_lane_chosen(self, event: Timeline.LaneChosen) -> None:
+        self.query_one(TaskTable).select_task(event.task)
+
+    def on_diagnostics_list_chosen(self, event: DiagnosticsList.Chosen) -> None:
+        diagnostic = event.diagnostic
+        table = self.query_one(TaskTable)
+        if diagnostic.task is not None and diagnostic.task in self.feed.model.tasks:
+            info = self.feed.model.tasks[diagnostic.task]
+            if info.internal and not self.rows.show_internal:
+                self.rows.show_internal = True
+                self._rows_changed()
+            if self.rows.filter and diagnostic.task not in self.rows.index:
+                self.query_one("#task-filter", Input).value = ""
+            table.select_task(diagnostic.task)
+        self.query_one(TaskDetail).show_diagnostic(diagnostic)
+
+    def speed_text(self) -> str:
+        return speed_label(self.speed)

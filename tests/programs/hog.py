@@ -1,0 +1,11 @@
+import asyncio
+
+
+async def spin():
+    print("spinning")
+    n = 0
+    while True:
+        n += 1
+
+
+asyncio.run(spin())

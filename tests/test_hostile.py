@@ -1,0 +1,87 @@
+"""Hostile programs: never hang, never lose output, always a clear verdict (issue #5)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+from collections import defaultdict
+
+from conftest import PROGRAMS, asyncscope_cmd, kinds, run_json, texts
+
+
+def test_blocking_call_is_diagnosed_at_its_line():
+    verdict = run_json(str(PROGRAMS / "blocking.py"))
+    assert verdict["status"] == "finished"
+    blocking = [d for d in verdict["diagnostics"] if d["kind"] == "blocking"]
+    assert len(blocking) == 1
+    assert blocking[0]["where"].endswith("blocking.py:13")  # the time.sleep line
+    assert blocking[0]["task"] == "Task-3"
+
+
+def test_slow_threshold_is_configurable():
+    verdict = run_json("--slow", "1", str(PROGRAMS / "blocking.py"))
+    assert "blocking" not in kinds(verdict)
+
+
+def test_cpu_hog_times_out_with_the_spinning_line():
+    began = time.monotonic()
+    verdict = run_json("--timeout", "1.5", str(PROGRAMS / "hog.py"))
+    assert time.monotonic() - began < 20
+    assert verdict["status"] == "timeout"
+    assert verdict["exit_code"] == 124
+    assert texts(verdict) == ["spinning"]
+    blocking = next(d for d in verdict["diagnostics"] if d["kind"] == "blocking")
+    line = int(blocking["where"].rsplit(":", 1)[1])
+    assert line in (7, 8)  # inside the while loop
+
+
+def test_import_error_is_an_input_error():
+    verdict = run_json(str(PROGRAMS / "import_error.py"))
+    assert verdict["status"] == "error"
+    assert verdict["exit_code"] == 2
+    error = next(d for d in verdict["diagnostics"] if d["kind"] == "error")
+    assert "import_error.py:2" in error["message"] and "no_such_dependency_xyz" in error["message"]
+
+
+def test_flood_arrives_complete_and_in_order_per_task():
+    verdict = run_json(str(PROGRAMS / "flood.py"), timeout=300)
+    assert verdict["status"] == "finished"
+    per_task: dict[str, list[int]] = defaultdict(list)
+    for line in verdict["output"]:
+        name, number = line["text"].split()
+        per_task[name].append(int(number))
+    assert sorted(per_task) == ["a", "b", "c", "d"]
+    for numbers in per_task.values():
+        assert numbers == list(range(50_000))
+
+
+def test_subprocess_output_is_captured():
+    verdict = run_json(str(PROGRAMS / "subprocess_print.py"))
+    assert verdict["status"] == "finished"
+    assert {"from a subprocess", "async child", "parent done"} <= set(texts(verdict))
+
+
+def test_ctrl_c_stops_the_program_and_still_reports():
+    env = {**os.environ, "NO_COLOR": "1"}
+    process = subprocess.Popen(asyncscope_cmd("run", "--headless", "--json", "--clock", "real",
+                                              str(PROGRAMS / "long_real.py")),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    time.sleep(1.5)  # let it start and print
+    process.send_signal(signal.SIGINT)
+    out, _err = process.communicate(timeout=30)
+    verdict = json.loads(out)
+    assert verdict["status"] == "stopped"
+    assert process.returncode == 130
+    assert texts(verdict) == ["started"]
+    # No orphan: nothing still runs the program.
+    result = subprocess.run(["pgrep", "-f", "long_real.py"], capture_output=True, text=True)
+    assert result.stdout.strip() == "", f"left behind: {result.stdout}"
+
+
+def test_output_with_markup_is_kept_verbatim_in_json():
+    verdict = run_json(str(PROGRAMS / "markup.py"))
+    assert texts(verdict)[0] == "[bold red]not bold[/bold red]"
+    assert texts(verdict)[1].startswith("\x1b[31mnot red")

@@ -7,9 +7,8 @@ imports: the headless report and the tests use it without Textual.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from asyncscope import wording
 from asyncscope.events import (

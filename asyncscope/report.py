@@ -17,7 +17,7 @@ from rich.text import Text
 
 from asyncscope.model import Model, TaskInfo
 
-__all__ = ["to_json", "render", "exit_code", "TASK_COLOURS", "safe_text", "JSON_STATES"]
+__all__ = ["to_json", "render", "exit_code", "TASK_COLOURS", "safe_text", "short_where", "task_colour", "JSON_STATES"]
 
 TASK_COLOURS = ("cyan", "magenta", "green", "yellow", "blue", "red", "bright_cyan", "bright_magenta")
 
@@ -94,14 +94,18 @@ def make_console(file: Any = None) -> Console:
     return Console(file=file, no_color=no_color, highlight=False, soft_wrap=True)
 
 
-def _short(path: str | None) -> str:
-    if not path:
+def short_where(where: str | None) -> str:
+    """``file:line`` with the file relative to the current directory when it is below it."""
+    if not where:
         return "-"
+    path, _, line = where.rpartition(":")
+    if not path:
+        return where
     try:
         rel = os.path.relpath(path)
     except ValueError:
-        return path
-    return rel if not rel.startswith("..") else path
+        rel = path
+    return f"{rel if not rel.startswith('..') else path}:{line}"
 
 
 _STATE_STYLE = {"done": "green", "failed": "bold red", "cancelled": "yellow", "waiting": "blue", "ready": "cyan"}
@@ -137,7 +141,7 @@ def render(model: Model, console: Console, title: str = "") -> None:
                 Text(info.state, style=_STATE_STYLE.get(info.state, "")),
                 str(info.steps),
                 f"t={info.created_at:.3f}",
-                Text(_short(info.where.rsplit(":", 1)[0]) + ":" + info.where.rsplit(":", 1)[1]) if info.where else Text("-"),
+                Text(short_where(info.where)),
                 Text(safe_text(detail or "")),
             )
         console.print(table)
@@ -151,7 +155,7 @@ def render(model: Model, console: Console, title: str = "") -> None:
             row = Text("  ")
             row.append(diag.kind, style="bold yellow")
             if diag.where:
-                row.append(f" {_short(diag.where.rsplit(':', 1)[0])}:{diag.where.rsplit(':', 1)[1]}", style="dim")
+                row.append(f" {short_where(diag.where)}", style="dim")
             row.append(f"  {safe_text(diag.message)}")
             console.print(row)
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import locale
 import os
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 __all__ = ["set_language", "language", "text", "wait_text", "LANGUAGES", "default_language"]
 

@@ -21,7 +21,7 @@ CHURN = os.path.join(HERE, "churn.py")
 
 def timed(command: list[str]) -> float:
     began = time.perf_counter()
-    result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
+    result = subprocess.run(command, capture_output=True, check=False)
     elapsed = time.perf_counter() - began
     if result.returncode != 0:
         sys.exit(f"failed: {' '.join(command)}\n{result.stderr.decode(errors='replace')}")

@@ -5,8 +5,8 @@
 # title.ja = "CPU を使い続けるタスクがほかを飢えさせる。sleep(0) で譲る"
 # summary.en = "A number-crunching loop with no await runs all its chunks before the heartbeat can beat; await asyncio.sleep(0) after each chunk lets them take turns."
 # summary.ja = "await のない計算ループは、ハートビートが動く前に全部のチャンクを実行してしまう。各チャンクの後に await asyncio.sleep(0) を入れると交互に動く。"
-# watch.en = "In round 1 the greedy cruncher takes a single long step: chunk 0, 1, 2, then the heartbeat. In round 2 the polite cruncher takes one step per chunk, and the heartbeat's lines interleave with them."
-# watch.ja = "第 1 ラウンドでは欲張りな計算タスクが一つの長いステップで chunk 0、1、2 を実行し、その後でハートビートが動きます。第 2 ラウンドでは行儀のよい計算タスクがチャンクごとに一ステップずつ進み、ハートビートの行と交互に並びます。"
+# watch.en = "In round 1 the greedy cruncher takes a single long step: chunk 0, 1, 2, then the heartbeat. In round 2 the polite cruncher takes one step per chunk, and the heartbeat's lines interleave with them. Only round 1 gets a blocking diagnostic: its single step holds the loop for 180 ms, over the 100 ms limit, while each polite step takes 60 ms."
+# watch.ja = "第 1 ラウンドでは欲張りな計算タスクが一つの長いステップで chunk 0、1、2 を実行し、その後でハートビートが動きます。第 2 ラウンドでは行儀のよい計算タスクがチャンクごとに一ステップずつ進み、ハートビートの行と交互に並びます。blocking の診断が出るのは第 1 ラウンドだけです。その一つのステップは 100 ms の上限を超える 180 ms ループを占有しますが、行儀のよいステップは一つ 60 ms です。"
 # explain.en = """
 # A task keeps the loop until it reaches an `await` that actually suspends. A long
 # computation without one starves every other task, exactly like a blocking call.
@@ -42,6 +42,7 @@
 #     "heartbeat 2",
 #     "chunk 2",
 # ]
+# diagnostics = ["blocking"]
 # user_tasks = 5
 # ///
 """A CPU-bound loop without awaits starves other tasks; sleep(0) lets them run."""
@@ -51,7 +52,7 @@ import time
 
 
 def crunch_numbers():
-    end = time.perf_counter() + 0.05  # 50 ms of pure CPU work
+    end = time.perf_counter() + 0.06  # 60 ms of pure CPU work
     while time.perf_counter() < end:
         pass
 

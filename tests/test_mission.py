@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import SCENARIOS, kinds, run_json, texts, user_tasks
 
 

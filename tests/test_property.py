@@ -11,10 +11,9 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from conftest import run_json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from conftest import run_json
 
 
 @st.composite

@@ -19,9 +19,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+from conftest import ROOT, kinds, run_cli, run_json, user_tasks
 
 from asyncscope import catalog
-from conftest import ROOT, kinds, run_cli, run_json, user_tasks
 
 SCENARIOS = catalog.scenarios()
 NAMES = [scenario.name for scenario in SCENARIOS]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import PROGRAMS, kinds, run_json, texts
 
 from asyncscope.model import Model

@@ -9,7 +9,8 @@ condition variable.
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from asyncscope.events import Paused, Resumed
 

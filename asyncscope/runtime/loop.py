@@ -63,7 +63,8 @@ _ASYNCIO_DIR = os.path.dirname(asyncio.__file__) + os.sep
 # Only the runtime's own frames are ours: built-in scenarios live inside the installed
 # package too, and they are user code.
 _OWN_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
-_LIB_PREFIXES = (_ASYNCIO_DIR, _OWN_DIR, "<frozen runpy>", os.path.join(os.path.dirname(_ASYNCIO_DIR.rstrip(os.sep)), "runpy.py"))
+_RUNPY = os.path.join(os.path.dirname(_ASYNCIO_DIR.rstrip(os.sep)), "runpy.py")
+_LIB_PREFIXES = (_ASYNCIO_DIR, _OWN_DIR, "<frozen runpy>", _RUNPY)
 
 _Handle = events.Handle
 _handle_run = events.Handle._run
@@ -281,7 +282,7 @@ class Tracer:
         depth = 0
         while coro is not None and depth < 64:
             depth += 1
-            frame = getattr(coro, "cr_frame", None) or getattr(coro, "gi_frame", None) or getattr(coro, "ag_frame", None)
+            frame = _frame_of(coro)
             if frame is None:
                 break
             code = frame.f_code
@@ -289,11 +290,7 @@ class Tracer:
             chain.append(frame.f_lineno)
             if self.is_lib(code):
                 lib_code = code
-            coro = (
-                getattr(coro, "cr_await", None)
-                or getattr(coro, "gi_yieldfrom", None)
-                or getattr(coro, "ag_await", None)
-            )
+            coro = _awaited_by(coro)
         return chain, lib_code
 
     def describe(self, waiter: Any, lib_code: Any) -> Wait:
@@ -373,12 +370,12 @@ class Tracer:
         where = None
         coro = task.get_coro()
         while coro is not None:
-            frame = getattr(coro, "cr_frame", None) or getattr(coro, "gi_frame", None)
+            frame = _frame_of(coro)
             if frame is None:
                 break
             if not self.is_lib(frame.f_code):
                 where = f"{frame.f_code.co_filename}:{frame.f_lineno}"
-            coro = getattr(coro, "cr_await", None) or getattr(coro, "gi_yieldfrom", None)
+            coro = _awaited_by(coro)
         return where
 
     # -- diagnostics from asyncio itself ----------------------------------------------
@@ -484,6 +481,24 @@ def _probe_step_callback_types() -> frozenset[type]:
     finally:
         loop.close()
     return frozenset(found)
+
+
+def _frame_of(awaitable: Any) -> Any:
+    """The frame of a coroutine, generator-based coroutine or async generator, if any."""
+    return (
+        getattr(awaitable, "cr_frame", None)
+        or getattr(awaitable, "gi_frame", None)
+        or getattr(awaitable, "ag_frame", None)
+    )
+
+
+def _awaited_by(awaitable: Any) -> Any:
+    """What a suspended coroutine is itself awaiting (the next link of the chain)."""
+    return (
+        getattr(awaitable, "cr_await", None)
+        or getattr(awaitable, "gi_yieldfrom", None)
+        or getattr(awaitable, "ag_await", None)
+    )
 
 
 def _coro_name(task: Any) -> str:

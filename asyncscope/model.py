@@ -30,7 +30,7 @@ from asyncscope.events import (
 
 __all__ = ["Model", "TaskInfo", "OutputLine", "FINAL_STATES", "ChainLink"]
 
-FINAL_STATES = frozenset({"done", "failed", "cancelled"})
+FINAL_STATES = frozenset({"done", "failed", "cancelled", "destroyed"})
 
 
 @dataclass
@@ -53,7 +53,8 @@ class TaskInfo:
     where: str | None
     internal: bool
     state: str = "ready"
-    """``ready``, ``running``, ``waiting``, ``done``, ``failed`` or ``cancelled``."""
+    """``ready``, ``running``, ``waiting``, ``done``, ``failed``, ``cancelled``, or
+    ``destroyed`` (garbage-collected while pending: it never ran to an end)."""
     wait: Wait | None = None
     chain: list[int] | None = None
     steps: int = 0
@@ -183,10 +184,13 @@ class Model:
             self._open_lines[key] = line
 
     def _diagnostic(self, event: Diagnostic) -> None:
-        if event.where is None and event.task is not None:
-            info = self.tasks.get(event.task)
-            if info is not None and info.where:
-                event = Diagnostic(event.t, event.kind, event.message, event.task, info.where)
+        info = self.tasks.get(event.task) if event.task is not None else None
+        if event.where is None and info is not None and info.where:
+            event = Diagnostic(event.t, event.kind, event.message, event.task, info.where)
+        if event.kind == "destroyed-pending" and info is not None and not info.final:
+            # Garbage-collected while pending: it will never run again, and never end.
+            info.wait = None
+            info._set(event.t, "destroyed")
         self.diagnostics.append(event)
 
     def _tick(self, event: Tick) -> None:

@@ -33,9 +33,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "参照を保持して await するか、TaskGroup を使ってください。",
     },
     "destroyed-pending": {
-        "en": "task {task} was garbage-collected while still pending: nothing kept a reference "
+        "en": "task {task} ({coro}) was garbage-collected while still pending: nothing kept a reference "
         "to it. Keep tasks you create in a variable or a set until they finish.",
-        "ja": "タスク {task} は未完了のままガベージコレクションされました。"
+        "ja": "タスク {task} ({coro}) は未完了のままガベージコレクションされました。"
         "どこからも参照されていなかったためです。作成したタスクは終了するまで変数や set に保持してください。",
     },
     "exception-never-retrieved": {
@@ -140,7 +140,12 @@ def _task_name(task: Any) -> str:
 
 
 def destroyed_pending(task: Any) -> str:
-    return text("destroyed-pending", task=_task_name(task))
+    try:
+        coro = task.get_coro()
+        coro_name = getattr(coro, "__qualname__", None) or type(coro).__name__
+    except Exception:
+        coro_name = "?"
+    return text("destroyed-pending", task=_task_name(task), coro=coro_name)
 
 
 def never_retrieved(task: Any, exc: BaseException | None) -> str:

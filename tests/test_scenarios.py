@@ -35,10 +35,7 @@ WORKERS = max(2, min(6, (os.cpu_count() or 2) * 2))
 
 # Runner limitations that make a declared expectation fail, keyed by (scenario, field).
 # Each entry is strict: when the runner is fixed the test says so and the entry goes.
-KNOWN_RUNNER_BUGS: dict[tuple[str, str], str] = {
-    ("network", "user_tasks"): "asyncio's own helper tasks (BaseEventLoop._create_server_getaddrinfo, "
-    "BaseSelectorEventLoop._accept_connection2) are reported as user tasks (internal: false)",
-}
+KNOWN_RUNNER_BUGS: dict[tuple[str, str], str] = {}
 # The calls that make a task; a task's `where` should point at one of them.
 TASK_MAKERS = re.compile(r"create_task|gather|as_completed|wait_for|start_server")
 
@@ -57,8 +54,9 @@ def _headless(scenario: catalog.Scenario) -> dict[str, Any]:
     return verdict
 
 
-def _plain(scenario: catalog.Scenario) -> tuple[list[str], bool]:
-    """``python file.py``: its stdout lines, and whether it had to be stopped (hung)."""
+def _plain(scenario: catalog.Scenario) -> tuple[list[str], bool, str]:
+    """``python file.py``: its stdout lines, whether it had to be stopped (it hung), and
+    its stderr if it failed."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}  # keep the lines a hung program printed
     hangs = scenario.expected().get("status") == "deadlock"
     try:
@@ -66,21 +64,21 @@ def _plain(scenario: catalog.Scenario) -> tuple[list[str], bool]:
                                 timeout=HANG_SECONDS if hangs else 60, env=env, cwd=ROOT, check=False)
     except subprocess.TimeoutExpired as exc:
         out = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
-        return out.splitlines(), True
-    assert result.returncode == 0, f"{scenario.name} failed when run plainly:\n{result.stderr[-2000:]}"
-    return result.stdout.splitlines(), False
+        return out.splitlines(), True, ""
+    failure = result.stderr[-2000:] if result.returncode else ""
+    return result.stdout.splitlines(), False, failure
 
 
 @pytest.fixture(scope="module")
 def verdicts() -> dict[str, dict[str, Any]]:
     with ThreadPoolExecutor(WORKERS) as pool:
-        return dict(zip(NAMES, pool.map(_headless, SCENARIOS)))
+        return dict(zip(NAMES, pool.map(_headless, SCENARIOS), strict=True))
 
 
 @pytest.fixture(scope="module")
-def plain_runs() -> dict[str, tuple[list[str], bool]]:
+def plain_runs() -> dict[str, tuple[list[str], bool, str]]:
     with ThreadPoolExecutor(WORKERS) as pool:
-        return dict(zip(NAMES, pool.map(_plain, SCENARIOS)))
+        return dict(zip(NAMES, pool.map(_plain, SCENARIOS), strict=True))
 
 
 def _expectation_cases() -> list[Any]:
@@ -120,12 +118,16 @@ def test_scenario_does_what_its_header_says(verdicts, scenario, field):
 def test_plain_python_prints_the_same_lines(verdicts, plain_runs, scenario):
     """asyncscope must not change what a program prints. A deadlocked scenario hangs when run
     plainly: it is stopped after a few seconds, having printed the same lines."""
-    lines, hung = plain_runs[scenario.name]
+    lines, hung, failure = plain_runs[scenario.name]
+    assert not failure, f"{scenario.name} failed when run plainly:\n{failure}"
     assert hung == (scenario.expected().get("status") == "deadlock")
     assert lines == stdout_lines(verdicts[scenario.name])
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS, ids=NAMES)
+@pytest.mark.parametrize("scenario", [
+    pytest.param(scenario, id=scenario.name)
+    for scenario in SCENARIOS
+])
 def test_each_task_points_at_the_line_that_made_it(verdicts, scenario):
     """What the task list says about "where": the line of the scenario that asked for the
     task (create_task, gather, ...), never a line inside the task's own coroutine. Tasks
@@ -146,9 +148,11 @@ def test_eager_tasks_have_a_parent_and_a_creation_site(verdicts):
     the create_task line."""
     tasks = user_tasks(verdicts["eager_tasks"])
     main = next(task for task in tasks if task["coro"] == "main")
+    source = catalog.find("eager_tasks").source.splitlines()  # type: ignore[union-attr]
     for task in tasks:
         if task is not main:
             assert task["parent"] == main["id"], task
+            assert "create_task(" in source[int(task["where"].rsplit(":", 1)[1]) - 1], task
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=NAMES)
@@ -159,12 +163,15 @@ def test_header_is_complete_and_bilingual(scenario):
         assert table["en"].strip() and table["ja"].strip(), (scenario.name, part)
         # The Japanese text is Japanese (kana or kanji), not a copy of the English one.
         assert re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", table["ja"]), (scenario.name, part)
-    for part in ("title", "summary"):
-        assert "\n" not in scenario.title["en"] + scenario.title["ja"], scenario.name
-        assert "\n" not in getattr(scenario, part)["en"].strip(), (scenario.name, part)
+    for part in ("title", "summary", "watch"):  # one line each; explain may have paragraphs
+        for lang, text in getattr(scenario, part).items():
+            assert "\n" not in text.strip(), (scenario.name, part, lang)
     assert scenario.level in LEVELS, scenario.name
     assert set(scenario.expected()) <= KNOWN_KEYS, scenario.name
     assert "status" in scenario.expected() and "output" in scenario.expected(), scenario.name
+    if scenario.min_python:  # what an older Python does must be declared too
+        bound = f"python < {scenario.min_python[0]}.{scenario.min_python[1]}"
+        assert bound in scenario.expect, scenario.name
     # A run that waits on real time has no exact loop time to promise.
     assert not ("real_time" in scenario.expected() and "elapsed" in scenario.expected()), scenario.name
 

@@ -126,6 +126,8 @@ class Tracer:
         self._cancelled_by: dict[int, str] = {}
         self._in_shutdown = 0
         self._last_scheduled: int | None = None
+        self._creating: list[tuple[Any, Any]] = []
+        """(creating task, creating frame) while create_task runs (3.12+, eager tasks)."""
         self.own_threads: set[threading.Thread] = set()
         self.on_deadlock: Any = None
 
@@ -165,19 +167,31 @@ class Tracer:
         qualname = getattr(coro, "__qualname__", None) or type(coro).__name__
         parent = None
         current = _current_task(task.get_loop())
+        creating = self._creating
+        if current is task and creating:
+            # Registered from inside its own eager first step (3.12+): the creator is
+            # the frame and task that called create_task, stashed by that wrapper.
+            current, frame = creating[-1]
+        else:
+            try:
+                frame = sys._getframe(depth)
+            except ValueError:
+                frame = None
         if current is not None and current is not task:
             parent = self._ids.get(id(current)) or self.task_id(current)
-        internal = bool(self._in_shutdown) or qualname in _INTERNAL_COROS
+        internal = bool(self._in_shutdown) or qualname in _INTERNAL_COROS or self._is_private_lib(coro)
         name = self._names[tid] = task.get_name()
-        try:
-            frame = sys._getframe(depth)
-        except ValueError:
-            frame = None
         clock = self.clock
         now = clock.t if clock.virtual else (_perf_ns() - clock.base_ns) / 1e9
         # A tuple laid out like TaskCreated: the same bytes on the wire, cheaper to build.
         self._append(self._encode(("created", now, tid, name, qualname, parent, self.user_site(frame), internal)))
         return tid
+
+    def _is_private_lib(self, coro: Any) -> bool:
+        """asyncio's own private coroutines (``_accept_connection2``, ...) run as tasks
+        that belong to the machinery, not to the program."""
+        code = getattr(coro, "cr_code", None)
+        return code is not None and code.co_name.startswith("_") and self.is_lib(code)
 
     def code_id(self, code: Any) -> int:
         cid = self._codes.get(code)
@@ -689,8 +703,13 @@ def _install_hooks(tracer: Tracer) -> None:
         if not eager_possible:
             return original_create_task(self, coro, *args, **kwargs)
         tracer._last_scheduled = None
+        creating = tracer._creating
+        creating.append((_current_task(self), sys._getframe(1)))
         began = _perf_ns()
-        task = original_create_task(self, coro, *args, **kwargs)
+        try:
+            task = original_create_task(self, coro, *args, **kwargs)
+        finally:
+            creating.pop()
         if tracer._last_scheduled != id(task):
             # Its first step ran inside the constructor (eager): report that step.
             tracer.after_step(task, tracer.task_id(task), _perf_ns() - began)

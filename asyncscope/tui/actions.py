@@ -37,17 +37,20 @@ class Key:
 
 
 RUN_KEYS: tuple[Key, ...] = (
-    Key("pause", "space", "toggle_pause", "Pause/Run",
-        "Pause the program before its next task step, or let it run on.", "space"),
+    Key("pause", "space", "pause", "Pause", "Pause the program before its next task step.", "space"),
+    Key("resume", "space", "resume", "Run", "Let the paused program run on.", "space"),
     Key("step", "s", "step", "Step", "Run exactly one task step, then pause again (while paused)."),
-    Key("step-iteration", "S", "step_iteration", "Step loop",
+    Key("step-iteration", "S", "step_iteration", "Loop",
         "Run one whole event-loop iteration: every step that is ready (while paused).", "S"),
     Key("restart", "r", "restart", "Restart", "Stop the program and run it again from the start."),
-    Key("faster", "plus,equals_sign", "faster", "Faster",
-        "Play the virtual clock faster: 0.1x … 100x, then instant.", "+"),
-    Key("slower", "minus", "slower", "Slower", "Play the virtual clock slower (down to 0.1x).", "-"),
+    Key("faster", "plus,equals_sign", "faster", "Speed",
+        "Play the virtual clock faster: 0.1x … 100x, then instant.", "+/-"),
+    Key("slower", "minus", "slower", "Slower", "Play the virtual clock slower (down to 0.1x).", "-",
+        show=False),
     Key("open", "o", "open_file", "Open", "Open your own .py file and run it."),
     Key("timeline", "t", "toggle_timeline", "Timeline", "Show or hide the timeline pane."),
+    Key("help", "question_mark", "help", "Help", "Show every key.", "?"),
+    Key("quit", "q", "quit", "Quit", "Stop the program and quit.", palette=False),
     Key("internal", "i", "toggle_internal", "Internal",
         "Show or hide asyncio's internal tasks (shutdown helpers)."),
     Key("tree", "v", "toggle_tree", "Tree", "Show tasks flat, or as a tree by parent task.", show=False),
@@ -61,8 +64,6 @@ RUN_KEYS: tuple[Key, ...] = (
         "Maximize the focused pane (escape restores it).", show=False),
     Key("back", "escape", "back", "Scenarios", "Back to the scenario list (stops the program).",
         show=False),
-    Key("help", "question_mark", "help", "Help", "Show every key.", "?"),
-    Key("quit", "q", "quit", "Quit", "Stop the program and quit.", palette=False),
 )
 """Keys of the run screen."""
 

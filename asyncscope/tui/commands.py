@@ -39,8 +39,8 @@ class ScreenCommands(Provider):
             keys.append(key)
         return keys
 
-    def _run(self, key: Key) -> None:
-        self.screen.run_action(key.action)
+    async def _run(self, key: Key) -> None:
+        await self.screen.run_action(key.action)
 
     async def discover(self) -> Hits:
         for key in self._keys():

@@ -42,6 +42,7 @@ NARRATION: dict[str, dict[str, str]] = {
     "runs": {"en": "{task} runs", "ja": "{task} が実行され"},
     "wakes": {"en": "{task} wakes", "ja": "{task} が起きて"},
     "prints": {"en": "prints {text}", "ja": "{text} を表示し"},
+    "prints-two": {"en": "prints {text} and {second}", "ja": "{text} と {second} を表示し"},
     "prints-more": {"en": "prints {text} and {more} more lines", "ja": "{text} ほか {more} 行を表示し"},
     "sleeps": {"en": "sleeps until t={until:.3f}", "ja": "t={until:.3f} まで眠ります"},
     "awaits-task": {
@@ -179,6 +180,8 @@ class Narrator:
         if printed:
             if len(printed) == 1:
                 parts.append(say("prints", self.lang, text=quote(printed[0])))
+            elif len(printed) == 2:
+                parts.append(say("prints-two", self.lang, text=quote(printed[0]), second=quote(printed[1])))
             else:
                 parts.append(say("prints-more", self.lang, text=quote(printed[0]), more=len(printed) - 1))
         return parts

@@ -31,6 +31,8 @@ _KEY_NAMES = {"space": "space", "slash": "/", "question_mark": "?", "plus,equals
 
 
 def _key(key: Key) -> str:
+    if key.id == "faster":
+        return "+"
     return key.display or _KEY_NAMES.get(key.keys, key.keys)
 
 

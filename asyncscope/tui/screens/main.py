@@ -52,6 +52,7 @@ class RunScreen(Screen[None]):
     """Tasks, detail, timeline, output, narration and diagnostics of one run."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings(RUN_KEYS)
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-short"), (32, "-tall")]
 
     paused: reactive[bool] = reactive(False, bindings=True)
     """The child's acknowledged pause state (the gate is holding the loop)."""
@@ -94,7 +95,7 @@ class RunScreen(Screen[None]):
                 yield DiagnosticsList(id="diagnostics")
         yield Input(placeholder="filter tasks by name or coroutine (enter: keep, escape: clear)",
                     id="task-filter")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#tasks").border_title = "Tasks"
@@ -253,33 +254,36 @@ class RunScreen(Screen[None]):
         output = self.query_one(OutputView)
         dropped = output.dropped
         count = len(self.feed.model.output)
-        output.border_subtitle = f"{count} lines" + (f", {dropped} not shown" if dropped else "")
+        output.border_subtitle = f"{count} line{'s' if count != 1 else ''}" + (
+            f", {dropped} not shown" if dropped else "")
 
     # -- actions ---------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("step", "step_iteration"):
             return True if self.paused and not self.ended else None
-        if action == "toggle_pause":
-            return None if self.ended else True
+        if action == "pause":
+            # One key, two meanings: the footer shows the one that applies now.
+            return None if self.ended else (not self.paused)
+        if action == "resume":
+            return self.paused and not self.ended
         if action in ("faster", "slower"):
-            if self.clock != "virtual":
-                return None
-            index = SPEEDS.index(self.speed) if self.speed in SPEEDS else 3
-            if action == "faster" and index >= len(SPEEDS) - 1:
-                return None
-            if action == "slower" and index <= 0:
-                return None
+            return True if self.clock == "virtual" else None
+        if action in ("zoom_in", "zoom_out", "zoom_fit"):
+            return True if self.query_one(Timeline).display else None
         return True
 
     def _send(self, cmd: str, value: float | None = None) -> None:
         if self.session is not None:
             self.session.send(cmd, value)
 
-    def action_toggle_pause(self) -> None:
-        if self.ended:
-            return
-        self._send("resume" if self.feed.model.paused else "pause")
+    def action_pause(self) -> None:
+        if not self.ended:
+            self._send("pause")
+
+    def action_resume(self) -> None:
+        if not self.ended:
+            self._send("resume")
 
     def action_step(self) -> None:
         if self.paused and not self.ended:
@@ -294,8 +298,11 @@ class RunScreen(Screen[None]):
         self.notify(f"restarted {self.target.display}", timeout=2)
 
     def _set_speed(self, direction: int) -> None:
-        index = SPEEDS.index(self.speed) if self.speed in SPEEDS else 3
-        index = max(0, min(len(SPEEDS) - 1, index + direction))
+        current = SPEEDS.index(self.speed) if self.speed in SPEEDS else 3
+        index = max(0, min(len(SPEEDS) - 1, current + direction))
+        if index == current:
+            self.notify(f"speed is already {speed_label(self.speed)}", timeout=2)
+            return
         # Re-base the clock estimate so the cursor does not jump when the rate changes.
         self._t_base = self.now()
         self._wall_at_event = time.monotonic()

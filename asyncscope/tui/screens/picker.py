@@ -57,7 +57,7 @@ class PickerScreen(Screen[None]):
             yield OptionList(id="scenario-list")
             with VerticalScroll(id="preview"):
                 yield Static(id="preview-body")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#scenario-list").border_title = "Scenarios"
@@ -120,20 +120,19 @@ class PickerScreen(Screen[None]):
 
     def _preview_body(self, scenario: catalog.Scenario) -> RenderableType:
         parts: list[RenderableType] = []
-        title = Text(scenario.text("title", self.lang), style="bold")
+        title = Text.assemble((scenario.text("title", self.lang), "bold"))
         if scenario.level:
             title.append(f"  ({scenario.level})", style="dim")
         parts.append(title)
         for part, label in (("watch", "Watch: "), ("explain", "")):
             value = scenario.text(part, self.lang).strip()
             if value:
-                text = Text(label, style="bold cyan")
+                text = Text.assemble((label, "bold cyan"))
                 text.append(" ".join(value.split()) if part == "explain" else value)
                 parts.append(Text(""))
                 parts.append(text)
         parts.append(Text(""))
-        parts.append(Syntax(_strip_header(scenario.source), "python", theme="ansi_dark", line_numbers=False,
-                            background_color="default"))
+        parts.append(Syntax(_strip_header(scenario.source), "python", theme="monokai", line_numbers=False))
         return Group(*parts)
 
     def action_move(self, delta: int) -> None:

@@ -63,9 +63,8 @@ def source_snippet(where: str | None, title: str) -> RenderableType | None:
     code = read_source(path)
     if code is None:
         return None
-    syntax = Syntax(code, "python", theme="ansi_dark", line_numbers=True, word_wrap=False,
-                    line_range=(max(1, line - _CONTEXT), line + _CONTEXT), highlight_lines={line},
-                    background_color="default")
+    syntax = Syntax(code, "python", theme="monokai", line_numbers=True, word_wrap=False,
+                    line_range=(max(1, line - _CONTEXT), line + _CONTEXT), highlight_lines={line})
     return Group(Text(f"{title} {short_where(where)}", style="dim"), syntax)
 
 
@@ -127,7 +126,7 @@ class TaskDetail(VerticalScroll):
         parts: list[RenderableType] = []
         diagnostic = self.diagnostic
         if diagnostic is not None:
-            head = Text(diagnostic.kind, style="bold yellow")
+            head = Text.assemble((diagnostic.kind, "bold yellow"))
             head.append(f"  t={diagnostic.t:.3f}", style="dim")
             parts.append(head)
             parts.append(Text(safe_text(diagnostic.message)))
@@ -145,7 +144,7 @@ class TaskDetail(VerticalScroll):
     def _task_parts(self, info: TaskInfo) -> list[RenderableType]:
         model = self.model
         parts: list[RenderableType] = []
-        head = Text(safe_text(info.name), style=f"bold {task_colour(info.id)}")
+        head = Text.assemble((safe_text(info.name), f"bold {task_colour(info.id)}"))
         head.append(f"  {safe_text(info.coro)}()  ")
         head.append(info.state, style=STATE_STYLE.get(info.state, ""))
         if model.paused and model.next_task == info.id:
@@ -155,13 +154,13 @@ class TaskDetail(VerticalScroll):
         parts.append(head)
 
         def row(label: str, value: Text | str) -> Text:
-            text = Text(f"{label:<9} ", style="dim")
+            text = Text.assemble((f"{label:<9} ", "dim"))
             text.append_text(value if isinstance(value, Text) else Text(value))
             return text
 
         if not info.final:
             parts.append(row("waits on", model.wait_text(info) or "nothing: ready to run"))
-        links = model.chain_links(info)
+        links = model.chain_links(info) if not info.final else []
         if links:
             chain = Text()
             for number, link in enumerate(links):

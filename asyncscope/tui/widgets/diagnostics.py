@@ -66,7 +66,7 @@ class DiagnosticsList(OptionList):
             self.highlighted = 0
 
     def _prompt(self, diagnostic: Diagnostic) -> Text:
-        text = Text("⚠ ", style="yellow")
+        text = Text.assemble(("⚠ ", "yellow"))
         text.append(diagnostic.kind, style="bold yellow")
         if diagnostic.task is not None:
             text.append(f" {safe_text(self.model.task_name(diagnostic.task))}", style="bold")

@@ -26,12 +26,12 @@ class LineLog(ScrollView, can_focus=True):
     LineLog { height: 1fr; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "scroll_up", "Up", show=False),
-        Binding("down,j", "scroll_down", "Down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home", "scroll_home", "Top", show=False),
-        Binding("end", "scroll_end", "End", show=False),
+        Binding("up,k", "move('scroll_up')", "Up", show=False),
+        Binding("down,j", "move('scroll_down')", "Down", show=False),
+        Binding("pageup", "move('page_up')", "Page up", show=False),
+        Binding("pagedown", "move('page_down')", "Page down", show=False),
+        Binding("home", "move('scroll_home')", "Top", show=False),
+        Binding("end", "move('scroll_end')", "End", show=False),
         Binding("left", "scroll_left", "Left", show=False),
         Binding("right", "scroll_right", "Right", show=False),
     ]
@@ -40,6 +40,8 @@ class LineLog(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self.follow = True
         self._max_width = 0
+        self.wrap = False
+        """Subclasses that wrap their lines never scroll sideways."""
 
     def line_count(self) -> int:
         raise NotImplementedError
@@ -52,12 +54,32 @@ class LineLog(ScrollView, can_focus=True):
         count = self.line_count()
         self.virtual_size = Size(max(self._max_width, self.scrollable_content_region.width), count)
         if self.follow:
-            self.scroll_to(y=max(0, count - self.scrollable_content_region.height), animate=False)
+            self.scroll_end(animate=False, immediate=True, x_axis=False)
         self.refresh()
 
-    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        super().watch_scroll_y(old_value, new_value)
-        self.follow = round(new_value) >= round(self.max_scroll_y)
+    # Following is decided by what the user does, not by scroll_y changing: Textual also
+    # moves scroll_y itself (clamping after a resize), which must not stop following.
+
+    def _user_moved(self, up: bool) -> None:
+        if up:
+            self.follow = False
+        else:
+            self.call_after_refresh(self._check_end)
+
+    def _check_end(self) -> None:
+        self.follow = round(self.scroll_y) >= round(self.max_scroll_y)
+
+    def action_move(self, action: str) -> None:
+        getattr(self, f"action_{action}")()
+        self._user_moved(action in ("scroll_up", "page_up", "scroll_home"))
+
+    def _on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        super()._on_mouse_scroll_up(event)
+        self._user_moved(True)
+
+    def _on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        super()._on_mouse_scroll_down(event)
+        self._user_moved(False)
 
     def on_resize(self, event: events.Resize) -> None:
         self.lines_changed()
@@ -71,7 +93,7 @@ class LineLog(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         text = self.line_text(index)
         text.expand_tabs(8)
-        if text.cell_len > self._max_width:
+        if not self.wrap and text.cell_len > self._max_width:
             self._max_width = text.cell_len
             self.call_after_refresh(self._widen)
         strip = Strip(list(text.render(self.app.console, end="")), text.cell_len)

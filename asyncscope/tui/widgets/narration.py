@@ -21,6 +21,10 @@ _INDENT = 10  # "  1.000 ● "
 class NarrationView(LineLog):
     """Sentences from :class:`~asyncscope.tui.narration.Narrator`."""
 
+    DEFAULT_CSS = """
+    NarrationView { overflow-x: hidden; }
+    """
+
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.narrator = Narrator()
@@ -30,6 +34,7 @@ class NarrationView(LineLog):
         self._done = 0
         """Sentences wrapped so far, counting dropped ones."""
         self._width = 0
+        self.wrap = True
 
     def set_narrator(self, narrator: Narrator, intro: list[str]) -> None:
         self.narrator = narrator
@@ -38,17 +43,18 @@ class NarrationView(LineLog):
         self.follow = True
         self.lines_changed()
 
-    def _wrap(self, text: Text, indent: int) -> list[Text]:
-        """Wrap to the pane, continuation lines indented by ``indent``."""
+    def _wrap(self, body: Text, head: Text, indent: int) -> list[Text]:
+        """``head`` then ``body`` wrapped to the pane, continuation lines under the body."""
         width = max(indent + 10, self._width)
-        lines = list(text.wrap(self.app.console, width - indent))
-        return [line if number == 0 else Text(" " * indent) + line for number, line in enumerate(lines)]
+        lines = list(body.wrap(self.app.console, width - indent))
+        pad = Text(" " * indent)
+        return [(head if number == 0 else pad) + line for number, line in enumerate(lines)]
 
-    def _sentence_text(self, sentence: Sentence) -> Text:
-        text = Text(f"{sentence.t:7.3f} ", style="dim")
-        text.append("● ", style=task_colour(sentence.task) if sentence.task is not None else "dim")
-        text.append(sentence.text, style=_KIND_STYLE.get(sentence.kind, ""))
-        return text
+    def _sentence_lines(self, sentence: Sentence) -> list[Text]:
+        head = Text.assemble((f"{sentence.t:7.3f} ", "dim"))
+        head.append("● ", style=task_colour(sentence.task) if sentence.task is not None else "dim")
+        body = Text(sentence.text, style=_KIND_STYLE.get(sentence.kind, ""))
+        return self._wrap(body, head, _INDENT)
 
     def _refresh_wrapped(self) -> None:
         width = self.scrollable_content_region.width
@@ -58,10 +64,10 @@ class NarrationView(LineLog):
             self._width = width
             self._wrapped = []
             for line in self.intro:
-                self._wrapped.extend(self._wrap(Text(line, style="italic dim"), 2))
+                self._wrapped.extend(self._wrap(Text(line, style="italic"), Text(""), 0))
             self._done = narrator.dropped
         for sentence in narrator.sentences[self._done - narrator.dropped:]:
-            self._wrapped.extend(self._wrap(self._sentence_text(sentence), _INDENT))
+            self._wrapped.extend(self._sentence_lines(sentence))
         self._done = total
         if len(self._wrapped) > 4 * narrator.limit:
             del self._wrapped[: len(self._wrapped) - 4 * narrator.limit]

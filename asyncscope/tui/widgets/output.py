@@ -58,7 +58,7 @@ class OutputView(LineLog):
             index = dropped + index - 1
         line = output[index]
         model = self.model
-        text = Text(f"{line.t:8.3f} ", style="dim")
+        text = Text.assemble((f"{line.t:8.3f} ", "dim"))
         if line.task is not None:
             label = model.task_name(line.task)
         else:

@@ -11,7 +11,7 @@ from asyncscope.tui.format import STATUS_STYLE, speed_label
 
 __all__ = ["StatusBar"]
 
-_ICON = {"running": "▶", "paused": "⏸", "starting": "…"}
+_ICON = {"running": "▶", "paused": "‖", "starting": "…"}
 
 
 class StatusBar(Static):
@@ -36,8 +36,14 @@ class StatusBar(Static):
         if end is not None:
             text.append(f" (exit {end.exit_code})", style=STATUS_STYLE.get(status, ""))
         elif model.paused:
-            nxt = model.task_name(model.next_task) if model.next_task is not None else "the loop"
-            text.append(f" · next: {safe_text(nxt)}", style="yellow")
+            if model.next_task is not None:
+                text.append(f" · next: {safe_text(model.task_name(model.next_task))}", style="yellow")
+            else:
+                timers = [info.wait.until for info in model.tasks.values()
+                          if not info.final and info.wait is not None and info.wait.kind == "sleep"
+                          and info.wait.until is not None]
+                nxt = f"clock → t={min(timers):.3f}" if timers else "the loop"
+                text.append(f" · next: {nxt}", style="yellow")
         text.append(f"  t={now:.3f}s", style="bold")
         text.append("  ")
         text.append(speed_label(speed) if clock == "virtual" else "real clock", style="cyan")

@@ -62,11 +62,12 @@ def layout_columns(width: int) -> list[tuple[Column, int]]:
         columns.remove(max(droppable, key=lambda c: c.drop))
     widths = {c.id: c.min for c in columns}
     spare = max(0, width - (_MARK + sum(c.min + _GAP for c in columns)))
-    for column_id in ("name", "waits", "coro", "steps", "created"):
+    for column_id, limit in (("name", 14), ("waits", 24), ("coro", 18), ("steps", 6), ("created", 9),
+                             ("name", 24), ("coro", 28), ("waits", 40)):
         column = next((c for c in columns if c.id == column_id), None)
         if column is None or spare <= 0:
             continue
-        grow = min(spare, column.max - widths[column_id])
+        grow = max(0, min(spare, min(limit, column.max) - widths[column_id]))
         widths[column_id] += grow
         spare -= grow
     if spare > 0 and "waits" in widths:
@@ -279,7 +280,7 @@ class TaskTable(ScrollView, can_focus=True):
         if cid == "name":
             depth = self.rows.depth.get(info.id, 0)
             prefix = ("  " * (depth - 1) + "└ ") if depth else ""
-            text = Text(prefix, style="dim")
+            text = Text.assemble((prefix, "dim"))
             text.append(safe_text(info.name), style=task_colour(info.id))
             return text
         if cid == "coro":

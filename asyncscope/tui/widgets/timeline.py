@@ -71,7 +71,7 @@ class Timeline(ScrollView, can_focus=True):
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"timeline--ruler", "timeline--selected"}
     DEFAULT_CSS = """
-    Timeline { height: 1fr; }
+    Timeline { height: 1fr; overflow-x: hidden; }
     Timeline > .timeline--ruler { color: $text-muted; }
     Timeline > .timeline--selected { background: $block-cursor-blurred-background; text-style: bold; }
     """
@@ -283,7 +283,7 @@ class Timeline(ScrollView, can_focus=True):
             label_style = Style(color=task_colour(info.id))
             if info.id == self.selected:
                 label_style += self.get_component_rich_style("timeline--selected")
-            text = Text(f"{label:<{LABEL}}", style=label_style)
+            text = Text.assemble((f"{label:<{LABEL}}", label_style))
             text.append(" ")
             text.append_text(self._lane(info, start, span, cells))
             style = base

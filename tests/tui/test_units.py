@@ -1,0 +1,120 @@
+"""Pure pieces of the TUI: row order and filters, column layout, timeline scale, speeds."""
+
+from __future__ import annotations
+
+import time
+
+from asyncscope.events import Step, TaskCreated, TaskDone, Wait
+from asyncscope.model import Model
+from asyncscope.tui.feed import Feed, Marks
+from asyncscope.tui.format import INSTANT, SPEEDS, normalise_speed, short_where, speed_label
+from asyncscope.tui.widgets.taskrows import TaskRows
+from asyncscope.tui.widgets.tasks import layout_columns
+from asyncscope.tui.widgets.timeline import nice_step
+
+
+def _model() -> Model:
+    model = Model()
+    model.apply_all([
+        TaskCreated(0.0, 1, "Task-1", "main", None, "a.py:10", False),
+        TaskCreated(0.0, 2, "Task-2", "goodbye", 1, "a.py:5", False),
+        TaskCreated(0.0, 3, "Task-3", "hello", 1, "a.py:6", False),
+        TaskCreated(0.0, 4, "Task-4", "shutdown_asyncgens", None, "a.py:10", True),
+        TaskCreated(0.5, 5, "worker", "hello", 3, "a.py:7", False),
+        Step(0.0, 1, 10, Wait("task", tasks=[2]), None),
+        Step(0.0, 2, 10, Wait("sleep", until=2.0), None),
+        TaskDone(1.0, 3, 10, "done", "None", None, None, None),
+    ])
+    return model
+
+
+def test_rows_hide_internal_tasks_by_default() -> None:
+    rows = TaskRows()
+    rows.rebuild(_model())
+    assert rows.rows == [1, 2, 3, 5]
+    rows.show_internal = True
+    rows.rebuild(_model())
+    assert rows.rows == [1, 2, 3, 4, 5]
+
+
+def test_rows_filter_by_name_or_coroutine() -> None:
+    rows = TaskRows(filter="HELLO")
+    rows.rebuild(_model())
+    assert rows.rows == [3, 5]
+    rows.filter = "work"
+    rows.rebuild(_model())
+    assert rows.rows == [5]
+
+
+def test_tree_orders_children_under_their_parent() -> None:
+    rows = TaskRows(tree=True)
+    rows.rebuild(_model())
+    assert rows.rows == [1, 2, 3, 5]
+    assert [rows.depth[t] for t in rows.rows] == [0, 1, 1, 2]
+
+
+def test_sort_by_state_and_reverse() -> None:
+    model = _model()
+    rows = TaskRows(sort="state")
+    rows.rebuild(model)
+    assert rows.rows == [5, 1, 2, 3]  # ready, waiting, waiting, done
+    rows.header_sort("state")
+    rows.rebuild(model)
+    assert rows.rows == [3, 2, 1, 5]
+
+
+def test_new_tasks_are_appended_without_resorting() -> None:
+    model = _model()
+    rows = TaskRows()
+    rows.rebuild(model)
+    model.apply(TaskCreated(2.0, 6, "Task-6", "late", 1, None, False))
+    assert rows.update(model, {6}, new_tasks=True)
+    assert rows.rows[-1] == 6 and rows.index[6] == 4
+
+
+def test_rows_scale_to_ten_thousand_tasks() -> None:
+    model = Model()
+    model.apply_all(TaskCreated(0.0, i, f"Task-{i}", "work", None, None, False) for i in range(1, 10_001))
+    rows = TaskRows()
+    began = time.perf_counter()
+    rows.rebuild(model)
+    model.apply(TaskCreated(0.0, 10_001, "Task-10001", "work", None, None, False))
+    rows.update(model, {10_001}, new_tasks=True)
+    assert len(rows.rows) == 10_001
+    assert time.perf_counter() - began < 0.5
+
+
+def test_columns_drop_least_important_first_when_narrow() -> None:
+    wide = [column.id for column, _ in layout_columns(110)]
+    assert wide == ["name", "coro", "state", "waits", "steps", "created"]
+    narrow = [column.id for column, _ in layout_columns(50)]
+    assert narrow[:1] == ["name"] and "state" in narrow and "waits" in narrow and "coro" not in narrow
+    assert sum(width + 1 for _, width in layout_columns(50)) + 2 <= 50
+
+
+def test_timeline_ticks_are_round_and_spaced() -> None:
+    assert nice_step(3.0, 100) == 0.5
+    assert nice_step(2.0, 60) == 0.5
+    assert nice_step(0.01, 100) == 0.001
+    assert nice_step(1000.0, 50) == 200
+
+
+def test_marks_find_prints_within_a_cell() -> None:
+    feed = Feed()
+    marks = Marks()
+    marks._add(marks.prints, 1, 0.5)
+    marks._add(marks.prints, 1, 0.25)
+    assert marks.prints[1] == [0.25, 0.5]
+    assert Marks.any_between(marks.prints[1], 0.2, 0.3)
+    assert not Marks.any_between(marks.prints[1], 0.3, 0.5)
+    assert feed.model.tasks == {}
+
+
+def test_speeds_and_labels() -> None:
+    assert normalise_speed(None) == 1.0  # the TUI plays at wall speed unless told otherwise
+    assert normalise_speed(INSTANT) is None
+    assert normalise_speed(0) is None
+    assert normalise_speed(0.5) == 0.5
+    assert SPEEDS[0] == 0.1 and SPEEDS[-2] == 100.0 and SPEEDS[-1] is None
+    assert speed_label(None) == "instant" and speed_label(2.0) == "2x" and speed_label(0.25) == "0.25x"
+    assert short_where("/a/b/c.py:12") == "c.py:12"

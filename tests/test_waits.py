@@ -72,3 +72,12 @@ def test_killed_program_keeps_its_output():
     assert "SIGKILL" in verdict["message"]
     assert texts(verdict) == ["before the kill", "no newline yet"]
     assert kinds(verdict) == []
+
+
+def test_results_are_described_without_running_program_code():
+    """repr() of a user object is a call into the program; asyncio never makes it, nor may we."""
+    verdict = run_json(str(PROGRAMS / "results.py"))
+    assert "REPR CALLED" not in texts(verdict)
+    results = {task["coro"]: task["result"] for task in verdict["tasks"]}
+    assert results["number"] == "42"
+    assert results["loud"] == "<__main__.Loud object>"

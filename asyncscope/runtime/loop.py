@@ -116,8 +116,11 @@ class Tracer:
         because of the extra work it gives the garbage collector."""
         self._names: dict[int, str] = {}
         """Our task id -> the name last reported, to notice renames off the hot path."""
-        self._failed: dict[int, tuple[int, weakref.ref[Any]]] = {}
-        """Failed tasks, still named when asyncio says their exception was never retrieved."""
+        self._failed: dict[int, int] = {}
+        """id(task) -> task id for failed tasks, so they are still named when asyncio says,
+        from their finaliser, that their exception was never retrieved. (A weakref cannot
+        serve: for objects in a reference cycle it is cleared before the finaliser runs.)
+        Capped; a stale entry can only misname a later never-retrieved *Future*."""
         self._next_tid = 1
         self._codes: dict[Any, int] = {}
         self._lib_code: dict[Any, bool] = {}
@@ -151,9 +154,7 @@ class Tracer:
     def known_task_id(self, task: Any) -> int | None:
         tid = self._ids.get(id(task))
         if tid is None:
-            entry = self._failed.get(id(task))
-            if entry is not None and entry[1]() is task:
-                tid = entry[0]
+            tid = self._failed.get(id(task))
         return tid
 
     def _register(self, task: Any, depth: int = 2) -> int:
@@ -264,18 +265,15 @@ class Tracer:
             exc = task._exception
             if exc is None:
                 state = "done"
-                value = task._result
-                result = "None" if value is None else _safe_repr(value)
+                result = _describe_result(task._result)
             else:
                 state = "failed"
                 error = _safe_repr_exc(exc)
                 tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
                 failed = self._failed
-
-                def forget(_ref: Any, key: int = key) -> None:
-                    failed.pop(key, None)
-
-                failed[key] = (tid, weakref.ref(task, forget))
+                failed[key] = tid
+                if len(failed) > 10_000:
+                    del failed[next(iter(failed))]
         if self._cancelled_by:
             cancelled_by = self._cancelled_by.pop(tid, None) if state == "cancelled" else None
             self._cancelled_by.pop(tid, None)
@@ -404,6 +402,8 @@ class Tracer:
                 self._ids.pop(id(task), None)
             self._emit(Diagnostic(self.clock.now(), "destroyed-pending", wording.destroyed_pending(task), tid, None))
         elif "exception was never retrieved" in message:
+            if task is not None:
+                self._failed.pop(id(task), None)
             exc = context.get("exception")
             self._emit(
                 Diagnostic(self.clock.now(), "exception-never-retrieved",
@@ -520,12 +520,22 @@ def _coro_name(task: Any) -> str:
     return getattr(coro, "__qualname__", None) or type(coro).__name__
 
 
-def _safe_repr(value: Any, limit: int = 200) -> str:
-    try:
+_PLAIN_TYPES = frozenset({int, float, complex, bool, str, bytes, type(None)})
+
+
+def _describe_result(value: Any, limit: int = 200) -> str:
+    """A task's result in a few characters, without running any of the program's code.
+
+    ``repr()`` of a user object is a call into the program (CPython's own test suite
+    checks that asyncio never makes it), so only built-in scalars are shown by value.
+    """
+    if type(value) in _PLAIN_TYPES:
         text = repr(value)
-    except BaseException as exc:  # a user __repr__ may raise anything
-        text = f"<repr failed: {type(exc).__name__}>"
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+        return text if len(text) <= limit else text[: limit - 1] + "…"
+    kind = type(value)
+    if kind in (list, tuple, dict, set, frozenset):
+        return f"<{kind.__name__} of {len(value)}>"
+    return f"<{kind.__module__}.{kind.__qualname__} object>" if kind.__module__ != "builtins" else f"<{kind.__qualname__}>"
 
 
 def _safe_repr_exc(exc: BaseException) -> str:
@@ -710,7 +720,7 @@ def _install_hooks(tracer: Tracer) -> None:
             task = original_create_task(self, coro, *args, **kwargs)
         finally:
             creating.pop()
-        if tracer._last_scheduled != id(task):
+        if tracer._last_scheduled != id(task) and isinstance(task, _TASK_TYPES):
             # Its first step ran inside the constructor (eager): report that step.
             tracer.after_step(task, tracer.task_id(task), _perf_ns() - began)
         return task

@@ -87,8 +87,8 @@ class Changes:
     diagnostics: bool = False
     narration: bool = False
     ended: bool = False
-    last_task: int | None = None
-    """The task whose step ran last in this list (for follow mode)."""
+    stepped: list[int] = field(default_factory=list)
+    """Tasks whose steps ran, in order (follow mode selects the last one it shows)."""
 
 
 @dataclass
@@ -110,7 +110,7 @@ class Feed:
             kind = type(event)
             if kind is Step or kind is TaskDone:
                 changes.tasks.add(event.task)  # type: ignore[attr-defined]
-                changes.last_task = event.task  # type: ignore[attr-defined]
+                changes.stepped.append(event.task)  # type: ignore[attr-defined]
             elif kind is Output:
                 changes.output = True
                 if event.task is not None:  # type: ignore[attr-defined]

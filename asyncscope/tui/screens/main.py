@@ -207,7 +207,7 @@ class RunScreen(Screen[None]):
                 default=None,
             )
         table = self.query_one(TaskTable)
-        table.update_rows(changes.tasks, changes.new_tasks, changes.renamed, changes.last_task)
+        table.update_rows(changes.tasks, changes.new_tasks, changes.renamed, changes.stepped)
         timeline = self.query_one(Timeline)
         timeline.lanes_changed()
         timeline.set_now(self.now())

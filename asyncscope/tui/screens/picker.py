@@ -77,7 +77,10 @@ class PickerScreen(Screen[None]):
 
     def _fill(self, query: str) -> None:
         options = self.query_one("#scenario-list", OptionList)
-        self.shown = [s for s in catalog.scenarios() if matches(s, query)]
+        needle = query.strip().lower()
+        found = [s for s in catalog.scenarios() if matches(s, query)]
+        # A scenario whose name matches comes first; otherwise course order.
+        self.shown = sorted(found, key=lambda s: (s.name != needle, not s.name.startswith(needle) if needle else 0))
         options.clear_options()
         options.add_options([Option(self._prompt(s), id=s.name) for s in self.shown])
         options.add_option(Option(Text("Open your own .py file…  (ctrl+o)", style="bold cyan"), id=OPEN_ID))

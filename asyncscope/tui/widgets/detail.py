@@ -98,8 +98,9 @@ class TaskDetail(VerticalScroll):
         self.update_view()
 
     def show_task(self, tid: int | None) -> None:
+        if self.diagnostic is not None and self.diagnostic.task != tid:
+            self.diagnostic = None  # a diagnostic stays on show while its task is selected
         self.task_id = tid
-        self.diagnostic = None
         self.update_view()
 
     def show_diagnostic(self, diagnostic: Diagnostic) -> None:

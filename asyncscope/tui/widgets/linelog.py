@@ -55,7 +55,13 @@ class LineLog(ScrollView, can_focus=True):
         self.virtual_size = Size(max(self._max_width, self.scrollable_content_region.width), count)
         if self.follow:
             self.scroll_end(animate=False, immediate=True, x_axis=False)
+            # Again once laid out: before the first layout the height is not known yet.
+            self.call_after_refresh(self._to_end)
         self.refresh()
+
+    def _to_end(self) -> None:
+        if self.follow:
+            self.scroll_end(animate=False, immediate=True, x_axis=False)
 
     # Following is decided by what the user does, not by scroll_y changing: Textual also
     # moves scroll_y itself (clamping after a resize), which must not stop following.

@@ -138,15 +138,16 @@ class TaskTable(ScrollView, can_focus=True):
         self.refresh()
         self.post_message(self.Selected(self, None))
 
-    def update_rows(self, changed: set[int], new_tasks: bool, renamed: bool, last_task: int | None) -> None:
-        """Called by the screen after each list of events."""
+    def update_rows(self, changed: set[int], new_tasks: bool, renamed: bool, stepped: list[int]) -> None:
+        """Called by the screen after each list of events (``stepped``: tasks that ran, in order)."""
         if self.rows.update(self.model, changed, new_tasks, renamed):
             self._resize_virtual()
         if self.follow:
             model = self.model
             target = model.next_task if model.paused and model.next_task in self.rows.index else None
-            if target is None and last_task in self.rows.index:
-                target = last_task
+            if target is None:
+                # The last shown task that ran: the same whatever the batching was.
+                target = next((tid for tid in reversed(stepped) if tid in self.rows.index), None)
             if target is None and self.selected is None and self.rows.rows:
                 target = self.rows.rows[0]
             if target is not None:
@@ -240,7 +241,7 @@ class TaskTable(ScrollView, can_focus=True):
 
     def action_follow(self) -> None:
         self.follow = True
-        self.update_rows(set(), False, False, None)
+        self.update_rows(set(), False, False, [])
 
     def action_cycle_sort(self) -> None:
         order = [c.id for c, _ in self._columns()]

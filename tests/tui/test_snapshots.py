@@ -1,0 +1,42 @@
+"""SVG snapshots of the picker, a paused run and a finished run (issue 3).
+
+Deterministic by construction: fixed terminal size, virtual clock, instant playback or a
+paused start stepped a fixed number of times, the cursor blink frozen (conftest), and
+nothing on screen that depends on wall time or on the machine's paths. Update with
+``pytest tests/tui --snapshot-update`` after an intended change, and look at the diff.
+The picker snapshot lists every built-in scenario, so adding one updates it.
+"""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+
+from tui_support import app_for, step, wait_end, wait_paused
+
+
+class TestPicker:
+    def test_picker(self, snap_compare) -> None:  # type: ignore[no-untyped-def]
+        assert snap_compare(app_for(None), terminal_size=(120, 40))
+
+
+class TestRunScreen:
+    def test_paused_after_three_steps(self, snap_compare) -> None:  # type: ignore[no-untyped-def]
+        async def three_steps(pilot: Pilot[object]) -> None:
+            await wait_paused(pilot)
+            for _ in range(3):
+                await step(pilot)
+
+        assert snap_compare(app_for("create_task", paused=True), terminal_size=(120, 40),
+                            run_before=three_steps)
+
+    def test_finished(self, snap_compare) -> None:  # type: ignore[no-untyped-def]
+        async def to_the_end(pilot: Pilot[object]) -> None:
+            await wait_end(pilot)
+
+        assert snap_compare(app_for("create_task"), terminal_size=(120, 40), run_before=to_the_end)
+
+    def test_finished_small_terminal(self, snap_compare) -> None:  # type: ignore[no-untyped-def]
+        async def to_the_end(pilot: Pilot[object]) -> None:
+            await wait_end(pilot)
+
+        assert snap_compare(app_for("sequential"), terminal_size=(80, 24), run_before=to_the_end)

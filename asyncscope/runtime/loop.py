@@ -535,7 +535,9 @@ def _describe_result(value: Any, limit: int = 200) -> str:
     kind = type(value)
     if kind in (list, tuple, dict, set, frozenset):
         return f"<{kind.__name__} of {len(value)}>"
-    return f"<{kind.__module__}.{kind.__qualname__} object>" if kind.__module__ != "builtins" else f"<{kind.__qualname__}>"
+    if kind.__module__ == "builtins":
+        return f"<{kind.__qualname__}>"
+    return f"<{kind.__module__}.{kind.__qualname__} object>"
 
 
 def _safe_repr_exc(exc: BaseException) -> str:

@@ -94,6 +94,14 @@ def make_console(file: Any = None) -> Console:
     return Console(file=file, no_color=no_color, highlight=False, soft_wrap=True)
 
 
+def _file_line(where: str | None) -> str:
+    """``name.py:12``: enough in a table, where the full path is in the JSON."""
+    if not where:
+        return "-"
+    path, _, line = where.rpartition(":")
+    return f"{os.path.basename(path)}:{line}" if path else where
+
+
 def short_where(where: str | None) -> str:
     """``file:line`` with the file relative to the current directory when it is below it."""
     if not where:
@@ -129,8 +137,9 @@ def render(model: Model, console: Console, title: str = "") -> None:
     tasks = [info for info in model.tasks.values() if not info.internal]
     if tasks:
         table = Table(title="Tasks", title_justify="left", expand=False)
-        for column in ("task", "coroutine", "state", "steps", "created", "where", "detail"):
-            table.add_column(column)
+        for column in ("task", "coroutine", "state", "steps", "created", "where"):  # created: loop time
+            table.add_column(column, no_wrap=True)
+        table.add_column("detail", ratio=1, overflow="fold")
         for info in tasks:
             detail = info.error or (f"by {info.cancelled_by}" if info.cancelled_by else "")
             if not info.final:
@@ -140,8 +149,8 @@ def render(model: Model, console: Console, title: str = "") -> None:
                 Text(info.coro),
                 Text(info.state, style=_STATE_STYLE.get(info.state, "")),
                 str(info.steps),
-                f"t={info.created_at:.3f}",
-                Text(short_where(info.where)),
+                f"{info.created_at:.3f}",
+                Text(_file_line(info.where)),
                 Text(safe_text(detail or "")),
             )
         console.print(table)

@@ -155,6 +155,12 @@ def never_retrieved(task: Any, exc: BaseException | None) -> str:
     return text("exception-never-retrieved", task=_task_name(task), error=error)
 
 
+def brief_where(where: str) -> str:
+    """``file.py:12`` for a sentence; the full path stays in the diagnostic's ``where``."""
+    path, _, line = where.rpartition(":")
+    return f"{os.path.basename(path)}:{line}" if path else where
+
+
 def deadlock_message(
     waits: Iterable[tuple[int, str, Any, str | None]], name_of: Callable[[int], str]
 ) -> str:
@@ -162,7 +168,7 @@ def deadlock_message(
     for _tid, name, wait, where in waits:
         part = text("waits-on", task=name, what=wait_text(wait, name_of))
         if where:
-            part += text("at", where=where)
+            part += text("at", where=brief_where(where))
         parts.append(part)
     detail = "; ".join(parts) + "." if parts else text("deadlock-none")
     return text("deadlock", waits=detail)

@@ -72,6 +72,7 @@ class Watchdog:
         tracer = self._tracer
         where = tracer.user_site(frame)
         name = tracer.task_name(tid)
-        message = wording.text("blocking", task=name, ms=int(self._threshold * 1000), where=where or "?")
+        message = wording.text("blocking", task=name, ms=int(self._threshold * 1000),
+                               where=wording.brief_where(where) if where else "?")
         tracer.emitter.emit(Diagnostic(tracer.clock.now(), "blocking", message, tid, where))
         tracer.emitter.flush()

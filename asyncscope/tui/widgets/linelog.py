@@ -23,7 +23,7 @@ class LineLog(ScrollView, can_focus=True):
     """Base class: override :meth:`line_count` and :meth:`line_text`."""
 
     DEFAULT_CSS = """
-    LineLog { height: 1fr; }
+    LineLog { height: 1fr; scrollbar-gutter: stable; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "move('scroll_up')", "Up", show=False),

@@ -85,7 +85,7 @@ class TaskTable(ScrollView, can_focus=True):
         "task-table--dim",
     }
     DEFAULT_CSS = """
-    TaskTable { height: 1fr; }
+    TaskTable { height: 1fr; scrollbar-gutter: stable; }
     TaskTable > .task-table--header { text-style: bold; color: $text-muted; }
     TaskTable > .task-table--cursor { background: $block-cursor-background; }
     TaskTable > .task-table--cursor-blurred { background: $block-cursor-blurred-background; }

@@ -71,7 +71,7 @@ class Timeline(ScrollView, can_focus=True):
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"timeline--ruler", "timeline--selected"}
     DEFAULT_CSS = """
-    Timeline { height: 1fr; overflow-x: hidden; }
+    Timeline { height: 1fr; overflow-x: hidden; scrollbar-gutter: stable; }
     Timeline > .timeline--ruler { color: $text-muted; }
     Timeline > .timeline--selected { background: $block-cursor-blurred-background; text-style: bold; }
     """

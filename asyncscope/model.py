@@ -135,29 +135,31 @@ class Model:
         if info is not None:
             info.name = event.name
 
-    def _step(self, event: Step) -> None:
-        info = self.tasks.get(event.task)
+    def _count_step(self, event: Step | TaskDone) -> TaskInfo | None:
+        """What every step does, the last one included: count it, move the clock."""
         self.steps += 1
         self._advance(event.t)
+        if self.next_task == event.task:
+            self.next_task = None
+        info = self.tasks.get(event.task)
+        if info is not None:
+            info.steps += 1
+            info.busy_ns += event.dur_ns
+        return info
+
+    def _step(self, event: Step) -> None:
+        info = self._count_step(event)
         if info is None:
             return
-        info.steps += 1
-        info.busy_ns += event.dur_ns
         info.wait = event.wait
         if event.chain is not None or event.wait is None:
             info.chain = event.chain
         info._set(event.t, "waiting" if event.wait is not None else "ready")
-        if self.next_task == event.task:
-            self.next_task = None
 
     def _done(self, event: TaskDone) -> None:
-        info = self.tasks.get(event.task)
-        self.steps += 1
-        self._advance(event.t)
+        info = self._count_step(event)
         if info is None:
             return
-        info.steps += 1
-        info.busy_ns += event.dur_ns
         info.wait = None
         info.ended_at = event.t
         info.result = event.result
@@ -165,8 +167,6 @@ class Model:
         info.traceback = event.traceback
         info.cancelled_by = event.cancelled_by
         info._set(event.t, event.state)
-        if self.next_task == event.task:
-            self.next_task = None
 
     def _output(self, event: Output) -> None:
         self._advance(event.t)

@@ -24,7 +24,7 @@ from typing import BinaryIO
 import msgspec
 
 from asyncscope.events import Command, Diagnostic, End, Event, Output, decode_batch
-from asyncscope.trace import TraceWriter
+from asyncscope.trace import TraceWriter, iter_frames
 
 __all__ = ["Session", "Target"]
 
@@ -193,14 +193,8 @@ class Session:
 
     def _read_events(self, fd: int) -> None:
         with os.fdopen(fd, "rb") as pipe:
-            while True:
-                header = pipe.read(4)
-                if len(header) < 4:
-                    return
-                size = int.from_bytes(header, "little")
-                body = pipe.read(size)
-                if len(body) < size:
-                    return
+            for header, body in iter_frames(pipe):
+                size = len(body)
                 try:
                     batch = decode_batch(body)
                 except msgspec.DecodeError as exc:

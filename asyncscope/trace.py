@@ -9,12 +9,12 @@ encoded the same way.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
 from asyncscope.events import SCHEMA_VERSION, Event, decode_batch, encode_batch
 
-__all__ = ["TraceWriter", "read_trace", "TraceError", "MAGIC"]
+__all__ = ["TraceWriter", "read_trace", "iter_frames", "TraceError", "MAGIC"]
 
 MAGIC = b"ASCOPE\x00" + bytes([SCHEMA_VERSION])
 
@@ -37,6 +37,9 @@ class TraceWriter:
 
 def read_trace(path: str) -> Iterator[list[Event]]:
     """Yield the batches of a trace file in order."""
+    def truncated() -> None:
+        raise TraceError(f"{path} is truncated")
+
     with open(path, "rb") as handle:
         magic = handle.read(len(MAGIC))
         if magic[:7] != MAGIC[:7]:
@@ -46,12 +49,27 @@ def read_trace(path: str) -> Iterator[list[Event]]:
                 f"{path} is a trace of schema version {magic[7] if len(magic) > 7 else '?'}; "
                 f"this asyncscope reads version {SCHEMA_VERSION}"
             )
-        while True:
-            header = handle.read(4)
-            if len(header) < 4:
-                return
-            size = int.from_bytes(header, "little")
-            body = handle.read(size)
-            if len(body) < size:
-                raise TraceError(f"{path} is truncated")
+        for _header, body in iter_frames(handle, truncated):
             yield decode_batch(body)
+
+
+def iter_frames(stream: BinaryIO, on_truncated: Callable[[], None] | None = None) -> Iterator[tuple[bytes, bytes]]:
+    """``(length header, body)`` of each frame in a stream of length-prefixed frames.
+
+    The same framing serves the wire and trace files. A frame cut short ends the
+    stream; ``on_truncated`` says whether that is an error (a trace) or an ending
+    (a child that died mid-write).
+    """
+    while True:
+        header = stream.read(4)
+        if len(header) < 4:
+            if header and on_truncated is not None:
+                on_truncated()
+            return
+        size = int.from_bytes(header, "little")
+        body = stream.read(size)
+        if len(body) < size:
+            if on_truncated is not None:
+                on_truncated()
+            return
+        yield header, body

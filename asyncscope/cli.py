@@ -103,7 +103,7 @@ def run_command(headless: bool, as_json: bool, trace: str | None, clock: str, ti
     _launch_tui(target, clock=clock, paused=paused, speed=speed, lang=lang)
 
 
-@main.command("open", context_settings=_PASSTHROUGH, hidden=True)
+@main.command("open", context_settings={"ignore_unknown_options": True}, hidden=True)
 @click.option("--paused", is_flag=True, help="Start paused before the first step.")
 @click.option("--speed", type=float, default=None, help="Playback speed of the virtual clock (default 1).")
 @click.option("--clock", type=click.Choice(["virtual", "real"]), default="virtual")
@@ -112,7 +112,11 @@ def run_command(headless: bool, as_json: bool, trace: str | None, clock: str, ti
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def open_command(paused: bool = False, speed: float | None = None, clock: str = "virtual",
                  module: str | None = None, lang: str | None = None, args: tuple[str, ...] = ()) -> None:
-    """Open the TUI on a scenario, or on the picker when none is given."""
+    """Open the TUI on a scenario, or on the picker when none is given.
+
+    Options may follow the name (``asyncscope sequential --paused``); anything else, or
+    everything after ``--``, reaches the program's ``sys.argv``.
+    """
     from asyncscope.targets import TargetError, resolve
 
     lang = lang or wording.default_language()

@@ -57,9 +57,14 @@ def _signal_name(number: int) -> str:
         return f"signal {number}"
 
 
-@dataclass
+@dataclass(eq=False)
 class Session:
-    """One run of a target in a child process."""
+    """One run of a target in a child process.
+
+    Call :meth:`start` from a thread that outlives the run (the UI's main thread, say):
+    on Linux the child is killed when the thread that started it ends, so that no
+    program outlives the asyncscope that watches it.
+    """
 
     target: Target
     clock: str = "virtual"

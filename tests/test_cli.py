@@ -99,3 +99,21 @@ def test_failed_program_exit_code_and_report():
     result = run_cli("run", "--headless", str(PROGRAMS / "fails.py"))
     assert result.returncode == 1
     assert "failed" in result.stdout and "ValueError: kaboom" in result.stdout
+
+
+def test_tui_options_may_follow_the_name(monkeypatch):
+    """`asyncscope NAME --paused` pauses; after `--`, options belong to the program."""
+    from click.testing import CliRunner
+
+    import asyncscope.cli as cli
+
+    calls = []
+    monkeypatch.setattr(cli, "_launch_tui", lambda target, **options: calls.append((target, options)))
+    runner = CliRunner()
+    assert runner.invoke(cli.main, ["sequential", "--paused", "--speed", "2"]).exit_code == 0
+    target, options = calls[-1]
+    assert target.label == "sequential" and target.args == ()
+    assert options["paused"] is True and options["speed"] == 2.0
+    assert runner.invoke(cli.main, ["sequential", "--", "--paused"]).exit_code == 0
+    target, options = calls[-1]
+    assert target.args == ("--paused",) and options["paused"] is False

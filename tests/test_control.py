@@ -119,3 +119,13 @@ def test_output_events_carry_sequence_numbers_in_order():
     seen = _until(session, model, lambda e: isinstance(e, End))
     seqs = [e.seq for e in seen if isinstance(e, Output)]
     assert seqs == sorted(seqs) and len(seqs) == 6
+
+
+def test_slow_motion_reports_the_clock_while_tasks_sleep():
+    session = _session("sequential", speed=4.0)  # 3 s of loop time in about 0.75 s
+    model = Model()
+    seen = _until(session, model, lambda e: isinstance(e, End))
+    ticks = [e.t for e in seen if type(e).__name__ == "Tick"]
+    # Many intermediate readings between the timers at 0, 2 and 3 s, not just the jumps.
+    assert len([t for t in ticks if 0 < t < 2]) >= 3
+    assert ticks == sorted(ticks)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Callable
 
 __all__ = ["Clock"]
 
@@ -50,12 +51,15 @@ class Clock:
         self.speed = speed
         self._wake.set()  # a long slow-motion jump re-reads the new speed at once
 
-    def jump(self, dt: float) -> None:
-        """Advance virtual time by ``dt``, spending ``dt / speed`` wall seconds doing it."""
+    def jump(self, dt: float, on_progress: Callable[[float], None] | None = None) -> None:
+        """Advance virtual time by ``dt``, spending ``dt / speed`` wall seconds doing it.
+
+        In slow motion the clock moves in small real steps, calling ``on_progress`` with
+        the new time after each, so a viewer's clock moves while every task sleeps.
+        """
         if dt <= 0:
             return
-        start = self.t
-        target = start + dt
+        target = self.t + dt
         while True:
             speed = self.speed
             if speed is None:
@@ -67,6 +71,8 @@ class Clock:
             began = time.monotonic()
             self._wake.wait(min(remaining, 0.05))
             self.t = min(target, self.t + (time.monotonic() - began) * speed)
+            if on_progress is not None and self.t < target:
+                on_progress(self.t)
         self.t = target
 
     def advance(self, dt: float) -> None:

@@ -590,9 +590,14 @@ class IdleSelector:
         assert timeout is not None
         if clock.speed is not None:
             tracer.emitter.flush()  # let the viewer see the state before a slow jump
-        clock.jump(timeout)
+        clock.jump(timeout, self._progress)
         tracer._emit(Tick(clock.t))
         return []
+
+    def _progress(self, t: float) -> None:
+        emitter = self._tracer.emitter
+        emitter.emit(Tick(t))
+        emitter.flush()
 
 
 def _install_hooks(tracer: Tracer) -> None:

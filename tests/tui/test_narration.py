@@ -17,7 +17,8 @@ def test_every_key_has_both_languages() -> None:
 
 
 def test_japanese_sentences_format_with_the_same_fields() -> None:
-    fields = dict(second="'y'", task="Task-2", parent="Task-1", coro="hello", tasks="Task-2", count=3, detail="Event.wait",
+    fields = dict(second="'y'", task="Task-2", parent="Task-1", coro="hello", tasks="Task-2", count=3,
+                  detail="Event.wait",
                   until=1.0, text="'x'", more=2, outer="main", inner="hello", result="42", error="ValueError",
                   by="Task-1", t=2.0, kind="deadlock", message="m", status="finished")
     for key in NARRATION:

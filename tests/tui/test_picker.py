@@ -7,12 +7,12 @@ from pathlib import Path
 
 from rich.console import Console
 from textual.widgets import Input, OptionList, Static
+from tui_support import SIZE, app_for, wait_end, wait_for
 
 from asyncscope import catalog
 from asyncscope.tui.screens.main import RunScreen
 from asyncscope.tui.screens.open_file import OpenFileScreen, complete_path
 from asyncscope.tui.screens.picker import OPEN_ID, PickerScreen, matches
-from tui_support import SIZE, app_for, wait_end, wait_for
 
 
 def preview_text(screen: PickerScreen) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 from textual.widgets import Static
+from tui_support import PROGRAMS, SIZE, app_for, pid_alive, run_screen, step, wait_end, wait_for, wait_paused
 
 from asyncscope.tui.screens.help import HelpScreen
 from asyncscope.tui.screens.main import RunScreen
@@ -25,8 +26,6 @@ from asyncscope.tui.widgets.output import OutputView
 from asyncscope.tui.widgets.status import StatusBar
 from asyncscope.tui.widgets.tasks import TaskTable
 from asyncscope.tui.widgets.timeline import Timeline
-
-from tui_support import PROGRAMS, SIZE, app_for, pid_alive, run_screen, step, wait_end, wait_for, wait_paused
 
 
 def plain(*renderables: object, width: int = 100) -> str:
@@ -73,7 +72,7 @@ async def test_timeline_shows_three_seconds_versus_two() -> None:
     async with app_for("sequential").run_test(size=SIZE) as pilot:
         screen = await wait_end(pilot)
         timeline = screen.query_one(Timeline)
-        assert "2.5s" in timeline.ruler_text() and "3.0s" not in timeline.ruler_text()[:-3] or True
+        assert "2.5s" in timeline.ruler_text()  # the ruler runs to 3 s
         assert timeline.full_span == pytest.approx(3.0)
         lane = timeline.lane_text(1)
         assert lane.rstrip().endswith("✓") and lane.startswith("●")
@@ -400,7 +399,7 @@ async def test_flooding_program_keeps_keys_responsive(tmp_path: Path) -> None:
         await pilot.press("t")
         assert not screen.query_one(Timeline).display
         assert ran and ran[0] - began < 0.5
-        await wait_end(pilot, timeout=60)
+        await wait_end(pilot, within=60)
         assert len(screen.feed.model.output) == 200_000
         assert screen.query_one(OutputView).plain_lines()[0].startswith("… 195,000 earlier lines not shown")
 
@@ -429,7 +428,7 @@ async def wait_for_gone(pid: int) -> None:
     import time
 
     deadline = time.monotonic() + 10
-    while pid_alive(pid) and time.monotonic() < deadline:
+    while pid_alive(pid) and time.monotonic() < deadline:  # noqa: ASYNC110 (polling another process)
         await asyncio.sleep(0.05)
     assert not pid_alive(pid), f"child {pid} outlived the app"
 
@@ -454,7 +453,7 @@ async def test_help_screen_lists_the_keys() -> None:
         await pilot.press("question_mark")
         assert isinstance(pilot.app.screen, HelpScreen)
         text = plain(*(static.content for static in pilot.app.screen.query(Static)), width=120)
-        for needle in ("space", "Run exactly one task step", "S", "+", "-", "Restart" if False else "again",
+        for needle in ("space", "Run exactly one task step", "S", "+", "-", "run it again",
                        "Open your own .py file", "timeline", "internal tasks", "Filter tasks", "quit"):
             assert needle in text, needle
         await pilot.press("escape")

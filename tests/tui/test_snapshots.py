@@ -10,7 +10,6 @@ The picker snapshot lists every built-in scenario, so adding one updates it.
 from __future__ import annotations
 
 from textual.pilot import Pilot
-
 from tui_support import app_for, step, wait_end, wait_paused
 
 

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from tui_support import pid_alive
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -29,14 +29,14 @@ def app_for(name: str | None, *, paused: bool = False, speed: float | None = INS
     return make_app(target, clock="virtual", paused=paused, speed=speed, lang=lang)
 
 
-async def wait_for(pilot: Pilot[object], condition: Callable[[], object], timeout: float = 15.0,
+async def wait_for(pilot: Pilot[object], condition: Callable[[], object], within: float = 15.0,
                    what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + within
     while time.monotonic() < deadline:
         if condition():
             return
         await pilot.pause(0.05)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+    raise AssertionError(f"timed out after {within} s waiting for {what}")
 
 
 def run_screen(pilot: Pilot[object]) -> RunScreen:
@@ -45,14 +45,14 @@ def run_screen(pilot: Pilot[object]) -> RunScreen:
     return screen
 
 
-async def wait_end(pilot: Pilot[object], timeout: float = 15.0) -> RunScreen:
+async def wait_end(pilot: Pilot[object], within: float = 15.0) -> RunScreen:
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, RunScreen)
-                   and pilot.app.screen.ended, timeout, "the run to end")
+                   and pilot.app.screen.ended, within, "the run to end")
     await pilot.pause()
     return run_screen(pilot)
 
 
-async def wait_paused(pilot: Pilot[object], steps: int | None = None, timeout: float = 15.0) -> RunScreen:
+async def wait_paused(pilot: Pilot[object], steps: int | None = None, within: float = 15.0) -> RunScreen:
     """Wait until the child acknowledged a pause (after ``steps`` steps, if given)."""
     def ready() -> bool:
         screen = pilot.app.screen
@@ -61,7 +61,7 @@ async def wait_paused(pilot: Pilot[object], steps: int | None = None, timeout: f
         model = screen.feed.model
         return screen.paused and (steps is None or model.steps >= steps)
 
-    await wait_for(pilot, ready, timeout, f"a pause after {steps} steps")
+    await wait_for(pilot, ready, within, f"a pause after {steps} steps")
     await pilot.pause()
     return run_screen(pilot)
 

@@ -416,6 +416,3 @@ class RunScreen(Screen[None]):
                 self.query_one("#task-filter", Input).value = ""
             table.select_task(diagnostic.task)
         self.query_one(TaskDetail).show_diagnostic(diagnostic)
-
-    def speed_text(self) -> str:
-        return speed_label(self.speed)

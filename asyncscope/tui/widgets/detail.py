@@ -78,7 +78,7 @@ class TaskDetail(VerticalScroll):
     TaskDetail > Static { width: auto; min-width: 100%; }
     """
 
-    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
         super().__init__(name=name, id=id, classes=classes)
         self.model = Model()
         self.task_id: int | None = None

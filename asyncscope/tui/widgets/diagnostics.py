@@ -37,7 +37,7 @@ class DiagnosticsList(OptionList):
         def control(self) -> DiagnosticsList:
             return self.diagnostics
 
-    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
         super().__init__(name=name, id=id, classes=classes)
         self.model = Model()
         self._shown = 0

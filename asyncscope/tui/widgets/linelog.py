@@ -36,7 +36,7 @@ class LineLog(ScrollView, can_focus=True):
         Binding("right", "scroll_right", "Right", show=False),
     ]
 
-    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
         super().__init__(name=name, id=id, classes=classes)
         self.follow = True
         self._max_width = 0

@@ -25,7 +25,7 @@ class NarrationView(LineLog):
     NarrationView { overflow-x: hidden; }
     """
 
-    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
         super().__init__(name=name, id=id, classes=classes)
         self.narrator = Narrator()
         self.intro: list[str] = []

@@ -23,7 +23,7 @@ KEEP = 5_000
 class OutputView(LineLog):
     """What the program printed."""
 
-    def __init__(self, *, keep: int = KEEP, name: str | None = None, id: str | None = None,
+    def __init__(self, *, keep: int = KEEP, name: str | None = None, id: str | None = None,  # noqa: A002
                  classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.model = Model()

@@ -7,8 +7,9 @@ row and its timeline lane line up. Built for 10,000 tasks: in the default order
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from asyncscope.model import Model, TaskInfo
 

@@ -23,7 +23,7 @@ from textual.strip import Strip
 from asyncscope.model import Model, TaskInfo
 from asyncscope.report import safe_text, task_colour
 from asyncscope.tui.format import STATE_STYLE
-from asyncscope.tui.widgets.taskrows import SORTS, TaskRows
+from asyncscope.tui.widgets.taskrows import TaskRows
 
 __all__ = ["TaskTable", "COLUMNS"]
 
@@ -115,7 +115,7 @@ class TaskTable(ScrollView, can_focus=True):
         def control(self) -> TaskTable:
             return self.table
 
-    def __init__(self, rows: TaskRows, *, name: str | None = None, id: str | None = None,
+    def __init__(self, rows: TaskRows, *, name: str | None = None, id: str | None = None,  # noqa: A002
                  classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.rows = rows
@@ -194,10 +194,6 @@ class TaskTable(ScrollView, can_focus=True):
     def select_task(self, tid: int) -> bool:
         """Select ``tid`` as if the user chose it (stops following). False if not shown."""
         if tid not in self.rows.index:
-            if tid in self.model.tasks and self.model.tasks[tid].internal and not self.rows.show_internal:
-                return False
-            if self.rows.filter:
-                return False
             return False
         self._select(tid, user=True)
         return True
@@ -359,7 +355,3 @@ class TaskTable(ScrollView, can_focus=True):
 
     def on_blur(self) -> None:
         self.refresh()
-
-    @staticmethod
-    def sort_columns() -> list[str]:
-        return list(SORTS)

@@ -94,7 +94,7 @@ class Timeline(ScrollView, can_focus=True):
         def control(self) -> Timeline:
             return self.timeline
 
-    def __init__(self, rows: TaskRows, *, name: str | None = None, id: str | None = None,
+    def __init__(self, rows: TaskRows, *, name: str | None = None, id: str | None = None,  # noqa: A002
                  classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.rows = rows

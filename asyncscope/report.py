@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+import msgspec
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -46,22 +47,31 @@ def exit_code(model: Model) -> int:
     return end.exit_code
 
 
-def _task_json(info: TaskInfo) -> dict[str, Any]:
-    return {
-        "id": info.id,
-        "name": info.name,
-        "coro": info.coro,
-        "parent": info.parent,
-        "state": JSON_STATES.get(info.state, "pending"),
-        "created_at": info.created_at,
-        "where": info.where,
-        "steps": info.steps,
-        "internal": info.internal,
-        "ended_at": info.ended_at,
-        "result": info.result,
-        "error": info.error,
-        "cancelled_by": info.cancelled_by,
-    }
+class TaskRow(msgspec.Struct):
+    """One task of the JSON verdict (docs/report.md). A Struct, not a dict: a verdict can
+    hold 50,000 tasks, and Structs build and encode several times faster."""
+
+    id: int
+    name: str
+    coro: str
+    parent: int | None
+    state: str
+    created_at: float
+    where: str | None
+    steps: int
+    internal: bool
+    ended_at: float | None
+    result: str | None
+    error: str | None
+    cancelled_by: str | None
+
+
+def _task_json(info: TaskInfo) -> TaskRow:
+    return TaskRow(
+        info.id, info.name, info.coro, info.parent, JSON_STATES.get(info.state, "pending"),
+        info.created_at, info.where, info.steps, info.internal, info.ended_at, info.result,
+        info.error, info.cancelled_by,
+    )
 
 
 def to_json(model: Model, clock: str) -> dict[str, Any]:

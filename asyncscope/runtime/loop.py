@@ -602,6 +602,7 @@ class IdleSelector:
 
 def _install_hooks(tracer: Tracer) -> None:
     base = base_events.BaseEventLoop
+    eager_possible = sys.version_info >= (3, 12)  # eager tasks exist from 3.12 on
     step_callback_types = _probe_step_callback_types()
     method_types = (types.MethodType, types.BuiltinMethodType)
     ids_get = tracer._ids.get
@@ -707,7 +708,8 @@ def _install_hooks(tracer: Tracer) -> None:
             handle._as_task = task
             tid = ids_get(id(task))
             handle._as_tid = tid if tid is not None else register(task, 2)
-            tracer._last_scheduled = id(task)
+            if eager_possible:
+                tracer._last_scheduled = id(task)
         else:
             handle = _Handle(callback, args, self, context)
         self._ready.append(handle)
@@ -716,11 +718,8 @@ def _install_hooks(tracer: Tracer) -> None:
     base.call_soon = call_soon
 
     original_create_task = base.create_task
-    eager_possible = sys.version_info >= (3, 12)  # eager tasks exist from 3.12 on
 
     def create_task(self: Any, coro: Any, *args: Any, **kwargs: Any) -> Any:
-        if not eager_possible:
-            return original_create_task(self, coro, *args, **kwargs)
         tracer._last_scheduled = None
         creating = tracer._creating
         creating.append((_current_task(self), sys._getframe(1)))
@@ -734,7 +733,8 @@ def _install_hooks(tracer: Tracer) -> None:
             tracer.after_step(task, tracer.task_id(task), _perf_ns() - began)
         return task
 
-    base.create_task = create_task
+    if eager_possible:  # before 3.12 every task's first step goes through call_soon
+        base.create_task = create_task
 
     original_set_task_name = getattr(tasks, "_set_task_name", None)
     if original_set_task_name is not None:

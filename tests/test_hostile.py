@@ -85,3 +85,41 @@ def test_output_with_markup_is_kept_verbatim_in_json():
     verdict = run_json(str(PROGRAMS / "markup.py"))
     assert texts(verdict)[0] == "[bold red]not bold[/bold red]"
     assert texts(verdict)[1].startswith("\x1b[31mnot red")
+
+
+def test_segfault_is_a_crash_with_its_output():
+    verdict = run_json(str(PROGRAMS / "segfault.py"))
+    assert verdict["status"] == "crashed"
+    assert verdict["exit_code"] == 128 + 11
+    assert "SIGSEGV" in verdict["message"]
+    assert texts(verdict)[0] == "about to crash"
+    stderr = [line["text"] for line in verdict["output"] if line["stream"] == "stderr"]
+    assert any("Segmentation fault" in text or "Fatal Python error" in text for text in stderr)
+
+
+def test_unhandled_exception_group_fails_with_its_traceback():
+    verdict = run_json(str(PROGRAMS / "group_fails.py"))
+    assert verdict["status"] == "failed"
+    assert verdict["exit_code"] == 1
+    assert "ExceptionGroup" in verdict["message"]
+    stderr = "\n".join(line["text"] for line in verdict["output"] if line["stream"] == "stderr")
+    assert "ValueError: bad 1" in stderr
+    states = sorted(task["state"] for task in verdict["tasks"] if task["coro"] == "bad")
+    assert states == ["cancelled", "failed"]  # the second was cancelled by its sibling's failure
+
+
+def test_binary_file_is_refused_clearly():
+    verdict = run_json(str(PROGRAMS / "binary.py"))
+    assert verdict["status"] == "error"
+    assert "binary.py" in verdict["diagnostics"][0]["message"]
+
+
+def test_very_long_lines_and_raw_bytes_arrive():
+    verdict = run_json(str(PROGRAMS / "long_line.py"))
+    assert verdict["status"] == "finished"
+    lines = texts(verdict)
+    assert lines[0] == "x" * 1_000_000
+    # The 0x0a byte ends a line; every other byte is kept, undecodable ones as U+FFFD.
+    assert lines[1] == "".join(chr(code) for code in range(10))
+    assert len(lines[2]) == 245 and lines[2].count("\ufffd") == 128
+    assert lines[3] == "end"

@@ -127,7 +127,7 @@ class RunScreen(Screen[None]):
         try:
             session.start()
         except OSError as exc:
-            self.notify(f"could not start the program: {exc}", severity="error")
+            self.notify(f"could not start the program: {exc}", severity="error", markup=False)
             return
         self.session = session
         self.app.register_session(session)  # type: ignore[attr-defined]
@@ -295,7 +295,7 @@ class RunScreen(Screen[None]):
 
     def action_restart(self) -> None:
         self.start_run()
-        self.notify(f"restarted {self.target.display}", timeout=2)
+        self.notify(f"restarted {self.target.display}", timeout=2, markup=False)  # a file name is user text
 
     def _set_speed(self, direction: int) -> None:
         current = SPEEDS.index(self.speed) if self.speed in SPEEDS else 3

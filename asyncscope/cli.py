@@ -100,18 +100,20 @@ def run_command(headless: bool, as_json: bool, trace: str | None, clock: str, ti
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
-    _launch_tui(target, clock=clock, paused=paused, speed=speed, lang=lang)
+    _launch_tui(target, clock=clock, paused=paused, speed=speed, lang=lang, trace=trace)
 
 
 @main.command("open", context_settings={"ignore_unknown_options": True}, hidden=True)
 @click.option("--paused", is_flag=True, help="Start paused before the first step.")
 @click.option("--speed", type=float, default=None, help="Playback speed of the virtual clock (default 1).")
 @click.option("--clock", type=click.Choice(["virtual", "real"]), default="virtual")
+@click.option("--trace", type=click.Path(dir_okay=False), help="Write every event of the run to this file.")
 @click.option("-m", "module", metavar="MODULE", help="Open a module, like python -m.")
 @_lang_option
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def open_command(paused: bool = False, speed: float | None = None, clock: str = "virtual",
-                 module: str | None = None, lang: str | None = None, args: tuple[str, ...] = ()) -> None:
+                 trace: str | None = None, module: str | None = None, lang: str | None = None,
+                 args: tuple[str, ...] = ()) -> None:
     """Open the TUI on a scenario, or on the picker when none is given.
 
     Options may follow the name (``asyncscope sequential --paused``); anything else, or
@@ -128,18 +130,13 @@ def open_command(paused: bool = False, speed: float | None = None, clock: str = 
             target = resolve(scenario, module, rest)
         except TargetError as exc:
             raise click.ClickException(str(exc)) from None
-    _launch_tui(target, clock=clock, paused=paused, speed=speed, lang=lang)
+    _launch_tui(target, clock=clock, paused=paused, speed=speed, lang=lang, trace=trace)
 
 
-def _launch_tui(target, *, clock: str, paused: bool, speed: float | None, lang: str) -> None:  # type: ignore[no-untyped-def]
-    try:
-        from asyncscope.tui.app import make_app
-    except ImportError:
-        click.echo("The live TUI is on its way. Meanwhile, run a scenario headless:\n"
-                   "  asyncscope run --headless sequential\n\nBuilt-in scenarios:")
-        ctx = click.get_current_context()
-        ctx.invoke(list_command, lang=lang)
-        return
-    app = make_app(target, clock=clock, paused=paused, speed=speed, lang=lang)
+def _launch_tui(target, *, clock: str, paused: bool, speed: float | None, lang: str,  # type: ignore[no-untyped-def]
+                trace: str | None = None) -> None:
+    from asyncscope.tui.app import make_app
+
+    app = make_app(target, clock=clock, paused=paused, speed=speed, lang=lang, trace=trace)
     app.run()
     sys.exit(app.return_code or 0)

@@ -103,6 +103,12 @@ class Model:
     paused: bool = False
     next_task: int | None = None
     events_applied: int = 0
+    output_limit: int | None = None
+    """Keep at most about this many output lines (the oldest go first); None keeps all.
+    The TUI bounds its memory this way against a flooding program; the headless report
+    and a trace file keep everything."""
+    output_dropped: int = 0
+    """Lines removed from the front of ``output`` to honour ``output_limit``."""
     _open_lines: dict[tuple[int | None, str, str | None], OutputLine] = field(default_factory=dict)
 
     # -- folding ----------------------------------------------------------------------
@@ -176,7 +182,13 @@ class Model:
             line.text += event.text
         else:
             line = OutputLine(event.seq, event.t, event.task, event.stream, event.text, event.thread, False)
-            self.output.append(line)
+            output = self.output
+            output.append(line)
+            limit = self.output_limit
+            if limit is not None and len(output) > limit + limit // 8:
+                drop = len(output) - limit  # in chunks, so a flood does not shift the list per line
+                del output[:drop]
+                self.output_dropped += drop
         if event.nl:
             line.complete = True
             self._open_lines.pop(key, None)

@@ -43,9 +43,10 @@ class AsyncScopeApp(App[int]):
     BINDINGS: ClassVar[list[BindingType]] = []
 
     def __init__(self, target: Target | None, *, clock: str = "virtual", paused: bool = False,
-                 speed: float | None = 1.0, lang: str = "en") -> None:
+                 speed: float | None = 1.0, lang: str = "en", trace: str | None = None) -> None:
         super().__init__()
         self.target = target
+        self.trace = trace
         self.clock = clock
         self.start_paused = paused
         self.speed = speed
@@ -59,7 +60,8 @@ class AsyncScopeApp(App[int]):
             self.push_screen(PickerScreen(self.lang))
 
     def _run_screen(self, target: Target) -> RunScreen:
-        return RunScreen(target, clock=self.clock, paused=self.start_paused, speed=self.speed, lang=self.lang)
+        return RunScreen(target, clock=self.clock, paused=self.start_paused, speed=self.speed, lang=self.lang,
+                         trace=self.trace)
 
     def register_session(self, session: Session) -> None:
         self.sessions[:] = [s for s in self.sessions if not s.finished]
@@ -93,7 +95,7 @@ class AsyncScopeApp(App[int]):
 
 
 def make_app(target: Target | None, *, clock: str = "virtual", paused: bool = False,
-             speed: float | None = None, lang: str = "en") -> AsyncScopeApp:
+             speed: float | None = None, lang: str = "en", trace: str | None = None) -> AsyncScopeApp:
     """Build the app. ``target`` None opens the scenario picker.
 
     Args:
@@ -103,6 +105,8 @@ def make_app(target: Target | None, *, clock: str = "virtual", paused: bool = Fa
         speed: Playback rate of the virtual clock. None (not given) plays at 1x, so
             ``sleep(1)`` takes a second; ``format.INSTANT`` (or any rate <= 0) is instant.
         lang: ``en`` or ``ja`` for explanations, diagnostics and narration.
+        trace: Write every event of each run to this file (a restart rewrites it): the
+            screen keeps a bounded history, the trace keeps everything.
     """
     wording.set_language(lang)
-    return AsyncScopeApp(target, clock=clock, paused=paused, speed=normalise_speed(speed), lang=lang)
+    return AsyncScopeApp(target, clock=clock, paused=paused, speed=normalise_speed(speed), lang=lang, trace=trace)

@@ -91,11 +91,15 @@ class Changes:
     """Tasks whose steps ran, in order (follow mode selects the last one it shows)."""
 
 
+OUTPUT_LIMIT = 100_000
+"""Output lines the TUI's model keeps: memory stays bounded however much a program prints."""
+
+
 @dataclass
 class Feed:
     """The UI-side fold of one run: model, narration and marks together."""
 
-    model: Model = field(default_factory=Model)
+    model: Model = field(default_factory=lambda: Model(output_limit=OUTPUT_LIMIT))
     narrator: Narrator = field(default_factory=Narrator)
     marks: Marks = field(default_factory=Marks)
 

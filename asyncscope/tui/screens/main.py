@@ -62,9 +62,10 @@ class RunScreen(Screen[None]):
     """Playback rate of the virtual clock (None: instant)."""
 
     def __init__(self, target: Target, *, clock: str = "virtual", paused: bool = False,
-                 speed: float | None = 1.0, lang: str = "en") -> None:
+                 speed: float | None = 1.0, lang: str = "en", trace: str | None = None) -> None:
         super().__init__()
         self.target = target
+        self.trace = trace
         self.clock = clock
         self.start_paused = paused
         self.set_reactive(RunScreen.speed, speed)
@@ -121,7 +122,8 @@ class RunScreen(Screen[None]):
         lang = self.lang
         self.feed = Feed(narrator=Narrator(lang=lang))
         self._reset_panes()
-        session = Session(self.target, clock=self.clock, speed=self.speed, paused=self.start_paused, lang=lang)
+        session = Session(self.target, clock=self.clock, speed=self.speed, paused=self.start_paused, lang=lang,
+                          trace_path=self.trace)
         self.paused = False
         self.ended = False
         try:

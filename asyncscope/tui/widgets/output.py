@@ -3,7 +3,8 @@
 The text is the program's own: it is shown literally (``safe_text`` in a ``Text``, never
 markup), so ``[bold]`` or an ANSI escape appears as those characters. stderr lines are
 marked and red. The view keeps the last :data:`KEEP` lines and says how many earlier
-ones it no longer shows (the model itself keeps them all).
+ones it no longer shows. The model keeps more (``feed.OUTPUT_LIMIT``), and a run started
+with ``--trace FILE`` keeps every line on disk.
 """
 
 from __future__ import annotations
@@ -37,7 +38,11 @@ class OutputView(LineLog):
 
     @property
     def dropped(self) -> int:
-        """Earlier lines not shown."""
+        """Earlier lines not shown: beyond this pane's ``keep``, plus any the model let go."""
+        return self._hidden_here + self.model.output_dropped
+
+    @property
+    def _hidden_here(self) -> int:
         return max(0, len(self.model.output) - self.keep)
 
     def line_count(self) -> int:
@@ -55,7 +60,7 @@ class OutputView(LineLog):
             if index == 0:
                 return Text(f"… {dropped:,} earlier lines not shown (the last {self.keep:,} are kept here)",
                             style="dim italic")
-            index = dropped + index - 1
+            index = self._hidden_here + index - 1
         line = output[index]
         model = self.model
         text = Text.assemble((f"{line.t:8.3f} ", "dim"))

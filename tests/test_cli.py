@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import PROGRAMS, kinds, run_cli, run_json, texts
+from cli_support import PROGRAMS, kinds, run_cli, run_json, texts
 
 
 def test_list_shows_builtins_in_course_order():

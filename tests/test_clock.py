@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import PROGRAMS, kinds, run_json, texts
+from cli_support import PROGRAMS, kinds, run_json, texts
 
 
 def test_virtual_clock_costs_no_wall_time(tmp_path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from conftest import SCENARIOS
+from cli_support import SCENARIOS
 
 from asyncscope.events import End, Output, Paused, Step, TaskDone
 from asyncscope.model import Model

@@ -8,7 +8,7 @@ unittest test.test_asyncio.MODULE``.
 from __future__ import annotations
 
 import pytest
-from conftest import run_json
+from cli_support import run_json
 
 MODULES = ["test_runners", "test_locks", "test_queues", "test_taskgroups", "test_timeouts",
            "test_waitfor", "test_tasks"]

@@ -9,7 +9,7 @@ import subprocess
 import time
 from collections import defaultdict
 
-from conftest import PROGRAMS, asyncscope_cmd, kinds, run_json, texts
+from cli_support import PROGRAMS, asyncscope_cmd, kinds, run_json, texts
 
 
 def test_blocking_call_is_diagnosed_at_its_line():

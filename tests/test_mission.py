@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SCENARIOS, kinds, run_json, texts, user_tasks
+from cli_support import SCENARIOS, kinds, run_json, texts, user_tasks
 
 
 @pytest.fixture(scope="module")

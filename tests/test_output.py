@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import PROGRAMS, run_json, texts
+from cli_support import PROGRAMS, run_json, texts
 
 
 def test_every_kind_of_write_arrives_attributed():

@@ -11,7 +11,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from conftest import run_json
+from cli_support import run_json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

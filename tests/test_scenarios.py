@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from conftest import ROOT, kinds, run_cli, run_json, user_tasks
+from cli_support import ROOT, kinds, run_cli, run_json, user_tasks
 
 from asyncscope import catalog
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import run_json
+from cli_support import run_json
 
 from asyncscope.model import Model
 from asyncscope.trace import TraceError, read_trace

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import PROGRAMS, kinds, run_json, texts
+from cli_support import PROGRAMS, kinds, run_json, texts
 
 from asyncscope.model import Model
 from asyncscope.trace import read_trace

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import PROGRAMS, run_json
+from cli_support import PROGRAMS, run_json
 
 from asyncscope import wording
 

@@ -1,4 +1,8 @@
-"""Shared helpers: run asyncscope the way a user does, as a command, and read its verdict."""
+"""Helpers for the runner tests: run asyncscope the way a user does, as a command, and read its verdict.
+
+A module of its own rather than conftest.py: tests/tui has a conftest too, and `from conftest
+import ...` would pick whichever of the two was imported first.
+"""
 
 from __future__ import annotations
 

@@ -255,11 +255,23 @@ class Timeline(ScrollView, can_focus=True):
             state = history[index][1] if index >= 0 else "ready"
             glyphs.append(_STATE_GLYPH.get(state, ("·", None)))
         now_col = self._col(self.now, start, span, cells)
-        for col, (char, style) in enumerate(glyphs):
-            if col == now_col:
-                lane.append("│" if char == " " else char, (style or Style()) + _NOW)
-            else:
-                lane.append(char, style)
+        if now_col is not None and now_col < len(glyphs):
+            char, style = glyphs[now_col]
+            glyphs[now_col] = ("│" if char == " " else char, (style or Style()) + _NOW)
+        # One span per run of equal styles, not one per cell: a lane is mostly long runs,
+        # and Rich's cost grows with spans (bench/ui_frames.py: 26 ms -> see performance.md).
+        run: list[str] = []
+        run_style: Style | None = None
+        for char, style in glyphs:
+            if style is run_style or style == run_style:
+                run.append(char)
+                continue
+            if run:
+                lane.append("".join(run), run_style)
+            run = [char]
+            run_style = style
+        if run:
+            lane.append("".join(run), run_style)
         return lane
 
     def render_line(self, y: int) -> Strip:

@@ -10,7 +10,18 @@ The picker snapshot lists every built-in scenario, so adding one updates it.
 from __future__ import annotations
 
 from textual.pilot import Pilot
-from tui_support import app_for, step, wait_end, wait_paused
+from tui_support import app_for, run_screen, step, wait_end, wait_for, wait_paused
+
+from asyncscope.tui.widgets.linelog import LineLog
+
+
+async def settled(pilot: Pilot[object]) -> None:
+    """Wait until every following log has scrolled to its end: that scroll happens after a
+    refresh, which a loaded machine can delay past the moment the run ended."""
+    logs = list(run_screen(pilot).query(LineLog))
+    await wait_for(pilot, lambda: all(log.scroll_y >= log.max_scroll_y for log in logs if log.follow),
+                   what="the logs to reach their ends")
+    await pilot.pause()
 
 
 class TestPicker:
@@ -24,6 +35,7 @@ class TestRunScreen:
             await wait_paused(pilot)
             for _ in range(3):
                 await step(pilot)
+            await settled(pilot)
 
         assert snap_compare(app_for("create_task", paused=True), terminal_size=(120, 40),
                             run_before=three_steps)
@@ -31,11 +43,13 @@ class TestRunScreen:
     def test_finished(self, snap_compare) -> None:  # type: ignore[no-untyped-def]
         async def to_the_end(pilot: Pilot[object]) -> None:
             await wait_end(pilot)
+            await settled(pilot)
 
         assert snap_compare(app_for("create_task"), terminal_size=(120, 40), run_before=to_the_end)
 
     def test_finished_small_terminal(self, snap_compare) -> None:  # type: ignore[no-untyped-def]
         async def to_the_end(pilot: Pilot[object]) -> None:
             await wait_end(pilot)
+            await settled(pilot)
 
         assert snap_compare(app_for("sequential"), terminal_size=(80, 24), run_before=to_the_end)

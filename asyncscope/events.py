@@ -14,6 +14,8 @@ trace file header; bump it on any incompatible change. The schema is documented 
 
 from __future__ import annotations
 
+from typing import cast
+
 import msgspec
 
 __all__ = [
@@ -235,4 +237,4 @@ def encode_batch(events: list[Event]) -> bytes:
 
 def decode_batch(body: bytes) -> list[Event]:
     """Decode a frame's body (without its length prefix)."""
-    return _decoder.decode(body)
+    return cast("list[Event]", _decoder.decode(body))

@@ -202,7 +202,10 @@ def main() -> None:
     watchdog = Watchdog(tracer, float(config.get("slow") or 0.1), TaskStepHandle._run.__code__)
     tracer.own_threads.add(watchdog.thread)
     watchdog.start()
-    faulthandler.enable(file=sys.__stderr__)  # a segfault's traceback reaches the raw stderr pipe
+    try:
+        faulthandler.enable(file=2, all_threads=True)  # a segfault's traceback reaches the raw stderr pipe
+    except (OSError, ValueError):
+        pass  # no usable descriptor 2: the crash is still reported from the exit status
 
     # Our frames (the runtime's, runpy's) sit on top of every traceback; built-in
     # scenarios live inside the package too, so only the runtime directory counts as ours.

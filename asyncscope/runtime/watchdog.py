@@ -52,7 +52,7 @@ class Watchdog:
         for ident, frame in sys._current_frames().items():
             if ident == own:
                 continue
-            step = frame
+            step: Any = frame
             while step is not None and step.f_code is not self._step_code:
                 step = step.f_back
             if step is None:

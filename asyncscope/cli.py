@@ -43,8 +43,10 @@ class _DefaultToOpen(click.Group):
 def main(ctx: click.Context) -> None:
     """Watch asyncio programs run: tasks, what they wait on, and what they print.
 
-    With no command, opens the scenario picker. `asyncscope FILE` or
-    `asyncscope NAME` opens one program directly.
+    With no command, opens the scenario picker. `asyncscope FILE` or `asyncscope NAME`
+    (or `asyncscope -m MODULE`) opens one program directly, with the options
+    --paused, --speed X, --clock virtual|real, --trace FILE and --lang en|ja after it;
+    arguments after `--` reach the program. Headless runs: `asyncscope run --headless`.
     """
     if ctx.invoked_subcommand is None:
         ctx.invoke(open_command)

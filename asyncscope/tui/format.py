@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 
 from asyncscope.report import safe_text, task_colour
@@ -24,6 +25,8 @@ __all__ = [
     "normalise_speed",
     "task_label",
     "quote",
+    "safe_lines",
+    "fit_cells",
 ]
 
 STATE_STYLE = {
@@ -74,6 +77,23 @@ def speed_label(speed: float | None) -> str:
 
 def state_text(state: str) -> Text:
     return Text(state, style=STATE_STYLE.get(state, ""))
+
+
+def safe_lines(text: str) -> str:
+    """:func:`safe_text` line by line: a traceback keeps its line breaks, while every
+    other control character is still made visible."""
+    return "\n".join(safe_text(line) for line in text.split("\n"))
+
+
+def fit_cells(text: str, width: int) -> str:
+    """``text`` cut (with ``…``) or padded to exactly ``width`` terminal cells: a task
+    named in Japanese takes two cells a character, and columns must still line up."""
+    if cell_len(text) > width:
+        cut = set_cell_size(text, width - 1)
+        if not text.startswith(cut):  # half a wide character was padded with a space
+            cut = cut[:-1]
+        text = cut + "…"
+    return set_cell_size(text, width)
 
 
 def short_path(path: str) -> str:

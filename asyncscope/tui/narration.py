@@ -89,6 +89,17 @@ NARRATION: dict[str, dict[str, str]] = {
 }
 
 
+def _gist(kind: str, message: str, limit: int = 90) -> str:
+    """A diagnostic's message short enough for one narration sentence (without repeating
+    its kind: "deadlock: no task can ..." must not read "deadlock: deadlock")."""
+    message = message.removeprefix(f"{kind}: ")
+    if len(message) > limit:
+        message = message.split(": ", 1)[0]
+    if len(message) > limit:
+        message = message[: limit - 1] + "…"
+    return message
+
+
 def say(key: str, lang: str, **fields: Any) -> str:
     table = NARRATION[key]
     return table.get(lang, table["en"]).format(**fields)
@@ -113,6 +124,9 @@ class Narrator:
     dropped: int = 0
     _printed: dict[int, list[str]] = field(default_factory=dict)
     _user_chain: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    _jump: float | None = None
+    """Where the clock is jumping to: a slow-motion jump sends a Tick every few
+    milliseconds, and they make one sentence, said when something else happens."""
 
     def add(self, t: float, text: str, task: int | None = None, kind: str = "step") -> None:
         self.sentences.append(Sentence(t, text, task, kind))
@@ -124,6 +138,13 @@ class Narrator:
     def observe(self, model: Model, event: Event) -> None:
         """Narrate ``event``; call it before ``model.apply(event)``."""
         kind = type(event)
+        if kind is Tick:
+            if event.t > model.t:  # type: ignore[attr-defined]
+                self._jump = event.t  # type: ignore[attr-defined]
+            return
+        if self._jump is not None:
+            t, self._jump = self._jump, None
+            self.add(t, say("clock-jump", self.lang, t=t), kind="clock")
         if kind is Step:
             self._step(model, event)  # type: ignore[arg-type]
         elif kind is Output:
@@ -132,12 +153,9 @@ class Narrator:
             self._done(model, event)  # type: ignore[arg-type]
         elif kind is TaskCreated:
             self._created(model, event)  # type: ignore[arg-type]
-        elif kind is Tick:
-            if event.t > model.t:  # type: ignore[attr-defined]
-                self.add(event.t, say("clock-jump", self.lang, t=event.t), kind="clock")  # type: ignore[attr-defined]
         elif kind is Diagnostic:
-            message = event.message.split(": ", 1)[0] if len(event.message) > 90 else event.message  # type: ignore[attr-defined]
-            self.add(event.t, say("diagnostic", self.lang, kind=event.kind, message=message),  # type: ignore[attr-defined]
+            self.add(event.t, say("diagnostic", self.lang, kind=event.kind,  # type: ignore[attr-defined]
+                                  message=_gist(event.kind, event.message)),  # type: ignore[attr-defined]
                      event.task, "diagnostic")  # type: ignore[attr-defined]
         elif kind is End:
             self.add(event.t, say("end", self.lang, status=event.status, t=event.t), kind="end")  # type: ignore[attr-defined]

@@ -255,7 +255,7 @@ class RunScreen(Screen[None]):
         self.query_one(Timeline).border_subtitle = f"{total:.3f} s of loop time"
         output = self.query_one(OutputView)
         dropped = output.dropped
-        count = len(self.feed.model.output)
+        count = len(self.feed.model.output) + self.feed.model.output_dropped  # every line printed
         output.border_subtitle = f"{count} line{'s' if count != 1 else ''}" + (
             f", {dropped} not shown" if dropped else "")
 

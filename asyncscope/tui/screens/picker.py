@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 
 from asyncscope import catalog
 from asyncscope.tui.actions import PICKER_KEYS, bindings
+from asyncscope.tui.narration import say
 
 __all__ = ["PickerScreen", "matches"]
 
@@ -127,7 +128,7 @@ class PickerScreen(Screen[None]):
         if scenario.level:
             title.append(f"  ({scenario.level})", style="dim")
         parts.append(title)
-        for part, label in (("watch", "Watch: "), ("explain", "")):
+        for part, label in (("watch", say("watch", self.lang, text="")), ("explain", "")):
             value = scenario.text(part, self.lang).strip()
             if value:
                 text = Text.assemble((label, "bold cyan"))

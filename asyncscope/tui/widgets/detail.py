@@ -19,7 +19,7 @@ from textual.widgets import Static
 from asyncscope.events import Diagnostic
 from asyncscope.model import Model, TaskInfo
 from asyncscope.report import safe_text, task_colour
-from asyncscope.tui.format import STATE_STYLE, short_where
+from asyncscope.tui.format import STATE_STYLE, safe_lines, short_where
 
 __all__ = ["TaskDetail", "read_source"]
 
@@ -130,7 +130,7 @@ class TaskDetail(VerticalScroll):
             head = Text.assemble((diagnostic.kind, "bold yellow"))
             head.append(f"  t={diagnostic.t:.3f}", style="dim")
             parts.append(head)
-            parts.append(Text(safe_text(diagnostic.message)))
+            parts.append(Text(safe_lines(diagnostic.message)))
         info = self.model.tasks.get(self.task_id) if self.task_id is not None else None
         if info is not None:
             parts.extend(self._task_parts(info))
@@ -191,7 +191,7 @@ class TaskDetail(VerticalScroll):
         if snippet is not None:
             parts.append(snippet)
         if info.state == "failed":
-            parts.append(Text(safe_text(info.error or "failed"), style="bold red"))
+            parts.append(Text(safe_lines(info.error or "failed"), style="bold red"))
             if info.traceback:
-                parts.append(Text(safe_text(info.traceback.rstrip()), style="red"))
+                parts.append(Text(safe_lines(info.traceback.rstrip()), style="red"))
         return parts

@@ -13,6 +13,7 @@ from rich.text import Text
 
 from asyncscope.model import Model
 from asyncscope.report import safe_text, task_colour
+from asyncscope.tui.format import fit_cells
 from asyncscope.tui.widgets.linelog import LineLog
 
 __all__ = ["OutputView", "KEEP"]
@@ -68,7 +69,7 @@ class OutputView(LineLog):
             label = model.task_name(line.task)
         else:
             label = line.thread or "-"
-        text.append(f"{safe_text(label)[:12]:<12} ", style=task_colour(line.task))
+        text.append(f"{fit_cells(safe_text(label), 12)} ", style=task_colour(line.task))
         if line.stream == "stderr":
             text.append("! ", style="bold red")
             text.append(safe_text(line.text), style="red")

@@ -27,6 +27,7 @@ from textual.strip import Strip
 from asyncscope.model import Model, TaskInfo
 from asyncscope.report import safe_text, task_colour
 from asyncscope.tui.feed import Marks
+from asyncscope.tui.format import fit_cells
 from asyncscope.tui.widgets.taskrows import TaskRows
 
 __all__ = ["Timeline", "nice_step"]
@@ -290,12 +291,11 @@ class Timeline(ScrollView, can_focus=True):
             info = self.model.tasks.get(rows[row])
             if info is None:
                 return Strip.blank(width, base)
-            label = safe_text(info.name)
-            label = label if len(label) <= LABEL else label[: LABEL - 1] + "…"
+            label = fit_cells(safe_text(info.name), LABEL)
             label_style = Style(color=task_colour(info.id))
             if info.id == self.selected:
                 label_style += self.get_component_rich_style("timeline--selected")
-            text = Text.assemble((f"{label:<{LABEL}}", label_style))
+            text = Text.assemble((label, label_style))
             text.append(" ")
             text.append_text(self._lane(info, start, span, cells))
             style = base

@@ -9,7 +9,7 @@ import sys
 def test_runtime_imports_neither_textual_nor_rich():
     code = (
         "import sys\n"
-        "import asyncscope.runtime.bootstrap, asyncscope.runtime.loop, asyncscope.events\n"
+        "import asyncscope.runtime.bootstrap, asyncscope.runtime.loop, asyncscope.runtime.hooks, asyncscope.events\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
         "print(bad)\n"
     )

@@ -32,7 +32,8 @@ from asyncscope.runtime.capture import OutputCapture
 from asyncscope.runtime.clock import Clock
 from asyncscope.runtime.emit import Emitter
 from asyncscope.runtime.gate import Gate
-from asyncscope.runtime.loop import TaskStepHandle, Tracer
+from asyncscope.runtime.hooks import TaskStepHandle
+from asyncscope.runtime.loop import Tracer
 from asyncscope.runtime.watchdog import Watchdog
 
 __all__ = ["main"]

@@ -1,4 +1,7 @@
-"""The instrumented event loop: task steps, task creation, waits, idle time.
+"""The tracer: what the instrumented loop knows about tasks, and the events it sends.
+
+The hooks that feed it live in ``hooks.py``; this module owns task identities, creation
+sites, await chains, waits, deadlock reports and asyncio's own warnings.
 
 Every loop the child creates is instrumented, however it is made (``asyncio.run``,
 ``Runner``, ``new_event_loop``, a custom policy), because the hooks are installed on the
@@ -18,19 +21,17 @@ asyncio would queue them, and the only delay is the gate's (see ``gate.py``).
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import os
 import sys
 import threading
 import time
 import traceback
-import types
 import weakref
-from asyncio import base_events, events, futures, runners, selector_events, tasks
+from asyncio import events, tasks
 from typing import TYPE_CHECKING, Any
 
 from asyncscope import wording
-from asyncscope.events import Code, Diagnostic, Step, TaskRenamed, Tick, Wait
+from asyncscope.events import Code, Diagnostic, Step, TaskRenamed, Wait
 
 if TYPE_CHECKING:
     from asyncscope.runtime.capture import OutputCapture
@@ -38,15 +39,10 @@ if TYPE_CHECKING:
     from asyncscope.runtime.emit import Emitter
     from asyncscope.runtime.gate import Gate
 
-__all__ = ["Tracer", "TaskStepHandle"]
+__all__ = ["Tracer", "TRACER"]
 
 _TASK_TYPES: tuple[type, ...] = tuple(
     {t for t in (tasks.Task, getattr(tasks, "_PyTask", None), getattr(tasks, "_CTask", None)) if t}
-)
-_STEP_NAMES = frozenset(
-    # The C Task's wakeup is the builtin "task_wakeup"; its step is a TaskStepMethWrapper,
-    # found by _probe_step_callback_types. The pure-Python Task uses bound methods.
-    {"task_wakeup", "__step", "__wakeup", "_Task__step", "_Task__wakeup"}
 )
 _INTERNAL_COROS = frozenset(
     {"BaseEventLoop.shutdown_asyncgens", "BaseEventLoop.shutdown_default_executor"}
@@ -66,35 +62,11 @@ _OWN_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 _RUNPY = os.path.join(os.path.dirname(_ASYNCIO_DIR.rstrip(os.sep)), "runpy.py")
 _LIB_PREFIXES = (_ASYNCIO_DIR, _OWN_DIR, "<frozen runpy>", _RUNPY)
 
-_Handle = events.Handle
-_handle_run = events.Handle._run
 _perf_ns = time.perf_counter_ns
 _current_task = tasks.current_task
 
 TRACER: Tracer | None = None
 """The one tracer of this process (set by :meth:`Tracer.install`)."""
-
-
-class TaskStepHandle(_Handle):
-    """A ``Handle`` for one task step: runs the step between the tracer's hooks.
-
-    Its ``_run`` is set by :func:`_install_hooks`, as a closure over the tracer's state:
-    this is the hottest path of the runtime, and local lookups are what keep a traced
-    step within budget (see docs/performance.md).
-    """
-
-    __slots__ = ("_as_task", "_as_tid")
-
-
-def _report_callback_error(handle: Any, exc: BaseException) -> None:
-    """What ``Handle._run`` does when its callback raises (a task step never does)."""
-    from asyncio import format_helpers
-
-    callback = format_helpers._format_callback_source(handle._callback, handle._args)
-    context = {"message": f"Exception in callback {callback}", "exception": exc, "handle": handle}
-    if handle._source_traceback:
-        context["source_traceback"] = handle._source_traceback
-    handle._loop.call_exception_handler(context)
 
 
 class Tracer:
@@ -471,30 +443,9 @@ class Tracer:
         if TRACER is not None:
             return
         TRACER = self
-        _install_hooks(self)
+        from asyncscope.runtime.hooks import install_hooks  # the hooks need a finished Tracer
 
-
-def _probe_step_callback_types() -> frozenset[type]:
-    """The type of the callable a C Task passes to ``call_soon`` for its steps.
-
-    Learned from a throwaway task, before any hook is installed, because the type is not
-    exported. The probe task is named, so it does not use up a ``Task-N`` number.
-    """
-    loop = events.new_event_loop()
-    found: set[type] = set()
-    try:
-        async def probe() -> None:
-            return None
-
-        task = loop.create_task(probe(), name="asyncscope-probe")
-        for handle in list(loop._ready):  # type: ignore[attr-defined]
-            if getattr(handle._callback, "__self__", None) is task:
-                if not isinstance(handle._callback, (types.MethodType, types.BuiltinMethodType)):
-                    found.add(type(handle._callback))
-        loop.run_until_complete(task)
-    finally:
-        loop.close()
-    return frozenset(found)
+        install_hooks(self)
 
 
 def _frame_of(awaitable: Any) -> Any:
@@ -548,320 +499,3 @@ def _safe_repr_exc(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-class IdleSelector:
-    """Wraps a loop's selector: the loop calls ``select`` once per iteration, which makes it
-    the place to gate iterations and to let the (virtual) clock pass while the loop idles."""
-
-    def __init__(self, selector: Any, loop: Any, tracer: Tracer) -> None:
-        self._selector = selector
-        self._loop = loop
-        self._tracer = tracer
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._selector, name)
-
-    def select(self, timeout: float | None = None) -> Any:
-        tracer = self._tracer
-        gate = tracer.gate
-        if gate.active:
-            gate.at_iteration(self._loop, idle=timeout is None or timeout > 0)
-        selector = self._selector
-        clock = tracer.clock
-        if timeout is not None and timeout <= 0:
-            return selector.select(0)
-        external = tracer.external_possible(self._loop, selector)
-        if not external and timeout is None:
-            ready = selector.select(0)
-            if ready:
-                return ready
-            tracer.deadlock(self._loop)
-        if not clock.virtual:
-            return selector.select(timeout)
-        if external:
-            began = time.monotonic()
-            ready = selector.select(timeout)
-            waited = time.monotonic() - began
-            clock.advance(waited if timeout is None else min(waited, timeout))
-            tracer._emit(Tick(clock.t))
-            return ready
-        ready = selector.select(0)
-        if ready:
-            return ready
-        assert timeout is not None
-        if clock.speed is not None:
-            tracer.emitter.flush()  # let the viewer see the state before a slow jump
-        clock.jump(timeout, self._progress)
-        tracer._emit(Tick(clock.t))
-        return []
-
-    def _progress(self, t: float) -> None:
-        emitter = self._tracer.emitter
-        emitter.emit(Tick(t))
-        emitter.flush()
-
-
-def _install_hooks(tracer: Tracer) -> None:
-    base = base_events.BaseEventLoop
-    eager_possible = sys.version_info >= (3, 12)  # eager tasks exist from 3.12 on
-    step_callback_types = _probe_step_callback_types()
-    method_types = (types.MethodType, types.BuiltinMethodType)
-    ids_get = tracer._ids.get
-    register = tracer._register
-    clock = tracer.clock
-    virtual = clock.virtual
-    base_ns = clock.base_ns
-    append = tracer.emitter.queue.append  # deque.append: thread-safe, no lock needed
-    encode = tracer.emitter.encode
-    gate = tracer.gate
-    perf_ns = _perf_ns
-    suspended = tracer.suspended
-    finished = tracer._finished
-    capture = tracer.capture
-    held_fragments = capture.pending if capture is not None else {}
-
-    def _run(self: TaskStepHandle) -> None:
-        task = self._as_task
-        tid = self._as_tid
-        if gate.active:
-            gate.before_step(tid, self._loop)
-        began = perf_ns()
-        try:
-            self._context.run(self._callback, *self._args)
-        except (SystemExit, KeyboardInterrupt):
-            raise
-        except BaseException as exc:
-            _report_callback_error(self, exc)
-        ended = perf_ns()
-        dur = ended - began
-        if task.done():
-            finished(task, tid, dur)
-        else:
-            waiter = task._fut_waiter
-            if waiter is None:
-                # A bare yield (sleep(0)): the commonest step, so the cheapest event. A
-                # tuple has the same wire layout as the Step struct.
-                append(encode(("step", clock.t if virtual else (ended - base_ns) / 1e9, tid, dur, None, None)))
-            else:
-                suspended(task, tid, dur, waiter)
-        if held_fragments:  # a line printed without its newline yet: send it with its step
-            capture.flush_partial()  # type: ignore[union-attr]
-
-    TaskStepHandle._run = _run  # type: ignore[method-assign]
-
-    def _call_soon(self: Any, callback: Any, args: Any, context: Any) -> Any:
-        callback_type = type(callback)
-        if callback_type in step_callback_types or (
-            callback_type in method_types
-            and callback.__name__ in _STEP_NAMES
-            and isinstance(callback.__self__, _TASK_TYPES)
-        ):
-            task = callback.__self__
-            handle = TaskStepHandle(callback, args, self, context)
-            handle._as_task = task
-            tid = ids_get(id(task))
-            handle._as_tid = tid if tid is not None else register(task, 3)
-            tracer._last_scheduled = id(task)  # an id, not the task: never keep a task alive
-        else:
-            handle = _Handle(callback, args, self, context)
-        if handle._source_traceback:
-            del handle._source_traceback[-1]
-        self._ready.append(handle)
-        return handle
-
-    base._call_soon = _call_soon
-
-    original_call_soon = base.call_soon
-    new_handle = object.__new__
-    copy_context = contextvars.copy_context
-    plain_loop_types: dict[type, bool] = {}
-
-    def call_soon(self: Any, callback: Any, *args: Any, context: Any = None) -> Any:
-        """``call_soon`` and ``_call_soon`` in one, for the commonest call of a traced run.
-
-        Same checks and same queueing as asyncio's; the debug mode, a closed loop and
-        loop classes that override ``_call_soon`` take asyncio's own path. The task-step
-        test repeats ``_call_soon``'s on purpose: one Python call less per task step
-        measured ~4% of the traced run on bench/churn.py (docs/performance.md).
-        """
-        loop_type = type(self)
-        plain = plain_loop_types.get(loop_type)
-        if plain is None:
-            plain = plain_loop_types[loop_type] = loop_type._call_soon is _call_soon
-        if self._debug or self._closed or not plain:
-            return original_call_soon(self, callback, *args, context=context)
-        callback_type = type(callback)
-        if callback_type in step_callback_types or (
-            callback_type in method_types
-            and callback.__name__ in _STEP_NAMES
-            and isinstance(callback.__self__, _TASK_TYPES)
-        ):
-            task = callback.__self__
-            # Handle.__init__'s work, without its call overhead (not in debug mode).
-            handle = new_handle(TaskStepHandle)
-            handle._context = copy_context() if context is None else context
-            handle._loop = self
-            handle._callback = callback
-            handle._args = args
-            handle._cancelled = False
-            handle._repr = None
-            handle._source_traceback = None
-            handle._as_task = task
-            tid = ids_get(id(task))
-            handle._as_tid = tid if tid is not None else register(task, 2)
-            if eager_possible:
-                tracer._last_scheduled = id(task)
-        else:
-            handle = _Handle(callback, args, self, context)
-        self._ready.append(handle)
-        return handle
-
-    base.call_soon = call_soon
-
-    original_create_task = base.create_task
-
-    def create_task(self: Any, coro: Any, *args: Any, **kwargs: Any) -> Any:
-        tracer._last_scheduled = None
-        creating = tracer._creating
-        creating.append((_current_task(self), sys._getframe(1)))
-        began = _perf_ns()
-        try:
-            task = original_create_task(self, coro, *args, **kwargs)
-        finally:
-            creating.pop()
-        if tracer._last_scheduled != id(task) and isinstance(task, _TASK_TYPES):
-            # Its first step ran inside the constructor (eager): report that step.
-            tracer.after_step(task, tracer.task_id(task), _perf_ns() - began)
-        return task
-
-    if eager_possible:  # before 3.12 every task's first step goes through call_soon
-        base.create_task = create_task
-
-    original_set_task_name = getattr(tasks, "_set_task_name", None)
-    if original_set_task_name is not None:
-        # 3.11's asyncio.create_task(name=...) names the task after creating it: report
-        # the name at once rather than at the task's first suspension.
-        def _set_task_name(task: Any, name: Any) -> None:
-            original_set_task_name(task, name)
-            tid = ids_get(id(task))
-            if name is not None and tid is not None:
-                tracer._check_name(task, tid)
-
-        tasks._set_task_name = _set_task_name
-
-    original_call_at = base.call_at
-    set_result_unless_cancelled = futures._set_result_unless_cancelled
-    sleep_until = tracer._sleep_until
-
-    def call_at(self: Any, when: float, callback: Any, *args: Any, **kwargs: Any) -> Any:
-        if callback is set_result_unless_cancelled and args:
-            try:
-                sleep_until[args[0]] = when  # asyncio.sleep's future wakes at ``when``
-            except TypeError:
-                pass
-        return original_call_at(self, when, callback, *args, **kwargs)
-
-    base.call_at = call_at
-
-    original_run_in_executor = base.run_in_executor
-
-    def run_in_executor(self: Any, executor: Any, func: Any, *args: Any) -> Any:
-        future = original_run_in_executor(self, executor, func, *args)
-        pending = tracer._executor_futures
-        if len(pending) > 256:  # pruned here too, in case the loop never idles
-            pending[:] = [f for f in pending if not f.done()]
-        pending.append(future)
-        return future
-
-    base.run_in_executor = run_in_executor
-
-    original_handler = base.call_exception_handler
-
-    def call_exception_handler(self: Any, context: dict[str, Any]) -> None:
-        try:
-            tracer.on_exception_context(context)
-        except Exception:
-            pass
-        original_handler(self, context)
-
-    base.call_exception_handler = call_exception_handler
-
-    selector_loop = selector_events.BaseSelectorEventLoop
-    original_init = selector_loop.__init__
-    original_time = base.time
-
-    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-        original_init(self, *args, **kwargs)
-        self._selector = IdleSelector(self._selector, self, tracer)
-        if tracer.clock.virtual and type(self).time is original_time:
-            self.time = tracer.clock.loop_time
-
-    selector_loop.__init__ = __init__
-
-    original_cancel_all = runners._cancel_all_tasks
-
-    def _cancel_all_tasks(loop: Any) -> None:
-        tracer.on_shutdown_cancel(loop)
-        original_cancel_all(loop)
-
-    runners._cancel_all_tasks = _cancel_all_tasks
-
-    if hasattr(runners, "Runner"):
-        original_close = runners.Runner.close
-
-        def close(self: Any) -> None:
-            tracer._in_shutdown += 1
-            try:
-                original_close(self)
-            finally:
-                tracer._in_shutdown -= 1
-
-        runners.Runner.close = close
-
-    try:
-        from asyncio import taskgroups
-
-        original_abort = taskgroups.TaskGroup._abort
-
-        def _abort(self: Any) -> None:
-            for task in list(self._tasks):
-                tracer.mark_cancelled_by(task, "TaskGroup (a sibling task failed)")
-            original_abort(self)
-
-        taskgroups.TaskGroup._abort = _abort
-    except (ImportError, AttributeError):
-        pass
-
-    try:
-        from asyncio import timeouts
-
-        original_on_timeout = timeouts.Timeout._on_timeout
-
-        def _on_timeout(self: Any) -> None:
-            tracer.mark_cancelled_by(self._task, "timeout")
-            original_on_timeout(self)
-
-        timeouts.Timeout._on_timeout = _on_timeout
-    except (ImportError, AttributeError):
-        pass
-
-    import warnings
-
-    original_warn = getattr(warnings, "_warn_unawaited_coroutine", None)
-    if original_warn is not None:
-
-        def _warn_unawaited_coroutine(coro: Any) -> None:
-            try:
-                tracer.on_never_awaited(coro, sys._getframe(1))
-            except Exception:
-                pass
-            if getattr(coro, "cr_origin", None) is not None:
-                original_warn(coro)  # its message lists where the coroutine was created
-                return
-            # Same warning as asyncio's own, but stacklevel=2 must count from here so that
-            # Python reports the user's line, not this wrapper.
-            warnings.warn(
-                f"coroutine '{coro.__qualname__}' was never awaited",
-                category=RuntimeWarning, stacklevel=2, source=coro,
-            )
-
-        warnings._warn_unawaited_coroutine = _warn_unawaited_coroutine

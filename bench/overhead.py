@@ -9,6 +9,7 @@ minimum wall time of each is compared. Record results in docs/performance.md.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import subprocess
@@ -34,6 +35,12 @@ def main() -> None:
     parser.add_argument("--clock", default="real", choices=["real", "virtual"])
     options = parser.parse_args()
 
+    # Measure asyncscope as installed, with its bytecode compiled: pip compiles it at install
+    # time, but an editable install under PYTHONDONTWRITEBYTECODE would recompile every
+    # module at each start (~25 ms here) and charge that to the tracer.
+    import asyncscope
+
+    compileall.compile_dir(os.path.dirname(asyncscope.__file__), quiet=1)
     plain_cmd = [sys.executable, CHURN]
     traced_cmd = [sys.executable, "-m", "asyncscope", "run", "--headless", "--json",
                   "--clock", options.clock, CHURN]

@@ -96,11 +96,6 @@ class Emitter:
     def thread(self) -> threading.Thread | None:
         return self._timer
 
-    def close(self) -> None:
-        """Flush and stop writing (used in a forked child, where the pipe is not ours)."""
-        self.flush()
-        self._closed = True
-
     def disown(self) -> None:
         """Stop writing without flushing: the pipe belongs to another process now."""
         self._closed = True

@@ -9,7 +9,6 @@ condition variable.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from asyncscope.events import Paused, Resumed
@@ -33,7 +32,6 @@ class Gate:
         self._run_iteration = False
         self.active = paused
         """True when the loop thread must consult the gate: the hot path checks only this."""
-        self.on_stop: Callable[[], None] | None = None
 
     # -- commands (reader thread) -------------------------------------------------
 

@@ -2,20 +2,6 @@
 
 The hooks that feed it live in ``hooks.py``; this module owns task identities, creation
 sites, await chains, waits, deadlock reports and asyncio's own warnings.
-
-Every loop the child creates is instrumented, however it is made (``asyncio.run``,
-``Runner``, ``new_event_loop``, a custom policy), because the hooks are installed on the
-loop *classes* (``BaseEventLoop``, ``BaseSelectorEventLoop``) rather than through a policy
-the program could replace.
-
-How a task step is seen: the C ``Task`` schedules each step and each wakeup through
-``loop.call_soon``, and the callback's ``__self__`` is the task. ``_call_soon`` wraps those
-callbacks in :class:`TaskStepHandle`, a ``Handle`` subclass whose ``_run`` brackets the step
-(a subclass measured ~1.4x on task churn, a closure per callback ~1.8x). Eager tasks
-(3.12+) run their first step inside ``create_task``, so that is wrapped too.
-
-Nothing here reorders callbacks or adds any to the loop: handles are queued exactly where
-asyncio would queue them, and the only delay is the gate's (see ``gate.py``).
 """
 
 from __future__ import annotations

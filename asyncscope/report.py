@@ -12,13 +12,27 @@ import os
 from typing import Any
 
 import msgspec
+from rich.cells import cell_len
 from rich.console import Console
+from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from asyncscope.model import Model, TaskInfo
+from asyncscope.model import Model, OutputLine, TaskInfo
 
-__all__ = ["to_json", "render", "exit_code", "TASK_COLOURS", "safe_text", "short_where", "task_colour", "JSON_STATES"]
+__all__ = [
+    "JSON_STATES",
+    "TASK_COLOURS",
+    "ReportPrinter",
+    "exit_code",
+    "make_console",
+    "page_width",
+    "render",
+    "safe_text",
+    "short_where",
+    "task_colour",
+    "to_json",
+]
 
 TASK_COLOURS = ("cyan", "magenta", "green", "yellow", "blue", "red", "bright_cyan", "bright_magenta")
 
@@ -47,6 +61,24 @@ def exit_code(model: Model) -> int:
     return end.exit_code
 
 
+class WaitRow(msgspec.Struct):
+    """What a pending task waits on (docs/report.md): the facts of :class:`~asyncscope.events.Wait`."""
+
+    kind: str
+    detail: str | None
+    until: float | None
+    tasks: list[int] | None
+    count: int | None
+
+
+class ChainRow(msgspec.Struct):
+    """One coroutine of a pending task's await chain, outermost first."""
+
+    coro: str
+    where: str
+    lib: bool
+
+
 class TaskRow(msgspec.Struct):
     """One task of the JSON verdict (docs/report.md). A Struct, not a dict: a verdict can
     hold 50,000 tasks, and Structs build and encode several times faster."""
@@ -64,13 +96,23 @@ class TaskRow(msgspec.Struct):
     result: str | None
     error: str | None
     cancelled_by: str | None
+    wait: WaitRow | None
+    chain: list[ChainRow] | None
 
 
-def _task_json(info: TaskInfo) -> TaskRow:
+def _task_json(model: Model, info: TaskInfo) -> TaskRow:
+    wait = chain = None
+    if not info.final:
+        if info.wait is not None:
+            w = info.wait
+            wait = WaitRow(w.kind, w.detail, w.until, w.tasks, w.count)
+        if info.chain:
+            chain = [ChainRow(link.qualname, f"{link.file}:{link.line}", link.lib)
+                     for link in model.chain_links(info)]
     return TaskRow(
         info.id, info.name, info.coro, info.parent, JSON_STATES.get(info.state, "pending"),
         info.created_at, info.where, info.steps, info.internal, info.ended_at, info.result,
-        info.error, info.cancelled_by,
+        info.error, info.cancelled_by, wait, chain,
     )
 
 
@@ -84,10 +126,10 @@ def to_json(model: Model, clock: str) -> dict[str, Any]:
         "clock": clock,
         "elapsed": model.t,
         "message": end.message if end else None,
-        "tasks": [_task_json(info) for info in model.tasks.values()],
+        "tasks": [_task_json(model, info) for info in model.tasks.values()],
         "output": [
             {"t": line.t, "task": None if line.task is None else name(line.task),
-             "stream": line.stream, "text": line.text}
+             "stream": line.stream, "text": line.text, "nl": line.complete}
             for line in model.output
         ],
         "diagnostics": [
@@ -98,10 +140,30 @@ def to_json(model: Model, clock: str) -> dict[str, Any]:
     }
 
 
+UNBOUNDED = 10_000
+"""The console width for a pipe or a file: nothing there cuts or wraps a line, so the report
+prints at its natural width rather than Rich's default of 80 columns."""
+RULE_WIDTH = 80
+"""Width of the title rule when the output has no width of its own."""
+
+
 def make_console(file: Any = None) -> Console:
-    """Colour only on a terminal, never with ``NO_COLOR`` (Rich honours it too)."""
+    """Colour only on a terminal, never with ``NO_COLOR`` (Rich honours it too).
+
+    A terminal gives the report its width; so does ``COLUMNS`` when set. A pipe or a file
+    has none: the console is then :data:`UNBOUNDED`, and the task table takes its natural
+    width instead of cutting names to fit 80 columns.
+    """
     no_color = bool(os.environ.get("NO_COLOR"))
-    return Console(file=file, no_color=no_color, highlight=False, soft_wrap=True)
+    console = Console(file=file, no_color=no_color, highlight=False, soft_wrap=True)
+    if not console.is_terminal and not os.environ.get("COLUMNS", "").strip().isdigit():
+        console = Console(file=file, no_color=no_color, highlight=False, soft_wrap=True, width=UNBOUNDED)
+    return console
+
+
+def page_width(console: Console) -> int | None:
+    """The width the report must fit, or None when nothing limits it (a pipe, a file)."""
+    return None if console.width >= UNBOUNDED else console.width
 
 
 def _file_line(where: str | None) -> str:
@@ -131,56 +193,199 @@ _STATUS_STYLE = {"finished": "bold green", "failed": "bold red", "crashed": "bol
                  "timeout": "bold yellow", "deadlock": "bold red", "error": "bold red", "stopped": "yellow"}
 
 
-def render(model: Model, console: Console, title: str = "") -> None:
-    """Print the report: output, tasks, diagnostics, verdict."""
-    console.rule(Text(f"asyncscope · {title}" if title else "asyncscope"))
-    width = max((len(model.task_name(line.task)) for line in model.output), default=4)
-    for line in model.output:
-        row = Text(f"t={line.t:7.3f} ", style="dim")
-        label = model.task_name(line.task) if line.task is not None else (line.thread or "-")
-        row.append(f"{label:<{width}} ", style=task_colour(line.task))
-        row.append(safe_text(line.text), style="red" if line.stream == "stderr" else "")
-        console.print(row)
-    if not model.output:
-        console.print(Text("(no output)", style="dim"))
+_MIN_LABEL = len("Task-1")
+"""The task column of the output starts this wide and grows with the longest label printed."""
 
+
+def _label(model: Model, line: OutputLine) -> str:
+    return safe_text(model.task_name(line.task) if line.task is not None else (line.thread or "-"))
+
+
+class ReportPrinter:
+    """Prints the text report while the program runs: each output line as soon as it has
+    arrived, then the tasks, the diagnostics and the verdict at the end.
+
+    Call :meth:`feed` after folding each batch into the model and :meth:`finish` once the
+    run is over. Feeding batch by batch or once at the end prints the same text; only when
+    differs. A line still open (``print(x, end="")``) is written as far as it goes and
+    continued when the rest arrives, so fragments make one line, as in the program's own
+    terminal. Lines come out in the order the program wrote them: a line after an open
+    one waits until that one ends (or the run does).
+    """
+
+    def __init__(self, model: Model, console: Console, title: str = "") -> None:
+        self.model = model
+        self.console = console
+        self.title = title
+        self._started = False
+        self._done = 0
+        """Output lines printed to their end, counting lines the model no longer holds."""
+        self._prefix: Text | None = None
+        """Time and label of the line being printed (fixed once its first part is out)."""
+        self._shown = 0
+        """Characters of that line's row already written."""
+        self._label_width = _MIN_LABEL
+
+    def feed(self) -> None:
+        """Print every output line the model has completed since the last call."""
+        self._start()
+        output = self.model.output
+        index = max(0, self._done - self.model.output_dropped)
+        while index < len(output):
+            line = output[index]
+            self._write(line, ended=line.complete)
+            if not line.complete:
+                return
+            index += 1
+
+    def finish(self) -> None:
+        """Print the rest: open lines (the run is over, they end here), tasks, diagnostics, verdict."""
+        self._start()
+        model = self.model
+        output = model.output
+        for line in output[max(0, self._done - model.output_dropped):]:
+            self._write(line, ended=True)
+        console = self.console
+        if not output and not model.output_dropped:
+            console.print(Text("(no output)", style="dim"))
+        _print_tasks(model, console)
+        if model.diagnostics:
+            console.print(Text("Diagnostics", style="bold"))
+            for diag in model.diagnostics:
+                row = Text("  ")
+                row.append(diag.kind, style="bold yellow")
+                if diag.where:
+                    row.append(f" {short_where(diag.where)}", style="dim")
+                row.append(f"  {safe_text(diag.message)}")
+                console.print(row)
+        status = model.status
+        verdict = Text(status, style=_STATUS_STYLE.get(status, "bold"))
+        verdict.append(f"  loop time {model.t:.3f}s  exit code {exit_code(model)}", style="")
+        if model.end and model.end.message and status != "finished":
+            verdict.append(f"  {safe_text(model.end.message)}")
+        console.print(verdict)
+
+    def _start(self) -> None:
+        if self._started:
+            return
+        self._started = True
+        title = Text(f"asyncscope · {self.title}" if self.title else "asyncscope")
+        self.console.print(Rule(title), width=page_width(self.console) or RULE_WIDTH)
+
+    def _write(self, line: OutputLine, ended: bool) -> None:
+        if self._prefix is None:
+            label = _label(self.model, line)
+            self._label_width = max(self._label_width, cell_len(label))
+            self._prefix = Text(f"t={line.t:7.3f} ", style="dim")
+            self._prefix.append(label + " " * (self._label_width - cell_len(label) + 1), style=task_colour(line.task))
+        row = self._prefix.copy()
+        row.append(safe_text(line.text), style="red" if line.stream == "stderr" else "")
+        row.expand_tabs(8)  # here, not by Rich per part: a tab's width depends on the whole line
+        part = row[self._shown:]
+        if ended:
+            self.console.print(part)
+            self._done += 1
+            self._prefix = None
+            self._shown = 0
+        elif part.plain:
+            self.console.print(part, end="")
+            self._shown = len(row.plain)
+
+
+def render(model: Model, console: Console, title: str = "") -> None:
+    """Print the whole report at once: output, tasks, diagnostics, verdict."""
+    printer = ReportPrinter(model, console, title)
+    printer.feed()
+    printer.finish()
+
+
+# -- the task table ----------------------------------------------------------------------
+
+_HEADERS = {"task": "task", "coro": "coroutine", "state": "state", "steps": "steps", "created": "created",
+            "where": "where", "detail": "detail"}
+"""Columns of the task table, in display order (``created`` is loop time)."""
+_DROP_ORDER = ("created", "steps", "where", "coro")
+"""When the table does not fit the width, these columns go first, in this order; the task,
+its state and the detail (wait, error, cancellation) stay. Narrower still, tasks print as lines."""
+_MIN_DETAIL = 24
+"""The detail column wraps, but not narrower than this."""
+
+
+def _task_cells(model: Model, info: TaskInfo) -> dict[str, Text]:
+    if info.final:
+        detail = info.error or (f"by {info.cancelled_by}" if info.cancelled_by else "")
+    else:
+        detail = model.wait_text(info)
+        suspended = model.suspended_at(info)
+        if suspended:
+            detail = f"{detail} at {_file_line(suspended)}" if detail else f"at {_file_line(suspended)}"
+    return {
+        "task": Text(safe_text(info.name), style=task_colour(info.id)),
+        "coro": Text(safe_text(info.coro)),
+        "state": Text(info.state, style=_STATE_STYLE.get(info.state, "")),
+        "steps": Text(str(info.steps)),
+        "created": Text(f"{info.created_at:.3f}"),
+        "where": Text(_file_line(info.where)),
+        "detail": Text(safe_text(detail or "")),
+    }
+
+
+def _table_width(columns: list[str], widths: dict[str, int]) -> int:
+    """Rich's default table: one space of padding each side of a cell, a rule between and around."""
+    return sum(widths[column] + 3 for column in columns) + 1
+
+
+def _print_tasks(model: Model, console: Console) -> None:
     tasks = [info for info in model.tasks.values() if not info.internal]
     if tasks:
-        table = Table(title="Tasks", title_justify="left", expand=False)
-        for column in ("task", "coroutine", "state", "steps", "created", "where"):  # created: loop time
-            table.add_column(column, no_wrap=True)
-        table.add_column("detail", ratio=1, overflow="fold")
-        for info in tasks:
-            detail = info.error or (f"by {info.cancelled_by}" if info.cancelled_by else "")
-            if not info.final:
-                detail = model.wait_text(info)
-            table.add_row(
-                Text(info.name, style=task_colour(info.id)),
-                Text(info.coro),
-                Text(info.state, style=_STATE_STYLE.get(info.state, "")),
-                str(info.steps),
-                f"{info.created_at:.3f}",
-                Text(_file_line(info.where)),
-                Text(safe_text(detail or "")),
-            )
-        console.print(table)
+        rows = [_task_cells(model, info) for info in tasks]
+        natural = {column: max([cell_len(header)] + [row[column].cell_len for row in rows])
+                   for column, header in _HEADERS.items()}
+        width = page_width(console)
+        columns = list(_HEADERS)
+        if width is None or _table_width(columns, natural) <= width:
+            _print_table(console, rows, columns, wrap=False)
+        else:
+            narrow = dict(natural, detail=min(natural["detail"], _MIN_DETAIL))
+            for dropped in range(len(_DROP_ORDER) + 1):
+                columns = [column for column in _HEADERS if column not in _DROP_ORDER[:dropped]]
+                if _table_width(columns, narrow) <= width:
+                    _print_table(console, rows, columns, wrap=True)
+                    if dropped:
+                        gone = ", ".join(_HEADERS[column] for column in _DROP_ORDER[:dropped])
+                        console.print(Text(f"(not shown at {width} columns: {gone})", style="dim"))
+                    break
+            else:
+                _print_task_lines(console, rows, width)
     hidden = len(model.tasks) - len(tasks)
     if hidden:
         console.print(Text(f"({hidden} internal task{'s' if hidden != 1 else ''} not shown)", style="dim"))
 
-    if model.diagnostics:
-        console.print(Text("Diagnostics", style="bold"))
-        for diag in model.diagnostics:
-            row = Text("  ")
-            row.append(diag.kind, style="bold yellow")
-            if diag.where:
-                row.append(f" {short_where(diag.where)}", style="dim")
-            row.append(f"  {safe_text(diag.message)}")
-            console.print(row)
 
-    status = model.status
-    verdict = Text(status, style=_STATUS_STYLE.get(status, "bold"))
-    verdict.append(f"  loop time {model.t:.3f}s  exit code {exit_code(model)}", style="")
-    if model.end and model.end.message and status != "finished":
-        verdict.append(f"  {safe_text(model.end.message)}")
-    console.print(verdict)
+def _print_table(console: Console, rows: list[dict[str, Text]], columns: list[str], wrap: bool) -> None:
+    table = Table(title="Tasks", title_justify="left", expand=False)
+    for column in columns:
+        if column == "detail":
+            table.add_column(_HEADERS[column], no_wrap=not wrap, overflow="fold")
+        else:
+            table.add_column(_HEADERS[column], no_wrap=True, justify="right" if column == "steps" else "left")
+    for row in rows:
+        table.add_row(*(row[column] for column in columns))
+    console.print(table)
+
+
+def _print_task_lines(console: Console, rows: list[dict[str, Text]], width: int) -> None:
+    """Too narrow for a table: each task on a line of its own, the rest indented below it.
+    Nothing is cut: a name longer than the width folds onto the next line."""
+    console.print(Text("Tasks", style="italic"))
+    for row in rows:
+        head = Text.assemble(row["task"], "  ", row["state"])
+        steps = int(row["steps"].plain)
+        facts = Text(f"{row['coro'].plain} · {steps} step{'s' if steps != 1 else ''} · created "
+                     f"{row['created'].plain} at {row['where'].plain}", style="dim")
+        for text, indent in ((head, 0), (facts, 4), (row["detail"], 4)):
+            if not text.plain:
+                continue
+            for line in text.wrap(console, max(8, width - indent), overflow="fold"):
+                line.rstrip()
+                console.print(Text(" " * indent) + line)

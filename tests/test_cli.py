@@ -73,8 +73,9 @@ def test_json_is_exactly_one_object_on_stdout():
     verdict = json.loads(result.stdout)  # would raise on anything extra
     assert set(verdict) >= {"status", "exit_code", "clock", "elapsed", "tasks", "output", "diagnostics"}
     task = verdict["tasks"][0]
-    assert set(task) >= {"id", "name", "coro", "parent", "state", "created_at", "where", "steps", "internal"}
-    assert set(verdict["output"][0]) == {"t", "task", "stream", "text"}
+    assert set(task) >= {"id", "name", "coro", "parent", "state", "created_at", "where", "steps", "internal",
+                         "wait", "chain"}
+    assert set(verdict["output"][0]) == {"t", "task", "stream", "text", "nl"}
 
 
 def test_report_shows_output_tasks_and_verdict_as_plain_text():

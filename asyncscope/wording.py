@@ -61,6 +61,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The loop waits forever with no task left.",
         "ja": "タスクが残っていないのに、ループが永久に待ち続けています。",
     },
+    "stdin-closed": {
+        "en": "the program read its standard input, which the TUI keeps for itself, so it got "
+        "end of file. To give it input, run it headless: `asyncscope run --headless prog.py < input`.",
+        "ja": "プログラムが標準入力を読みましたが、TUI は端末を自分で使うため、プログラムには"
+        "ファイルの終わり (EOF) が渡されました。入力を与えるには、ヘッドレスで実行してください: "
+        "`asyncscope run --headless prog.py < input`。",
+    },
+    "several-loops": {
+        "en": "event loops run in {count} threads at once: asyncscope waits for real instead of "
+        "skipping idle time, so every loop keeps one timeline.",
+        "ja": "{count} 個のスレッドでイベントループが同時に動いています。すべてのループが同じ時間軸を"
+        "共有できるよう、待ち時間は飛ばさず実時間で待ちます。",
+    },
     "waits-on": {"en": "{task} waits on {what}", "ja": "{task} は {what} を待っています"},
     "at": {"en": " at {where}", "ja": "({where})"},
     "wait-sleep": {"en": "sleep → t={until:.3f}", "ja": "sleep → t={until:.3f}"},

@@ -5,8 +5,8 @@
 # title.ja = "ブロッキング呼び出しはループ全体を止める"
 # summary.en = "time.sleep() inside a coroutine stops every task: the ticker cannot tick until the download returns."
 # summary.ja = "コルーチンの中の time.sleep() はすべてのタスクを止める。ダウンロードが戻るまでティッカーは時を刻めない。"
-# watch.en = "The ticker prints 'tick 0', then the download's single step holds the loop for 0.3 s of real time: no tick appears until 'download done', and a blocking diagnostic points at the time.sleep line. Under the virtual clock that frozen time does not even move the loop clock; under --clock real, tick 1 arrives late."
-# watch.ja = "ティッカーが 'tick 0' を表示した後、ダウンロードの一つのステップが実時間で 0.3 秒ループを占有し、''download done' までティックは一つも出ず、blocking の診断が time.sleep の行を指します。仮想時計ではこの止まった時間はループの時計すら進めません。--clock real では tick 1 が遅れて届きます。"
+# watch.en = "The ticker prints 'tick 0', then the download's single step holds the loop for 0.3 s of real time: no tick appears until 'download done', and a blocking diagnostic points at the time.sleep line. The loop clock moves through those 0.3 s as it would without asyncscope, so tick 1 arrives late, at t=0.3, and the run takes 0.6 s instead of 0.4 s."
+# watch.ja = "ティッカーが 'tick 0' を表示した後、ダウンロードの一つのステップが実時間で 0.3 秒ループを占有し、''download done' までティックは一つも出ず、blocking の診断が time.sleep の行を指します。ループの時計は asyncscope なしのときと同じくその 0.3 秒ぶん進むので、tick 1 は t=0.3 に遅れて届き、全体は 0.4 秒ではなく 0.6 秒かかります。"
 # explain.en = """
 # The event loop can only switch tasks at an `await`. `time.sleep()`, `requests.get()`, a
 # slow file read or a heavy computation do not await anything: while one runs, the loop
@@ -25,7 +25,7 @@
 #
 # [expect]
 # status = "finished"
-# elapsed = 0.4
+# elapsed = 0.6
 # output = ["tick 0", "download starts", "download done", "tick 1", "tick 2", "tick 3"]
 # diagnostics = ["blocking"]
 # user_tasks = 3

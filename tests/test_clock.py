@@ -14,7 +14,7 @@ def test_virtual_clock_costs_no_wall_time(tmp_path):
     began = time.monotonic()
     verdict = run_json(str(program))
     assert time.monotonic() - began < 30
-    assert verdict["elapsed"] == pytest.approx(3600.0)
+    assert verdict["elapsed"] == pytest.approx(3600.0, abs=0.1)  # plus the real time the steps took
     assert texts(verdict) == ["done"]
 
 
@@ -33,7 +33,7 @@ def test_virtual_clock_waits_for_threads():
     assert texts(verdict) == ["thread done", "timer fired"]
     lines = {line["text"]: line["t"] for line in verdict["output"]}
     assert 0.2 <= lines["thread done"] < 5  # the clock ran in real time while the thread worked
-    assert lines["timer fired"] == pytest.approx(10.0)
+    assert lines["timer fired"] == pytest.approx(10.0, abs=0.05)
 
 
 def test_deadlock_is_reported_promptly():

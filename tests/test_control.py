@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import time
 
 from cli_support import SCENARIOS
@@ -47,10 +49,10 @@ def test_starts_paused_before_the_first_step_and_steps_one_at_a_time():
             assert model.steps == expected_steps
         # Three steps: main ran up to its first await, then each child printed its first line.
         assert model.lines_text() == ["you say,", "I say,"]
-        assert model.t == 0.0
+        assert model.t < 0.05  # the time it was held paused is not program time
         session.send("resume")
         _until(session, model, lambda e: isinstance(e, End))
-        assert model.status == "finished" and model.t == 2.0
+        assert model.status == "finished" and model.t == pytest.approx(2.0, abs=0.05)
     finally:
         session.stop()
 
@@ -79,7 +81,7 @@ def test_step_iteration_runs_a_whole_loop_iteration():
         session.send("step-iteration")  # the three children's first steps, together
         _until(session, model, lambda e: isinstance(e, Paused) and model.steps >= 4)
         assert model.lines_text() == ["you say,", "I say,", "I say,"]
-        assert model.t == 0.0
+        assert model.t < 0.05  # the time it was held paused is not program time
     finally:
         session.stop()
 
@@ -90,7 +92,7 @@ def test_speed_plays_virtual_time_at_wall_speed():
     model = Model()
     _until(session, model, lambda e: isinstance(e, End))
     wall = time.monotonic() - began
-    assert model.t == 2.0
+    assert model.t == pytest.approx(2.0, abs=0.05)
     assert 0.9 <= wall < 10
 
 

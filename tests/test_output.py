@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from cli_support import PROGRAMS, run_json, texts
 
 
@@ -17,7 +19,7 @@ def test_every_kind_of_write_arrives_attributed():
     assert by_text["from thread"]["task"] is None
     # A partial line is joined with its end, and attributed to the task that wrote it.
     assert by_text["part-worker done"]["task"] == "worker"
-    assert by_text["part-worker done"]["t"] == 0.0
+    assert by_text["part-worker done"]["t"] < 0.05
     assert by_text["stdin closed"]["task"] == "Task-1"  # input() failed fast
 
 
@@ -34,7 +36,7 @@ def test_uncaught_exception_fails_with_traceback():
     assert verdict["status"] == "failed"
     assert verdict["exit_code"] == 1
     assert verdict["message"] == "ValueError: kaboom"
-    assert verdict["elapsed"] == 1.0
+    assert verdict["elapsed"] == pytest.approx(1.0, abs=0.05)
     stderr = "\n".join(line["text"] for line in verdict["output"] if line["stream"] == "stderr")
     assert "Traceback (most recent call last)" in stderr
     assert "asyncscope" not in stderr  # the user's traceback, without our frames

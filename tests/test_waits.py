@@ -60,7 +60,7 @@ def test_lost_tasks_are_diagnosed():
 def test_every_way_of_making_a_loop_is_traced():
     verdict = run_json(str(PROGRAMS / "policies.py"))
     assert texts(verdict) == ["new_event_loop", "Runner", "run"]
-    assert verdict["elapsed"] == pytest.approx(3.0)  # all three on the virtual clock
+    assert verdict["elapsed"] == pytest.approx(3.0, abs=0.05)  # all three on the virtual clock
     jobs = [task for task in verdict["tasks"] if task["coro"] == "job"]
     assert len(jobs) == 3 and all(task["state"] == "done" for task in jobs)
 

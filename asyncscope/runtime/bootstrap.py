@@ -16,8 +16,10 @@ from __future__ import annotations
 import atexit
 import faulthandler
 import gc
+import io
 import json
 import os
+import select
 import sys
 import threading
 import traceback
@@ -59,13 +61,14 @@ class _Run:
         if self.ended:
             return
         self.ended = True
+        t = self.clock.now()  # the program's end, before our own clean-up below
         try:
             gc.collect()  # let "destroyed pending" / "never retrieved" fire while we listen
         except Exception:
             pass
         self.capture.flush_partial()
         self.emitter.emit(
-            End(self.clock.now(), self.status, self.exit_code, self.message, self.traceback)
+            End(max(t, 0.0), self.status, self.exit_code, self.message, self.traceback)
         )
         self.emitter.flush()
 
@@ -97,8 +100,14 @@ def _control_reader(fd: int, gate: Gate, run: _Run) -> None:
         while True:
             try:
                 chunk = pipe.read(4096)
+            except BlockingIOError:  # made non-blocking by someone else: wait for data
+                select.select([fd], [], [], 1.0)
+                continue
             except OSError:
                 chunk = b""
+            if chunk is None:
+                select.select([fd], [], [], 1.0)
+                continue
             if not chunk:
                 break
             buffer += chunk
@@ -114,6 +123,27 @@ def _control_reader(fd: int, gate: Gate, run: _Run) -> None:
     # EOF: the parent closed the control pipe or died. Nobody is watching; stop now.
     run.emitter.flush()
     os._exit(137)
+
+
+def _out_of_the_way(fd: int) -> int:
+    """Move one of our pipes to a high descriptor number, not inherited by subprocesses.
+
+    The program opens and closes descriptors of its own; tests in particular use small
+    numbers freely (mocks with ``fileno() == 5``, ``os.close`` on a number they think is
+    theirs). A descriptor far above the ones the program is handed keeps those from
+    landing on our pipes."""
+    import fcntl
+    import resource
+
+    try:
+        soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        floor = max(64, min(soft, 4096) - 128)
+        moved = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, floor)
+    except (OSError, ValueError):
+        os.set_inheritable(fd, False)  # the program's own subprocesses must not hold it
+        return fd
+    os.close(fd)
+    return moved
 
 
 def _die_with_parent() -> None:
@@ -133,10 +163,8 @@ def _die_with_parent() -> None:
 
 def main() -> None:
     config: dict[str, Any] = json.loads(os.environ.pop(ENV_VAR))
-    events_fd = int(config["events_fd"])
-    control_fd = int(config["control_fd"])
-    for fd in (events_fd, control_fd):
-        os.set_inheritable(fd, False)  # the program's own subprocesses must not hold them
+    events_fd = _out_of_the_way(int(config["events_fd"]))
+    control_fd = _out_of_the_way(int(config["control_fd"]))
     _die_with_parent()
     wording.set_language(config.get("lang", "en"))
 
@@ -195,11 +223,14 @@ def main() -> None:
     os.register_at_fork(after_in_child=after_fork_in_child)
     atexit.register(run.end)
 
-    sys.stdin.close()
-    sys.stdin = open(os.devnull)  # noqa: SIM115
+    if config.get("stdin") != "inherit":
+        sys.stdin.close()
+        sys.stdin = EmptyStdin(lambda: emitter.emit(
+            Diagnostic(clock.now(), "stdin-closed", wording.text("stdin-closed"), None, None)))
     sys.stdout = capture.stdout  # type: ignore[assignment]
     sys.stderr = capture.stderr  # type: ignore[assignment]
     tracer.install()
+    clock.install()  # from here on, the program's time functions read the clock
     watchdog = Watchdog(tracer, float(config.get("slow") or 0.1), TaskStepHandle._run.__code__)
     tracer.own_threads.add(watchdog.thread)
     watchdog.start()
@@ -251,6 +282,39 @@ def main() -> None:
         run.status = "finished"
         run.exit_code = 0
     sys.exit(run.exit_code)
+
+
+class EmptyStdin(io.TextIOWrapper):
+    """The TUI's stdin for the program: at end of file (the TUI owns the terminal), and the
+    first read says so in a diagnostic instead of leaving the user to guess."""
+
+    def __init__(self, on_first_read: Any) -> None:
+        super().__init__(open(os.devnull, "rb"), encoding="utf-8")  # noqa: SIM115
+        self._on_first_read = on_first_read
+
+    def _told(self) -> None:
+        if self._on_first_read is not None:
+            callback, self._on_first_read = self._on_first_read, None
+            try:
+                callback()
+            except Exception:
+                pass
+
+    def read(self, size: int | None = -1) -> str:
+        self._told()
+        return super().read(size)
+
+    def readline(self, size: int | None = -1) -> str:  # type: ignore[override]
+        self._told()
+        return super().readline(size)
+
+    def readlines(self, hint: int = -1) -> list[str]:
+        self._told()
+        return super().readlines(hint)
+
+    def __next__(self) -> str:
+        self._told()
+        return super().__next__()
 
 
 class _TargetError(Exception):

@@ -9,6 +9,7 @@ syscall per event.
 from __future__ import annotations
 
 import os
+import select
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -40,6 +41,8 @@ class Emitter:
         exactly as that event."""
         self.encode = msgspec.msgpack.Encoder().encode
         self._lock = threading.Lock()
+        self._writer: int | None = None
+        """The thread inside ``flush`` now, if any."""
         self._closed = False
         self._timer: threading.Thread | None = None
         self.before_timer_flush: Callable[[], None] | None = None
@@ -53,16 +56,31 @@ class Emitter:
             self.flush()
 
     def flush(self) -> None:
-        """Write everything queued so far as one frame. Safe from any thread."""
+        """Write everything queued so far as one frame. Safe from any thread.
+
+        A flush can start inside another on the same thread: the garbage collector may
+        run a finaliser (a task destroyed while pending, which asyncio logs) in the middle
+        of a write. That inner flush leaves its events queued for the next one rather than
+        wait on itself or cut into the frame being written."""
+        me = threading.get_ident()
+        if self._writer == me:
+            return
         with self._lock:
-            queue = self.queue
-            count = len(queue)
-            if not count or self._closed:
-                return
-            parts = [queue.popleft() for _ in range(count)]
-            # A frame is a msgpack array of events: an array32 header, then the events.
-            body = b"\xdd" + count.to_bytes(4, "big") + b"".join(parts)
-            self._write(len(body).to_bytes(4, "little") + body)
+            self._writer = me
+            try:
+                self._flush_locked()
+            finally:
+                self._writer = None
+
+    def _flush_locked(self) -> None:
+        queue = self.queue
+        count = len(queue)
+        if not count or self._closed:
+            return
+        parts = [queue.popleft() for _ in range(count)]
+        # A frame is a msgpack array of events: an array32 header, then the events.
+        body = b"\xdd" + count.to_bytes(4, "big") + b"".join(parts)
+        self._write(len(body).to_bytes(4, "little") + body)
 
     def _write(self, data: bytes) -> None:
         view = memoryview(data)
@@ -71,9 +89,19 @@ class Emitter:
                 written = os.write(self._fd, view)
             except InterruptedError:
                 continue
-            except OSError:
-                # The parent went away: nobody is listening, drop events from now on.
+            except BlockingIOError:
+                # Someone made the pipe non-blocking (it is shared with forked children)
+                # and the parent is behind: wait until it has room, never drop events.
+                select.select([], [self._fd], [], 1.0)
+                continue
+            except OSError as exc:
+                # The parent went away (or the program closed our descriptor): drop events
+                # from now on, and say so where the parent may still read it.
                 self._closed = True
+                try:
+                    os.write(2, f"asyncscope: the event pipe failed ({exc}); events after this are lost\n".encode())
+                except OSError:
+                    pass
                 return
             view = view[written:]
 

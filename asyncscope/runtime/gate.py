@@ -52,6 +52,10 @@ class Gate:
             self.active = self.paused
             self._cond.notify_all()
 
+    def pause_requested(self) -> bool:
+        """The user paused and asked for no step: a slow skip should stop where it is."""
+        return self.paused and not self._step_budget and not self._run_iteration
+
     # -- loop thread --------------------------------------------------------------
 
     def before_step(self, task_id: int, loop: Any) -> None:
@@ -79,17 +83,22 @@ class Gate:
 
     def _hold(self, task_id: int | None, loop: Any) -> None:
         emitter = self._emitter
-        emitter.emit(Paused(self._clock.now(), task_id, _ready_task_ids(loop)))
+        clock = self._clock
+        clock.hold()  # time the user holds the program is not program time
+        emitter.emit(Paused(clock.now(), task_id, _ready_task_ids(loop)))
         emitter.flush()
-        while self.paused:
-            if self._run_iteration:
-                break
-            if self._step_budget > 0:
-                if task_id is not None:
-                    self._step_budget -= 1
-                break
-            self._cond.wait()
-        emitter.emit(Resumed(self._clock.now()))
+        try:
+            while self.paused:
+                if self._run_iteration:
+                    break
+                if self._step_budget > 0:
+                    if task_id is not None:
+                        self._step_budget -= 1
+                    break
+                self._cond.wait()
+        finally:
+            clock.release()
+        emitter.emit(Resumed(clock.now()))
 
 
 def _ready_task_ids(loop: Any) -> list[int]:

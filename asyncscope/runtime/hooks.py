@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import contextvars
 import sys
-import time
+import threading
 import types
 from asyncio import base_events, events, futures, runners, selector_events, tasks
 from typing import Any
 
 from asyncscope.events import Tick
+from asyncscope.runtime.clock import real_perf_ns
 from asyncscope.runtime.loop import _TASK_TYPES, Tracer
 
 __all__ = ["TaskStepHandle", "IdleSelector", "install_hooks"]
@@ -37,7 +38,7 @@ _STEP_NAMES = frozenset(
     {"task_wakeup", "__step", "__wakeup", "_Task__step", "_Task__wakeup"}
 )
 _Handle = events.Handle
-_perf_ns = time.perf_counter_ns
+_perf_ns = real_perf_ns
 _current_task = tasks.current_task
 
 
@@ -104,32 +105,30 @@ class IdleSelector:
         if gate.active:
             gate.at_iteration(self._loop, idle=timeout is None or timeout > 0)
         selector = self._selector
-        clock = tracer.clock
         if timeout is not None and timeout <= 0:
             return selector.select(0)
         external = tracer.external_possible(self._loop, selector)
+        if external is None:  # a selector we cannot inspect: behave exactly as asyncio would
+            return selector.select(timeout)
         if not external and timeout is None:
             ready = selector.select(0)
             if ready:
                 return ready
-            tracer.deadlock(self._loop)
-        if not clock.virtual:
+            if tracer.confirm_deadlock(self._loop, selector):
+                tracer.deadlock(self._loop)
+            return selector.select(0)
+        clock = tracer.clock
+        if not clock.virtual or external:
             return selector.select(timeout)
-        if external:
-            began = time.monotonic()
-            ready = selector.select(timeout)
-            waited = time.monotonic() - began
-            clock.advance(waited if timeout is None else min(waited, timeout))
-            tracer._emit(Tick(clock.t))
-            return ready
         ready = selector.select(0)
         if ready:
             return ready
         assert timeout is not None
-        if clock.speed is not None:
-            tracer.emitter.flush()  # let the viewer see the state before a slow jump
-        clock.jump(timeout, self._progress)
-        tracer._emit(Tick(clock.t))
+        stepping = gate.paused  # the user asked for a step over this wait: take it at once
+        if clock.speed is not None and not stepping:
+            tracer.emitter.flush()  # let the viewer see the state before a slow skip
+        clock.skip(timeout, self._progress, gate.pause_requested, instant=stepping)
+        tracer._emit(Tick(clock.now()))
         return []
 
     def _progress(self, t: float) -> None:
@@ -146,8 +145,6 @@ def install_hooks(tracer: Tracer) -> None:
     ids_get = tracer._ids.get
     register = tracer._register
     clock = tracer.clock
-    virtual = clock.virtual
-    base_ns = clock.base_ns
     append = tracer.emitter.queue.append  # deque.append: thread-safe, no lock needed
     encode = tracer.emitter.encode
     gate = tracer.gate
@@ -178,7 +175,7 @@ def install_hooks(tracer: Tracer) -> None:
             if waiter is None:
                 # A bare yield (sleep(0)): the commonest step, so the cheapest event. A
                 # tuple has the same wire layout as the Step struct.
-                append(encode(("step", clock.t if virtual else (ended - base_ns) / 1e9, tid, dur, None, None)))
+                append(encode(("step", (ended - clock.origin_ns) / 1e9, tid, dur, None, None)))
             else:
                 suspended(task, tid, dur, waiter)
         if held_fragments:  # a line printed without its newline yet: send it with its step
@@ -325,13 +322,12 @@ def install_hooks(tracer: Tracer) -> None:
 
     selector_loop = selector_events.BaseSelectorEventLoop
     original_init = selector_loop.__init__
-    original_time = base.time
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
         original_init(self, *args, **kwargs)
         self._selector = IdleSelector(self._selector, self, tracer)
-        if tracer.clock.virtual and type(self).time is original_time:
-            self.time = tracer.clock.loop_time
+        tracer.clock.start()
+        tracer.loop_threads.add(threading.get_ident())
 
     selector_loop.__init__ = __init__
 

@@ -17,6 +17,7 @@ from asyncio import events, tasks
 from typing import TYPE_CHECKING, Any
 
 from asyncscope import wording
+from asyncscope.runtime.clock import real_perf_ns
 from asyncscope.events import Code, Diagnostic, Step, TaskRenamed, Wait
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ _OWN_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 _RUNPY = os.path.join(os.path.dirname(_ASYNCIO_DIR.rstrip(os.sep)), "runpy.py")
 _LIB_PREFIXES = (_ASYNCIO_DIR, _OWN_DIR, "<frozen runpy>", _RUNPY)
 
-_perf_ns = time.perf_counter_ns
+_perf_ns = real_perf_ns
 _current_task = tasks.current_task
 
 TRACER: Tracer | None = None
@@ -91,6 +92,12 @@ class Tracer:
         """(creating task, creating frame) while create_task runs (3.12+, eager tasks)."""
         self.own_threads: set[threading.Thread] = set()
         self.on_deadlock: Any = None
+        self._internal_errors: set[str] = set()
+        self.loop_threads: set[int] = set()
+        """Idents of the threads that have run an event loop (added as the loop is made)."""
+        self._told_several_loops = False
+        self.signals = SignalWatch()
+        self.pools = PoolWatch()
 
     # -- identities -------------------------------------------------------------------
 
@@ -140,8 +147,7 @@ class Tracer:
             parent = self._ids.get(id(current)) or self.task_id(current)
         internal = bool(self._in_shutdown) or qualname in _INTERNAL_COROS or self._is_private_lib(coro)
         name = self._names[tid] = task.get_name()
-        clock = self.clock
-        now = clock.t if clock.virtual else (_perf_ns() - clock.base_ns) / 1e9
+        now = (_perf_ns() - self.clock.origin_ns) / 1e9
         # A tuple laid out like TaskCreated: the same bytes on the wire, cheaper to build.
         self._append(self._encode(("created", now, tid, name, qualname, parent, self.user_site(frame), internal)))
         return tid
@@ -235,8 +241,7 @@ class Tracer:
         if self._cancelled_by:
             cancelled_by = self._cancelled_by.pop(tid, None) if state == "cancelled" else None
             self._cancelled_by.pop(tid, None)
-        clock = self.clock
-        now = clock.t if clock.virtual else (_perf_ns() - clock.base_ns) / 1e9
+        now = (_perf_ns() - self.clock.origin_ns) / 1e9
         # A tuple laid out like TaskDone (see TaskCreated above).
         self._append(self._encode(("done", now, tid, dur_ns, state, result, error, tb, cancelled_by)))
 
@@ -288,30 +293,82 @@ class Tracer:
         return Wait("future")
 
     def _display_time(self, loop_time: float) -> float:
-        if self.clock.virtual:
-            return loop_time
-        return loop_time - self.clock._base
+        return self.clock.loop_seconds(loop_time)
 
     # -- idle, threads and deadlock ---------------------------------------------------
 
-    def external_possible(self, loop: Any, selector: Any) -> bool:
-        """Could anything outside the loop still wake it up?"""
+    def external_possible(self, loop: Any, selector: Any) -> bool | None:
+        """Could anything outside the loop still wake it up? None when we cannot tell
+        (a selector without a sized map): the caller then does what asyncio would."""
         self_pipe = 1 if getattr(loop, "_ssock", None) is not None else 0
-        if len(selector.get_map()) > self_pipe:
+        try:
+            watched = len(selector.get_map())
+        except Exception as exc:  # a custom or mock selector: never raise into the loop
+            self.internal_error(f"cannot inspect the loop's selector ({type(exc).__name__}); "
+                                "this loop's idle waits are left as they are")
+            return None
+        if watched > self_pipe:
             return True
         if getattr(loop, "_signal_handlers", None):
+            return True
+        if self.signals.user_handlers():
             return True
         if self._executor_futures:
             self._executor_futures = [f for f in self._executor_futures if not f.done()]
             if self._executor_futures:
                 return True
-        for thread in threading.enumerate():
-            if thread is threading.main_thread() or thread in self.own_threads:
-                continue
-            if thread.name.startswith(("asyncio_", "ThreadPoolExecutor-")):
-                continue  # idle executor workers; their jobs are tracked above
+        if self.pools.busy():
             return True
-        return False
+        busy = self._busy_thread()
+        if busy is None:
+            return False
+        if busy.ident in self.loop_threads and not self._told_several_loops:
+            # Another thread runs a loop of its own: skipping idle time here would move
+            # that loop's clock under it, so every idle wait is real while both run.
+            self._told_several_loops = True
+            count = len({t.ident for t in threading.enumerate()} & self.loop_threads)
+            self._emit(Diagnostic(self.clock.now(), "several-loops",
+                                  wording.text("several-loops", count=count), None, None))
+        return True
+
+    def _busy_thread(self) -> threading.Thread | None:
+        """A thread of the program that may still do something on its own.
+
+        A thread parked where only another thread can wake it does not count: an idle
+        ``ThreadPoolExecutor`` worker waiting for work, or a thread waiting without a
+        timeout on a lock, condition, event or ``join`` (the main thread joining the
+        thread that runs the loop, say). Any other live thread may call
+        ``call_soon_threadsafe`` at any moment, so the clock must not skip past it.
+        """
+        current = threading.current_thread()
+        frames = None
+        for thread in threading.enumerate():
+            if thread is current or thread in self.own_threads:
+                continue
+            if frames is None:
+                frames = sys._current_frames()
+            frame = frames.get(thread.ident)  # type: ignore[arg-type]
+            if frame is None or not _parked(frame):
+                return thread
+        return None
+
+    def confirm_deadlock(self, loop: Any, selector: Any) -> bool:
+        """Look again, a moment later, before calling a wait a deadlock: a worker thread
+        may be between finishing a job and waking the loop (a future is marked done a
+        moment before its callbacks run)."""
+        for _ in range(3):
+            if selector.select(0.01):
+                return False
+            if self.external_possible(loop, selector) is not False:
+                return False
+        return True
+
+    def internal_error(self, message: str) -> None:
+        """Say once that asyncscope could not do something; never raise into the program."""
+        if message in self._internal_errors:
+            return
+        self._internal_errors.add(message)
+        self._emit(Diagnostic(self.clock.now(), "internal-error", message, None, None))
 
     def deadlock(self, loop: Any) -> None:
         """Nothing is ready and nothing can ever wake the loop: report who waits on what."""
@@ -432,6 +489,8 @@ class Tracer:
         from asyncscope.runtime.hooks import install_hooks  # the hooks need a finished Tracer
 
         install_hooks(self)
+        self.signals.install()
+        self.pools.install()
 
 
 def _frame_of(awaitable: Any) -> Any:
@@ -485,3 +544,123 @@ def _safe_repr_exc(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
+
+
+_THREADING_FILE = threading.__file__
+_PARKED_WAITS = frozenset({"wait", "_wait_for_tstate_lock", "join", "acquire"})
+
+
+def _parked(frame: Any) -> bool:
+    """Is the thread whose innermost frame this is parked until another thread wakes it?"""
+    code = frame.f_code
+    if code is _POOL_WORKER_CODE:
+        # concurrent.futures' worker: its only blocking call in its own frame is the
+        # wait for the next work item (a job's own frames would sit above it).
+        return True
+    if code.co_filename == _THREADING_FILE and code.co_name in _PARKED_WAITS:
+        values = frame.f_locals
+        timeout = values.get("timeout", None)
+        blocking = values.get("blocking", True)
+        return blocking and (timeout is None or timeout < 0)
+    return False
+
+
+try:
+    from concurrent.futures import thread as _pool_thread
+
+    _POOL_WORKER_CODE: Any = _pool_thread._worker.__code__
+except (ImportError, AttributeError):  # pragma: no cover - every supported CPython has it
+    _POOL_WORKER_CODE = None
+
+
+class PoolWatch:
+    """Futures handed out by ``Executor.submit`` that have not finished yet.
+
+    Such a job, in a worker thread or process, may wake the loop when it ends (through
+    ``wrap_future``, ``run_in_executor`` or its own ``call_soon_threadsafe``), so while one
+    is pending the loop's idle time is real time and no deadlock can be proven.
+    """
+
+    def __init__(self) -> None:
+        self._pending: list[Any] = []
+
+    def add(self, future: Any) -> None:
+        pending = self._pending
+        if len(pending) > 256:
+            pending[:] = [f for f in pending if not f.done()]
+        pending.append(future)
+
+    def busy(self) -> bool:
+        pending = self._pending
+        if pending:
+            pending[:] = [f for f in pending if not f.done()]
+        return bool(pending)
+
+    def install(self) -> None:
+        from concurrent import futures as cf
+
+        add = self.add
+
+        def watched(original: Any) -> Any:
+            def submit(self: Any, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+                future = original(self, fn, *args, **kwargs)
+                add(future)
+                return future
+
+            submit.__doc__ = original.__doc__
+            submit.__qualname__ = original.__qualname__
+            return submit
+
+        for cls in (cf.ThreadPoolExecutor, cf.ProcessPoolExecutor):
+            cls.submit = watched(cls.submit)  # type: ignore[method-assign]
+
+
+class SignalWatch:
+    """Signals for which the program installed a Python handler of its own.
+
+    A handler may wake the loop (``call_soon_threadsafe``) when a signal comes from
+    outside, so the loop waits for real and no deadlock is called while one is set.
+    asyncio's own handlers do not count (``add_signal_handler``'s are counted through the
+    loop, and the SIGINT handler of ``asyncio.run``/``Runner`` only cancels the main task),
+    nor does Python's default SIGINT handler, or no deadlock could ever be found.
+    """
+
+    def __init__(self) -> None:
+        self._user: dict[int, Any] = {}
+
+    def user_handlers(self) -> bool:
+        return bool(self._user)
+
+    def install(self) -> None:
+        import signal
+
+        original = signal.signal
+        user = self._user
+
+        def signal_(signalnum: Any, handler: Any) -> Any:
+            previous = original(signalnum, handler)
+            try:
+                number = int(signalnum)
+            except (TypeError, ValueError):
+                return previous
+            if _is_user_handler(handler):
+                user[number] = handler
+            else:
+                user.pop(number, None)
+            return previous
+
+        signal_.__doc__ = original.__doc__
+        signal_.__name__ = signal_.__qualname__ = "signal"
+        signal.signal = signal_  # type: ignore[assignment]
+
+
+def _is_user_handler(handler: Any) -> bool:
+    import functools
+    import signal
+
+    if not callable(handler) or handler is signal.default_int_handler:
+        return False
+    func = handler.func if isinstance(handler, functools.partial) else handler
+    name = getattr(func, "__qualname__", "")
+    module = getattr(func, "__module__", "") or ""
+    return not (module.startswith("asyncio.") and name in ("Runner._on_sigint", "_sighandler_noop"))

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import sys
 import threading
-import time
 from typing import TYPE_CHECKING, Any
 
 from asyncscope import wording
 from asyncscope.events import Diagnostic
+from asyncscope.runtime.clock import real_perf_ns, real_sleep
 
 if TYPE_CHECKING:
     from asyncscope.runtime.loop import Tracer
@@ -40,14 +40,14 @@ class Watchdog:
 
     def _watch(self) -> None:
         while True:
-            time.sleep(self._period)
+            real_sleep(self._period)
             try:
                 self._sample()
             except Exception:
                 pass  # never let the watchdog disturb the program
 
     def _sample(self) -> None:
-        now = time.perf_counter_ns()
+        now = real_perf_ns()
         own = threading.get_ident()
         for ident, frame in sys._current_frames().items():
             if ident == own:

@@ -20,6 +20,67 @@ __all__ = ["main"]
 _PASSTHROUGH = {"ignore_unknown_options": True, "allow_interspersed_args": False}
 
 
+class _ProgramCommand(click.Command):
+    """A command whose trailing arguments belong to the program, as with ``python``.
+
+    Everything after the program (a file or name, or ``-m MODULE``) reaches the program's
+    ``sys.argv`` untouched, ``--help`` included; ``--`` ends our options and is not passed
+    on. With ``options_after_name`` (the TUI's short form ``asyncscope NAME --paused``)
+    our own options may still follow the name, up to a ``--``.
+    """
+
+    options_after_name = False
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, self._split(args))
+
+    def _split(self, args: list[str]) -> list[str]:
+        takes_value: set[str] = set()
+        flags: set[str] = set()
+        for param in self.params:
+            if isinstance(param, click.Option):
+                names = [*param.opts, *param.secondary_opts]
+                (flags if param.is_flag else takes_value).update(names)
+        flags.update(ctx_help for ctx_help in ("-h", "--help"))
+        ours: list[str] = []
+        program: list[str] = []
+        named = False
+        i = 0
+        while i < len(args):
+            arg = args[i]
+            if arg == "--":
+                program.extend(args[i + 1:])
+                break
+            if named and not self.options_after_name:
+                program.extend(args[i:])
+                break
+            name = arg.split("=", 1)[0]
+            if arg in ("-m",) or (arg.startswith("-m") and len(arg) > 2 and not arg.startswith("--")):
+                module = args[i + 1] if arg == "-m" and i + 1 < len(args) else arg[2:]
+                ours += ["-m", module]
+                i += 2 if arg == "-m" else 1
+                named = True
+                continue
+            if name in takes_value:
+                ours.append(arg)
+                if "=" not in arg and i + 1 < len(args):
+                    ours.append(args[i + 1])
+                    i += 1
+            elif name in flags:
+                ours.append(arg)
+            elif not named and not arg.startswith("-"):
+                program.append(arg)
+                named = True
+            else:
+                program.append(arg)  # an option of the program's (or one we do not know)
+            i += 1
+        return [*ours, "--", *program]
+
+
+class _TuiCommand(_ProgramCommand):
+    options_after_name = True
+
+
 def _lang_option(function):  # type: ignore[no-untyped-def]
     return click.option(
         "--lang", type=click.Choice(wording.LANGUAGES), default=None,
@@ -65,7 +126,7 @@ def list_command(lang: str | None) -> None:
         click.echo(f"{scenario.name:<{width}}  {scenario.text('title', lang)}")
 
 
-@main.command("run", context_settings=_PASSTHROUGH)
+@main.command("run", cls=_ProgramCommand, context_settings=_PASSTHROUGH)
 @click.option("--headless", is_flag=True, help="No UI: run to the end and print a report.")
 @click.option("--json", "as_json", is_flag=True, help="Print exactly one JSON object (see docs/report.md).")
 @click.option("--trace", type=click.Path(dir_okay=False), help="Write every event to this file.")
@@ -83,7 +144,12 @@ def list_command(lang: str | None) -> None:
 def run_command(headless: bool, as_json: bool, trace: str | None, clock: str, timeout: float | None,
                 slow: float, paused: bool, speed: float | None, module: str | None, lang: str | None,
                 args: tuple[str, ...]) -> None:
-    """Run SCENARIO (a .py file or a built-in name) or -m MODULE; ARGS reach its sys.argv."""
+    """Run SCENARIO (a .py file or a built-in name) or -m MODULE; ARGS reach its sys.argv.
+
+    As with python, everything after SCENARIO or -m MODULE belongs to the program
+    (--help included); `--` ends asyncscope's options and is not passed on. Headless
+    runs pass stdin through, and pass SIGINT (Ctrl+C), SIGTERM and SIGHUP on to the
+    program; a second Ctrl+C stops it at once."""
     from asyncscope.headless import error_result, run_headless
     from asyncscope.targets import TargetError, resolve
 
@@ -105,7 +171,7 @@ def run_command(headless: bool, as_json: bool, trace: str | None, clock: str, ti
     _launch_tui(target, clock=clock, paused=paused, speed=speed, lang=lang, trace=trace)
 
 
-@main.command("open", context_settings={"ignore_unknown_options": True}, hidden=True)
+@main.command("open", cls=_TuiCommand, context_settings={"ignore_unknown_options": True}, hidden=True)
 @click.option("--paused", is_flag=True, help="Start paused before the first step.")
 @click.option("--speed", type=float, default=None, help="Playback speed of the virtual clock (default 1).")
 @click.option("--clock", type=click.Choice(["virtual", "real"]), default="virtual")
@@ -142,3 +208,47 @@ def _launch_tui(target, *, clock: str, paused: bool, speed: float | None, lang: 
     app = make_app(target, clock=clock, paused=paused, speed=speed, lang=lang, trace=trace)
     app.run()
     sys.exit(app.return_code or 0)
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on: loopback only, unless --public is given too.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("--public", is_flag=True,
+              help="Allow a --host that other machines can reach. Anyone who opens the page can run code here.")
+@click.option("--paused", is_flag=True, help="Start each run paused before the first step.")
+@click.option("--speed", type=float, default=None, help="Playback speed of the virtual clock (default 1).")
+@click.option("--clock", type=click.Choice(["virtual", "real"]), default="virtual", show_default=True)
+@click.option("-m", "module", metavar="MODULE", help="Open a module, like python -m.")
+@_lang_option
+@click.argument("args", nargs=-1, type=click.UNPROCESSED, metavar="[NAME|FILE] [ARGS]...")
+def serve_command(host: str, port: int, public: bool, paused: bool, speed: float | None, clock: str,
+                  module: str | None, lang: str | None, args: tuple[str, ...]) -> None:
+    """Serve the app to a browser: the picker, or NAME, FILE or -m MODULE, as in the terminal.
+
+    Each browser tab runs its own app and its own program; closing the tab ends both.
+    Anyone who opens the page can run code on this machine, so the server listens on
+    loopback only: another --host is refused unless --public is given too.
+    """
+    from asyncscope.serve import ServeError, check_host, serve
+    from asyncscope.targets import TargetError, resolve
+
+    lang = lang or wording.default_language()
+    if args or module:
+        scenario, rest = (args[0], args[1:]) if args and module is None else (None, args)
+        try:
+            resolve(scenario, module, rest)  # refuse a bad program now, not in every tab
+        except TargetError as exc:
+            raise click.ClickException(str(exc)) from None
+    app_args = ["--clock", clock, "--lang", lang, *(["--paused"] if paused else []),
+                *(["--speed", repr(speed)] if speed is not None else []), *(["-m", module] if module else []),
+                "--", *args]
+    try:
+        warning = check_host(host, public, port)
+        if warning:
+            click.secho(warning, err=True, fg="red", bold=True)
+        serve(app_args, host=host, port=port, public=public, ready=lambda url: click.echo(
+            f"asyncscope: serving on {url}  (open it in a browser; each tab runs its own app; Ctrl+C stops)"))
+    except ServeError as exc:
+        raise click.ClickException(str(exc)) from None

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import signal
 import sys
-from typing import TYPE_CHECKING
+import threading
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
@@ -28,21 +30,84 @@ def run_headless(
     slow: float = 0.1,
 ) -> int:
     """Run ``target`` instantly under the chosen clock; print the report; return the exit code."""
-    session = Session(target, clock=clock, speed=None, timeout=timeout, trace_path=trace, lang=lang, slow=slow)
+    session = Session(target, clock=clock, speed=None, timeout=timeout, trace_path=trace, lang=lang, slow=slow,
+                      stdin="inherit")
     model = Model()
     session.start()
     printer = _live_printer(model, target, as_json)
-    try:
+    with SignalRelay(session):
         for batch in session.batches():
             model.apply_all(batch)
             if printer is not None:
                 printer.feed()  # output lines as they arrive; the rest of the report at the end
-    except KeyboardInterrupt:
-        # Ctrl+C: stop the program, but still read what it printed and report it.
-        session.stop("interrupted")
-        for batch in session.batches():
-            model.apply_all(batch)
     return _report(model, target, clock, as_json, printer)
+
+
+class SignalRelay:
+    """While a headless run goes on, the signals asyncscope gets are the program's.
+
+    The program runs in a session of its own (so that a terminal's Ctrl+C reaches us, not
+    it, and we can report whatever happens). We pass the signal on as the terminal or the
+    sender meant it: Ctrl+C (SIGINT) to the program's whole process group, SIGTERM and
+    SIGHUP (``timeout``, ``docker stop``, a closed terminal) to the program. It then ends
+    in its own way (a graceful shutdown prints its last lines and sets its exit code) and
+    the report follows. If it has not ended after ``GRACE`` seconds, or on a second
+    Ctrl+C, it is stopped, and the report says so.
+    """
+
+    GRACE = 5.0
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._previous: dict[int, Any] = {}
+        self._timer: threading.Timer | None = None
+        self._interrupted = False
+
+    def __enter__(self) -> SignalRelay:
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            try:
+                self._previous[signum] = signal.signal(signum, self._on_signal)
+            except (ValueError, OSError):  # not the main thread: leave signals alone
+                pass
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)
+        if self._timer is not None:
+            self._timer.cancel()
+
+    def _on_signal(self, signum: int, _frame: Any) -> None:
+        session = self._session
+        if signum == signal.SIGINT:
+            if self._interrupted:
+                _say("asyncscope: second Ctrl+C: stopping the program.")
+                session.stop("interrupted")
+                return
+            self._interrupted = True
+            _say("asyncscope: Ctrl+C passed to the program; press Ctrl+C again to stop it at once.")
+            session.interrupt()
+            reason = "interrupted"
+        else:
+            session.forward(signum)
+            reason = "terminated"
+        if self._timer is None:
+            self._timer = threading.Timer(self.GRACE, self._give_up, args=(reason,))
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _give_up(self, reason: str) -> None:
+        if not self._session.finished:
+            _say(f"asyncscope: the program did not end within {self.GRACE:g} s of the signal; stopping it.")
+            self._session.stop(reason)
+
+
+def _say(message: str) -> None:
+    """A note on stderr: stdout may be the one JSON object of ``--json``."""
+    try:
+        print(message, file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        pass
 
 
 def error_result(message: str, target_label: str, clock: str, as_json: bool) -> int:

@@ -23,7 +23,7 @@ from typing import BinaryIO
 
 import msgspec
 
-from asyncscope.events import Command, Diagnostic, End, Event, Output, decode_batch
+from asyncscope.events import Command, Diagnostic, End, Event, Output, Paused, Resumed, decode_batch
 from asyncscope.trace import TraceWriter, iter_frames
 
 __all__ = ["Session", "Target"]
@@ -77,6 +77,9 @@ class Session:
     slow: float = 0.1
     """Seconds one task step may hold the loop before a ``blocking`` diagnostic."""
     trace_path: str | None = None
+    stdin: str = "null"
+    """``inherit``: the program reads our stdin (headless runs); ``null``: it gets end of
+    file, and a diagnostic when it tries (the TUI owns the terminal)."""
     _queue: queue.SimpleQueue[list[Event] | None] = field(default_factory=queue.SimpleQueue)
     _process: subprocess.Popen[bytes] | None = None
     _control: BinaryIO | None = None
@@ -86,6 +89,11 @@ class Session:
     _finished: threading.Event = field(default_factory=threading.Event)
     _trace: TraceWriter | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _last_t_at: float = 0.0
+    """When (our monotonic clock) the newest timestamp arrived: raw output read later is
+    stamped that much later, since it was written then, not when the last event was."""
+    _held: bool = False
+    _last_frame_at: float = 0.0
 
     # -- lifecycle ------------------------------------------------------------------
 
@@ -103,6 +111,7 @@ class Session:
             "args": list(self.target.args),
             "lang": self.lang,
             "slow": self.slow,
+            "stdin": self.stdin,
         }
         env = dict(os.environ)
         env["ASYNCSCOPE_CHILD"] = json.dumps(config)
@@ -112,7 +121,7 @@ class Session:
         try:
             self._process = subprocess.Popen(
                 [sys.executable, "-c", _BOOT.format(path=_PACKAGE_PARENT)],
-                stdin=subprocess.DEVNULL,
+                stdin=None if self.stdin == "inherit" else subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 pass_fds=(events_w, control_r),
@@ -152,6 +161,23 @@ class Session:
         except (BrokenPipeError, OSError, ValueError):
             pass
 
+    def interrupt(self) -> None:
+        """Ctrl+C for the program: SIGINT to its process group, as a terminal sends it."""
+        self.forward(signal.SIGINT, group=True)
+
+    def forward(self, signum: int, group: bool = False) -> None:
+        """Pass a signal we received (SIGTERM, SIGHUP) on to the program."""
+        process = self._process
+        if process is None or process.poll() is not None:
+            return
+        try:
+            if group:
+                os.killpg(process.pid, signum)
+            else:
+                os.kill(process.pid, signum)
+        except (ProcessLookupError, PermissionError):
+            pass
+
     def stop(self, reason: str = "stopped") -> None:
         """Kill the child and everything it started. The stream still ends with End."""
         self._stop_reason = self._stop_reason or reason
@@ -188,9 +214,15 @@ class Session:
         with self._lock:
             for event in batch:
                 t = getattr(event, "t", None)
-                if t is not None and t > self._last_t:
+                # Raw output (seq -1) is stamped from these, so it does not move them.
+                if t is not None and t >= self._last_t and getattr(event, "seq", 0) >= 0:
                     self._last_t = t
-                if isinstance(event, End):
+                    self._last_t_at = time.monotonic()
+                if isinstance(event, Paused):
+                    self._held = True
+                elif isinstance(event, Resumed):
+                    self._held = False
+                elif isinstance(event, End):
                     self._got_end = True
             if self._trace is not None:
                 self._trace.write(batch, frame)
@@ -199,6 +231,7 @@ class Session:
     def _read_events(self, fd: int) -> None:
         with os.fdopen(fd, "rb") as pipe:
             for header, body in iter_frames(pipe):
+                self._last_frame_at = time.monotonic()
                 size = len(body)
                 try:
                     batch = decode_batch(body)
@@ -209,6 +242,10 @@ class Session:
                     self._deliver(batch)
                     continue
                 self._deliver(batch, header + body)
+                if self._got_end:
+                    # The child's last word. A forked grandchild may still hold the pipe
+                    # open, so do not wait for end of file.
+                    return
 
     def _read_raw(self, pipe: BinaryIO, stream: str) -> None:
         """Output written to the child's real descriptors (C code, subprocesses, crashes)."""
@@ -217,7 +254,16 @@ class Session:
                 nl = raw.endswith(b"\n")
                 text = raw[:-1] if nl else raw
                 line = text.decode("utf-8", "replace")
-                self._deliver([Output(-1, self._last_t, None, stream, line, nl, None)])
+                self._deliver([Output(-1, self._raw_time(), None, stream, line, nl, None)])
+
+    def _raw_time(self) -> float:
+        """When a line written straight to the descriptor was written, in run time: the
+        newest event's time plus the real time since it arrived (none while the program
+        is held paused, when its time stands still)."""
+        with self._lock:
+            if self._held or not self._last_t_at:
+                return self._last_t
+            return self._last_t + (time.monotonic() - self._last_t_at)
 
     def _monitor(self, readers: list[threading.Thread]) -> None:
         process = self._process
@@ -230,8 +276,17 @@ class Session:
             except subprocess.TimeoutExpired:
                 if deadline is not None and time.monotonic() >= deadline:
                     self.stop("timeout")
-        for reader in readers:
-            reader.join(timeout=5)
+        started_wait = time.monotonic()
+        self._reap_group(process.pid)
+        events_reader, *raw_readers = readers
+        # Never give up on events that are still arriving: wait while frames keep coming,
+        # and at most 5 s after the last one (a grandchild holding the pipe open).
+        while events_reader.is_alive():
+            events_reader.join(timeout=0.2)
+            if time.monotonic() - max(self._last_frame_at, started_wait) > 5:
+                break
+        for reader in raw_readers:
+            reader.join(timeout=2)
         if not self._got_end:
             self._deliver([self._synthesised_end(process.returncode)])
         if self._trace is not None:
@@ -244,11 +299,25 @@ class Session:
         self._finished.set()
         self._queue.put(None)
 
+    @staticmethod
+    def _reap_group(pgid: int) -> None:
+        """The program has ended: end what it left running in its process group (a
+        subprocess it started and never waited for), so no process outlives the run and
+        none keeps our pipes open."""
+        try:
+            os.killpg(pgid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
     def _synthesised_end(self, returncode: int) -> End:
         reason = self._stop_reason
         if reason == "timeout":
             return End(self._last_t, "timeout", 124,
                        f"stopped after {self.timeout:g} s of wall time (--timeout)", None)
+        if reason == "terminated":
+            return End(self._last_t, "stopped", 143,
+                       "the program did not end after the signal asyncscope passed on to it, so it was stopped",
+                       None)
         if reason is not None:
             return End(self._last_t, "stopped", 130, "stopped by the user", None)
         if returncode < 0:

@@ -267,7 +267,9 @@ def main() -> None:
     except BaseException as exc:  # the program's own uncaught exception, as Python reports it
         text = _user_traceback(exc, own_files)
         sys.stderr.write(text)
-        run.status = "failed"
+        # Ctrl+C (passed on by asyncscope, as a terminal would) ends the program as it
+        # would under python: the traceback, exit status 130; the run was stopped.
+        run.status = "stopped" if isinstance(exc, KeyboardInterrupt) else "failed"
         run.exit_code = 130 if isinstance(exc, KeyboardInterrupt) else 1
         run.message = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         run.traceback = text

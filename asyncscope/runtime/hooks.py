@@ -64,6 +64,19 @@ def _report_callback_error(handle: Any, exc: BaseException) -> None:
     handle._loop.call_exception_handler(context)
 
 
+def _without_own_frames(made: Any) -> Any:
+    """Drop this module's frames from the end of a handle's or task's creation traceback.
+
+    In debug mode asyncio records where each handle, timer and task was made, and trims
+    its own frames off; the program must see the same trace, ending at its own line, not
+    at the hook that stood between it and asyncio."""
+    trace = getattr(made, "_source_traceback", None)
+    if trace:
+        while trace and trace[-1][0] == __file__:
+            del trace[-1]
+    return made
+
+
 def _probe_step_callback_types() -> frozenset[type]:
     """The type of the callable a C Task passes to ``call_soon`` for its steps.
 
@@ -223,7 +236,7 @@ def install_hooks(tracer: Tracer) -> None:
         if plain is None:
             plain = plain_loop_types[loop_type] = loop_type._call_soon is _call_soon
         if self._debug or self._closed or not plain:
-            return original_call_soon(self, callback, *args, context=context)
+            return _without_own_frames(original_call_soon(self, callback, *args, context=context))
         callback_type = type(callback)
         if callback_type in step_callback_types or (
             callback_type in method_types
@@ -263,6 +276,7 @@ def install_hooks(tracer: Tracer) -> None:
             task = original_create_task(self, coro, *args, **kwargs)
         finally:
             creating.pop()
+        _without_own_frames(task)
         if tracer._last_scheduled != id(task) and isinstance(task, _TASK_TYPES):
             # Its first step ran inside the constructor (eager): report that step.
             tracer.after_step(task, tracer.task_id(task), _perf_ns() - began)
@@ -293,7 +307,7 @@ def install_hooks(tracer: Tracer) -> None:
                 sleep_until[args[0]] = when  # asyncio.sleep's future wakes at ``when``
             except TypeError:
                 pass
-        return original_call_at(self, when, callback, *args, **kwargs)
+        return _without_own_frames(original_call_at(self, when, callback, *args, **kwargs))
 
     base.call_at = call_at
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from textual.binding import Binding
 
-__all__ = ["Key", "RUN_KEYS", "PICKER_KEYS", "bindings"]
+__all__ = ["FOOTER_IMPORTANCE", "Key", "RUN_KEYS", "PICKER_KEYS", "bindings"]
 
 
 @dataclass(frozen=True)
@@ -18,7 +18,7 @@ class Key:
     id: str
     """Binding id (lets a keymap rebind it)."""
     keys: str
-    """Textual key names, comma separated."""
+    """Textual key names, comma separated (empty: offered in the command palette only)."""
     action: str
     label: str
     """Short footer label."""
@@ -64,8 +64,18 @@ RUN_KEYS: tuple[Key, ...] = (
         "Maximize the focused pane (escape restores it).", show=False),
     Key("back", "escape", "back", "Scenarios", "Back to the scenario list (stops the program).",
         show=False),
+    Key("interrupt", "", "interrupt", "Send Ctrl+C to the program",
+        "Send Ctrl+C (SIGINT) to the program, as a terminal would, so it can shut down its own way "
+        "(q, r and escape stop it outright).", "ctrl+p", show=False),
 )
-"""Keys of the run screen."""
+"""Keys of the run screen. An entry without ``keys`` is a command of the palette only."""
+
+FOOTER_IMPORTANCE: tuple[str, ...] = (
+    "quit", "pause", "resume", "step", "help", "restart", "faster", "open_file", "step_iteration",
+    "toggle_timeline", "toggle_internal",
+)
+"""The run screen's footer keys, most important first: when the footer is too narrow for
+all of them, the last ones are left out (they still work, and ``?`` lists them)."""
 
 PICKER_KEYS: tuple[Key, ...] = (
     Key("run", "enter", "run", "Run", "Run the selected scenario."),
@@ -81,4 +91,5 @@ def bindings(keys: tuple[Key, ...]) -> list[Binding]:
         Binding(key.keys, key.action, key.label, show=key.show, id=key.id, tooltip=key.help,
                 key_display=key.display or None)
         for key in keys
+        if key.keys
     ]

@@ -59,9 +59,9 @@ class AsyncScopeApp(App[int]):
         else:
             self.push_screen(PickerScreen(self.lang))
 
-    def _run_screen(self, target: Target) -> RunScreen:
-        return RunScreen(target, clock=self.clock, paused=self.start_paused, speed=self.speed, lang=self.lang,
-                         trace=self.trace)
+    def _run_screen(self, target: Target, clock: str | None = None) -> RunScreen:
+        return RunScreen(target, clock=clock or self.clock, paused=self.start_paused, speed=self.speed,
+                         lang=self.lang, trace=self.trace)
 
     def register_session(self, session: Session) -> None:
         self.sessions[:] = [s for s in self.sessions if not s.finished]
@@ -76,8 +76,10 @@ class AsyncScopeApp(App[int]):
     def run_scenario(self, scenario: catalog.Scenario) -> None:
         self.push_screen(self._run_screen(Target("path", str(scenario.path), (), scenario.name)))
 
-    def run_file(self, path: str) -> None:
-        self.push_screen(self._run_screen(Target("path", os.path.abspath(path), (), os.path.basename(path))))
+    def run_file(self, path: str, clock: str | None = None) -> None:
+        """Run the user's file, on ``clock`` (the app's clock when not given)."""
+        target = Target("path", os.path.abspath(path), (), os.path.basename(path))
+        self.push_screen(self._run_screen(target, clock))
 
     def show_picker(self) -> None:
         """Leave the run screen for the scenario list (the run screen's unmount stops its child)."""

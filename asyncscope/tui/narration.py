@@ -10,6 +10,7 @@ previous state with the new one). Every key of :data:`NARRATION` has both langua
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,18 +26,19 @@ from asyncscope.events import (
     Wait,
 )
 from asyncscope.model import Model, TaskInfo
+from asyncscope.report import safe_text
 from asyncscope.tui.format import quote
 
-__all__ = ["NARRATION", "Narrator", "Sentence", "say"]
+__all__ = ["NARRATION", "Narrator", "Sentence", "TaskRef", "say"]
 
 NARRATION: dict[str, dict[str, str]] = {
     "run-creates": {
-        "en": "asyncio.run() wraps {coro}() in a task: {task}",
-        "ja": "asyncio.run() が {coro}() をタスク {task} で包んで実行します",
+        "en": "{task} for {coro}(): asyncio.run() wraps the coroutine in a task and runs it on a new event loop",
+        "ja": "{task}({coro}()): asyncio.run() がコルーチンをタスクで包み、新しいイベントループで実行します",
     },
     "creates": {
         "en": "{parent} creates {task} for {coro}() — a new task, scheduled to run",
-        "ja": "{parent} が {coro}() のために新しいタスク {task} を作ります(実行予約されます)",
+        "ja": "{parent} が新しいタスク {task} を作ります({coro}() を実行、実行予約されます)",
     },
     "starts": {"en": "{task} starts", "ja": "{task} が動き始め"},
     "runs": {"en": "{task} runs", "ja": "{task} が実行され"},
@@ -105,13 +107,48 @@ def say(key: str, lang: str, **fields: Any) -> str:
     return table.get(lang, table["en"]).format(**fields)
 
 
+@dataclass(frozen=True)
+class TaskRef:
+    """A task a sentence names. The name is looked up when the sentence is shown, so the
+    narration calls a task what the task table calls it, also when it was renamed after the
+    sentence was said (``create_task(name=...)`` on 3.11 names the task just after creating it)."""
+
+    id: int
+    name: str
+    """The name when the sentence was said: used when no model is at hand."""
+
+
+Part = tuple[str, dict[str, Any]]
+"""One clause: a :data:`NARRATION` key and its fields (which may hold :class:`TaskRef`)."""
+
+
 @dataclass
 class Sentence:
     t: float
-    text: str
+    words: str | tuple[Part, ...]
+    """The sentence: plain text, or clauses joined in the narrator's language."""
     task: int | None = None
     kind: str = "step"
     """``step``, ``create``, ``clock``, ``output``, ``diagnostic`` or ``end``."""
+    lang: str = "en"
+    names: Callable[[int], str] | None = None
+    """Today's name of a task (``Model.task_name``)."""
+
+    @property
+    def text(self) -> str:
+        words = self.words
+        if isinstance(words, str):
+            return words
+        clauses = [say(key, self.lang, **{name: self._resolve(value) for name, value in fields.items()})
+                   for key, fields in words]
+        return say("joiner", self.lang).join(clauses)
+
+    def _resolve(self, value: Any) -> Any:
+        if isinstance(value, TaskRef):
+            return safe_text(self.names(value.id) if self.names is not None else value.name)
+        if isinstance(value, list):
+            return ", ".join(self._resolve(item) for item in value)
+        return value
 
 
 @dataclass
@@ -127,9 +164,13 @@ class Narrator:
     _jump: float | None = None
     """Where the clock is jumping to: a slow-motion jump sends a Tick every few
     milliseconds, and they make one sentence, said when something else happens."""
+    _names: Callable[[int], str] | None = None
 
-    def add(self, t: float, text: str, task: int | None = None, kind: str = "step") -> None:
-        self.sentences.append(Sentence(t, text, task, kind))
+    def add(self, t: float, words: str | tuple[Part, ...] | Part, task: int | None = None,
+            kind: str = "step") -> None:
+        if isinstance(words, tuple) and words and isinstance(words[0], str):
+            words = (words,)  # type: ignore[assignment]  # one clause
+        self.sentences.append(Sentence(t, words, task, kind, self.lang, self._names))  # type: ignore[arg-type]
         if len(self.sentences) > self.limit:
             cut = len(self.sentences) - self.limit
             del self.sentences[:cut]
@@ -137,6 +178,7 @@ class Narrator:
 
     def observe(self, model: Model, event: Event) -> None:
         """Narrate ``event``; call it before ``model.apply(event)``."""
+        self._names = model.task_name
         kind = type(event)
         if kind is Tick:
             if event.t > model.t:  # type: ignore[attr-defined]
@@ -144,7 +186,7 @@ class Narrator:
             return
         if self._jump is not None:
             t, self._jump = self._jump, None
-            self.add(t, say("clock-jump", self.lang, t=t), kind="clock")
+            self.add(t, ("clock-jump", {"t": t}), kind="clock")
         if kind is Step:
             self._step(model, event)  # type: ignore[arg-type]
         elif kind is Output:
@@ -154,11 +196,11 @@ class Narrator:
         elif kind is TaskCreated:
             self._created(model, event)  # type: ignore[arg-type]
         elif kind is Diagnostic:
-            self.add(event.t, say("diagnostic", self.lang, kind=event.kind,  # type: ignore[attr-defined]
-                                  message=_gist(event.kind, event.message)),  # type: ignore[attr-defined]
+            self.add(event.t, ("diagnostic", {"kind": event.kind,  # type: ignore[attr-defined]
+                                              "message": _gist(event.kind, event.message)}),  # type: ignore[attr-defined]
                      event.task, "diagnostic")  # type: ignore[attr-defined]
         elif kind is End:
-            self.add(event.t, say("end", self.lang, status=event.status, t=event.t), kind="end")  # type: ignore[attr-defined]
+            self.add(event.t, ("end", {"status": event.status, "t": event.t}), kind="end")  # type: ignore[attr-defined]
 
     # -- events ---------------------------------------------------------------------
 
@@ -169,12 +211,13 @@ class Narrator:
     def _created(self, model: Model, event: TaskCreated) -> None:
         if event.internal:
             return
+        task = TaskRef(event.task, event.name)
         if event.parent is None or event.parent not in model.tasks:
-            text = say("run-creates", self.lang, coro=event.coro, task=event.name)
+            clause: Part = ("run-creates", {"coro": event.coro, "task": task})
         else:
-            text = say("creates", self.lang, parent=model.task_name(event.parent), task=event.name,
-                       coro=event.coro)
-        self.add(event.t, text, event.task, "create")
+            parent = TaskRef(event.parent, model.task_name(event.parent))
+            clause = ("creates", {"parent": parent, "task": task, "coro": event.coro})
+        self.add(event.t, clause, event.task, "create")
 
     def _output(self, model: Model, event: Output) -> None:
         if event.task is not None and event.task in model.tasks and event.thread is None:
@@ -182,9 +225,9 @@ class Narrator:
                 self._printed.setdefault(event.task, []).append(event.text)
             return
         if event.text.strip():
-            self.add(event.t, say("program-prints", self.lang, text=quote(event.text)), None, "output")
+            self.add(event.t, ("program-prints", {"text": quote(event.text)}), None, "output")
 
-    def _opening(self, info: TaskInfo) -> list[str]:
+    def _opening(self, info: TaskInfo) -> list[Part]:
         # The previous step's wait tells a wake-up from a plain turn (a Paused event may
         # already have marked the task ready again).
         if info.steps == 0:
@@ -193,15 +236,15 @@ class Narrator:
             verb = "wakes"
         else:
             verb = "runs"
-        parts = [say(verb, self.lang, task=info.name)]
+        parts: list[Part] = [(verb, {"task": TaskRef(info.id, info.name)})]
         printed = [text for text in self._printed.pop(info.id, []) if text.strip()]
         if printed:
             if len(printed) == 1:
-                parts.append(say("prints", self.lang, text=quote(printed[0])))
+                parts.append(("prints", {"text": quote(printed[0])}))
             elif len(printed) == 2:
-                parts.append(say("prints-two", self.lang, text=quote(printed[0]), second=quote(printed[1])))
+                parts.append(("prints-two", {"text": quote(printed[0]), "second": quote(printed[1])}))
             else:
-                parts.append(say("prints-more", self.lang, text=quote(printed[0]), more=len(printed) - 1))
+                parts.append(("prints-more", {"text": quote(printed[0]), "more": len(printed) - 1}))
         return parts
 
     def _step(self, model: Model, event: Step) -> None:
@@ -211,7 +254,7 @@ class Narrator:
         self._chain(model, info, event)
         parts = self._opening(info)
         parts.append(self._wait(model, event.wait))
-        self.add(event.t, say("joiner", self.lang).join(parts), info.id)
+        self.add(event.t, tuple(parts), info.id)
 
     def _chain(self, model: Model, info: TaskInfo, event: Step) -> None:
         """Name each coroutine the task entered by ``await`` since its last step."""
@@ -230,22 +273,21 @@ class Narrator:
         while common < min(len(before), len(names_t)) and before[common] == names_t[common]:
             common += 1
         for depth in range(max(common, 1), len(names_t)):
-            self.add(event.t, say("awaits-coro", self.lang, outer=names_t[depth - 1], inner=names_t[depth]),
-                     info.id)
+            self.add(event.t, ("awaits-coro", {"outer": names_t[depth - 1], "inner": names_t[depth]}), info.id)
 
-    def _wait(self, model: Model, wait: Wait | None) -> str:
+    def _wait(self, model: Model, wait: Wait | None) -> Part:
         if wait is None:
-            return say("yields", self.lang)
+            return ("yields", {})
         kind = wait.kind
         if kind == "sleep":
-            return say("sleeps", self.lang, until=wait.until or 0.0)
+            return ("sleeps", {"until": wait.until or 0.0})
         if kind == "task":
-            return say("awaits-task", self.lang, tasks=", ".join(model.task_name(t) for t in wait.tasks or ()))
+            return ("awaits-task", {"tasks": [TaskRef(t, model.task_name(t)) for t in wait.tasks or ()]})
         if kind == "gather":
-            return say("awaits-gather", self.lang, count=wait.count or 0)
+            return ("awaits-gather", {"count": wait.count or 0})
         if kind in ("sync", "io", "thread"):
-            return say(f"waits-{kind}", self.lang, detail=wait.detail or "?")
-        return say("waits-future", self.lang)
+            return (f"waits-{kind}", {"detail": wait.detail or "?"})
+        return ("waits-future", {})
 
     def _done(self, model: Model, event: TaskDone) -> None:
         info = self._visible(model, event.task)
@@ -254,14 +296,14 @@ class Narrator:
         self._user_chain.pop(info.id, None)
         parts = self._opening(info)
         if event.state == "failed":
-            parts.append(say("fails", self.lang, error=event.error or "an exception"))
+            parts.append(("fails", {"error": event.error or "an exception"}))
         elif event.state == "cancelled":
             if event.cancelled_by:
-                parts.append(say("cancelled-by", self.lang, by=event.cancelled_by))
+                parts.append(("cancelled-by", {"by": event.cancelled_by}))
             else:
-                parts.append(say("cancelled", self.lang))
+                parts.append(("cancelled", {}))
         elif event.result not in (None, "None"):
-            parts.append(say("finishes-result", self.lang, result=quote(event.result or "", 30)[1:-1]))
+            parts.append(("finishes-result", {"result": quote(event.result or "", 30)[1:-1]}))
         else:
-            parts.append(say("finishes", self.lang))
-        self.add(event.t, say("joiner", self.lang).join(parts), info.id)
+            parts.append(("finishes", {}))
+        self.add(event.t, tuple(parts), info.id)

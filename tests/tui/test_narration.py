@@ -39,7 +39,7 @@ def _narrate(name: str, lang: str = "en") -> list[str]:
 
 def test_sequential_says_same_task_no_new_task() -> None:
     said = _narrate("sequential")
-    assert "asyncio.run() wraps main() in a task: Task-1" in said
+    assert "Task-1 for main(): asyncio.run() wraps the coroutine in a task and runs it on a new event loop" in said
     assert "main awaits goodbye() — same task, no new task" in said
     assert "main awaits hello() — same task, no new task" in said
     assert "Task-1 starts, prints 'you say,', sleeps until t=2.000" in said
@@ -79,3 +79,44 @@ def test_narrator_keeps_a_bounded_history() -> None:
         narrator.add(float(number), f"s{number}")
     assert [s.text for s in narrator.sentences] == ["s7", "s8", "s9"]
     assert narrator.dropped == 7
+
+
+def test_a_renamed_task_is_called_by_its_new_name_everywhere() -> None:
+    """Issue 10 item 10: on 3.11 ``create_task(name=...)`` creates ``Task-2`` and renames it
+    just after; the narration calls it what the task table calls it, the name before the
+    coroutine, also in sentences said before the rename."""
+    from asyncscope.events import Hello, Step, TaskCreated, TaskRenamed, Wait
+
+    feed = Feed(narrator=Narrator())
+    feed.apply([Hello(1, 1, "3.11", "virtual", "prog.py", []),
+                TaskCreated(0.0, 1, "Task-1", "main", None, "prog.py:9", False),
+                TaskCreated(0.0, 2, "Task-2", "Server.serve", 1, "prog.py:5", False),
+                Step(0.0, 1, 10, Wait("task", tasks=[2]), None)])
+    feed.apply([TaskRenamed(0.0, 2, "uvicorn")])
+    said = [sentence.text for sentence in feed.narrator.sentences]
+    assert "Task-1 creates uvicorn for Server.serve() — a new task, scheduled to run" in said
+    assert "Task-1 starts, awaits uvicorn (waits for it to finish)" in said
+    assert not any("Task-2" in sentence for sentence in said)
+
+
+async def test_narration_pane_shows_the_name_the_task_table_shows(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import sys
+
+    from tui_support import SIZE, app_for, wait_end
+
+    from asyncscope.tui.widgets.narration import NarrationView
+
+    program = tmp_path / "named.py"
+    program.write_text(
+        "import asyncio\n"
+        "async def serve():\n"
+        "    await asyncio.sleep(0)\n"
+        "async def main():\n"
+        "    await asyncio.create_task(serve(), name='uvicorn')\n"
+        "asyncio.run(main())\n"
+    )
+    async with app_for(str(program)).run_test(size=SIZE) as pilot:
+        screen = await wait_end(pilot)
+        text = " ".join(screen.query_one(NarrationView).plain_lines())
+        assert "creates uvicorn for serve()" in text
+        assert "Task-2" not in text or sys.version_info >= (3, 12)

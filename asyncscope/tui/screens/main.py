@@ -21,18 +21,19 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 from textual.worker import get_current_worker
 
 from asyncscope import catalog
 from asyncscope.session import Session, Target
-from asyncscope.tui.actions import RUN_KEYS, bindings
+from asyncscope.tui.actions import FOOTER_IMPORTANCE, RUN_KEYS, bindings
 from asyncscope.tui.feed import Feed, drain
 from asyncscope.tui.format import SPEEDS, speed_label
 from asyncscope.tui.messages import EventsArrived
 from asyncscope.tui.narration import Narrator, say
 from asyncscope.tui.widgets.detail import TaskDetail
 from asyncscope.tui.widgets.diagnostics import DiagnosticsList
+from asyncscope.tui.widgets.footer import KeyFooter
 from asyncscope.tui.widgets.narration import NarrationView
 from asyncscope.tui.widgets.output import OutputView
 from asyncscope.tui.widgets.status import StatusBar
@@ -96,7 +97,7 @@ class RunScreen(Screen[None]):
                 yield DiagnosticsList(id="diagnostics")
         yield Input(placeholder="filter tasks by name or coroutine (enter: keep, escape: clear)",
                     id="task-filter")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(FOOTER_IMPORTANCE)
 
     def on_mount(self) -> None:
         self.query_one("#tasks").border_title = "Tasks"
@@ -215,7 +216,9 @@ class RunScreen(Screen[None]):
         timeline.set_now(self.now())
         if changes.output:
             self.query_one(OutputView).lines_changed()
-        if changes.narration:
+        if changes.renamed:
+            self.query_one(NarrationView).names_changed()
+        elif changes.narration:
             self.query_one(NarrationView).lines_changed()
         if changes.diagnostics:
             self.query_one(DiagnosticsList).diagnostics_changed()
@@ -273,6 +276,8 @@ class RunScreen(Screen[None]):
             return True if self.clock == "virtual" else None
         if action in ("zoom_in", "zoom_out", "zoom_fit"):
             return True if self.query_one(Timeline).display else None
+        if action == "interrupt":
+            return True if self.session is not None and not self.ended else None
         return True
 
     def _send(self, cmd: str, value: float | None = None) -> None:
@@ -294,6 +299,19 @@ class RunScreen(Screen[None]):
     def action_step_iteration(self) -> None:
         if self.paused and not self.ended:
             self._send("step-iteration")
+
+    def action_interrupt(self) -> None:
+        """Ctrl+C for the program (SIGINT), which may handle it and end on its own; unlike
+        q, r and escape, this does not stop it."""
+        session = self.session
+        if session is None or self.ended:
+            return
+        interrupt = getattr(session, "interrupt", None)
+        if interrupt is None:
+            self.notify("this version of asyncscope cannot send Ctrl+C to the program", severity="warning")
+            return
+        interrupt()
+        self.notify("Ctrl+C sent to the program (q, r or escape stop it outright)", timeout=3)
 
     def action_restart(self) -> None:
         self.start_run()
@@ -319,14 +337,18 @@ class RunScreen(Screen[None]):
         self._set_speed(-1)
 
     def action_open_file(self) -> None:
-        from asyncscope.tui.screens.open_file import OpenFileScreen
+        from asyncscope.tui.screens.open_file import Opened, OpenFileScreen
 
-        def opened(path: str | None) -> None:
-            if path:
-                self.target = Target("path", os.path.abspath(path), (), os.path.basename(path))
+        def opened(choice: Opened | None) -> None:
+            if choice is not None:
+                self.target = Target("path", os.path.abspath(choice.path), (), os.path.basename(choice.path))
+                self.clock = choice.clock
+                # A new program starts at the default speed, not at whatever the last one ran at.
+                self.speed = self.app.speed  # type: ignore[attr-defined]
+                self.refresh_bindings()
                 self.start_run()
 
-        self.app.push_screen(OpenFileScreen(), opened)
+        self.app.push_screen(OpenFileScreen(clock=self.clock), opened)
 
     def action_toggle_timeline(self) -> None:
         timeline = self.query_one(Timeline)

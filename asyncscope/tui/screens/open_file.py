@@ -1,13 +1,18 @@
-"""Open your own program: a path box with completion, and a directory browser.
+"""Open your own program: a path box with completion, a directory browser, and the clock.
 
 The path is checked in the parent (:func:`asyncscope.targets.check_file`) before anything
-runs, so a missing file, a directory or a syntax error is explained right here.
+runs, so a missing file, a directory or a syntax error is explained right here. The dialog
+also asks which clock to run on: the virtual one skips idle time, which suits teaching and
+timers but not a server answering real clients, so a program that talks over the network
+or starts subprocesses gets the real clock chosen for it (the user can still change it).
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -18,11 +23,40 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
-from textual.widgets import DirectoryTree, Input, Static
+from textual.widgets import DirectoryTree, Input, RadioButton, RadioSet, Static
 
 from asyncscope.targets import TargetError, check_file
 
-__all__ = ["OpenFileScreen", "PathInput", "PathSuggester", "PythonTree", "complete_path"]
+__all__ = ["Opened", "OpenFileScreen", "PathInput", "PathSuggester", "PythonTree", "complete_path", "suggested_clock"]
+
+CLOCKS = ("virtual", "real")
+
+_TALKS_TO_THE_WORLD = re.compile(
+    r"\b(start_server|start_unix_server|open_connection|open_unix_connection|create_connection|"
+    r"create_server|create_datagram_endpoint|sock_connect|sock_accept|sock_recv|create_subprocess_exec|"
+    r"create_subprocess_shell|socket\.socket|aiohttp|httpx|websockets|uvicorn|hypercorn|asyncpg|aiomysql|"
+    r"redis\.asyncio|aiokafka|grpc)\b"
+)
+"""Names in a program's source that mean it talks to other processes: real waits, real clock."""
+
+
+@dataclass(frozen=True)
+class Opened:
+    """What the dialog returns: the program and the clock to run it on."""
+
+    path: str
+    clock: str
+    """``virtual`` or ``real``."""
+
+
+def suggested_clock(path: str) -> str | None:
+    """``real`` for a program that uses the network or subprocesses, else None (no advice)."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            source = handle.read(1_000_000)
+    except OSError:
+        return None
+    return "real" if _TALKS_TO_THE_WORLD.search(source) else None
 
 
 class PathSuggester(Suggester):
@@ -76,26 +110,62 @@ class PythonTree(DirectoryTree):
                 and (path.is_dir() or path.suffix == ".py")]
 
 
-class OpenFileScreen(ModalScreen[str | None]):
-    """Returns the chosen file's path, or None."""
+class OpenFileScreen(ModalScreen[Opened | None]):
+    """Returns the chosen file and clock, or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, start: str | None = None) -> None:
+    def __init__(self, start: str | None = None, clock: str = "virtual") -> None:
         super().__init__()
         self.start = start or os.getcwd()
+        self.clock = clock if clock in CLOCKS else "virtual"
+        """The clock chosen so far."""
+        self._clock_chosen = False
+        """The user picked the clock: no advice from the program's source overrides it."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="open-dialog"):
             yield Static(Text("Type a path (tab completes) or browse, then enter.", style="dim"))
             yield PathInput(value=self.start.rstrip(os.sep) + os.sep, placeholder="path/to/program.py",
                         suggester=PathSuggester(), id="open-path")
+            with RadioSet(id="open-clock"):
+                yield RadioButton("virtual clock: idle time is skipped, runs repeat exactly",
+                                  value=self.clock == "virtual", id="clock-virtual")
+                yield RadioButton("real clock: for network servers, clients and subprocesses",
+                                  value=self.clock == "real", id="clock-real")
             yield Static("", id="open-error")
             yield PythonTree(self.start, id="open-tree")
 
     def on_mount(self) -> None:
         self.query_one("#open-dialog").border_title = "Open a Python file"
+        self.query_one("#open-clock").border_title = "Clock"
         self.query_one("#open-path", Input).focus()
+
+    @on(RadioSet.Changed, "#open-clock")
+    def _clock_changed(self, event: RadioSet.Changed) -> None:
+        clock = CLOCKS[event.index]
+        if clock != self.clock:
+            self.clock = clock
+            self._clock_chosen = True
+
+    def _set_clock(self, clock: str) -> None:
+        self.clock = clock
+        self.query_one(f"#clock-{clock}", RadioButton).value = True
+
+    def _advise_clock(self, path: str) -> None:
+        """Choose the real clock for a program that talks to the network (unless the user chose)."""
+        if self._clock_chosen or not path.endswith(".py") or not os.path.isfile(path):
+            return
+        advice = suggested_clock(path)
+        if advice is not None and advice != self.clock:
+            self._set_clock(advice)
+            self._clock_chosen = False  # still the dialog's choice, not the user's
+            self.notify(f"{os.path.basename(path)} uses the network or subprocesses: the real clock is chosen",
+                        timeout=4, markup=False)
+
+    @on(Input.Changed, "#open-path")
+    def _path_changed(self, event: Input.Changed) -> None:
+        self._advise_clock(os.path.expanduser(event.value.strip()))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -125,4 +195,5 @@ class OpenFileScreen(ModalScreen[str | None]):
         except TargetError as exc:
             self.query_one("#open-error", Static).update(Text(str(exc), style="bold red"))
             return
-        self.dismiss(path)
+        self._advise_clock(path)
+        self.dismiss(Opened(path, self.clock))

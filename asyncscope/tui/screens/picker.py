@@ -161,13 +161,13 @@ class PickerScreen(Screen[None]):
             self.app.run_scenario(scenario)  # type: ignore[attr-defined]
 
     def action_open_file(self) -> None:
-        from asyncscope.tui.screens.open_file import OpenFileScreen
+        from asyncscope.tui.screens.open_file import Opened, OpenFileScreen
 
-        def opened(path: str | None) -> None:
-            if path:
-                self.app.run_file(path)  # type: ignore[attr-defined]
+        def opened(choice: Opened | None) -> None:
+            if choice is not None:
+                self.app.run_file(choice.path, clock=choice.clock)  # type: ignore[attr-defined]
 
-        self.app.push_screen(OpenFileScreen(), opened)
+        self.app.push_screen(OpenFileScreen(clock=self.app.clock), opened)  # type: ignore[attr-defined]
 
     def action_help(self) -> None:
         from asyncscope.tui.screens.help import HelpScreen

@@ -2,13 +2,17 @@
 
 Subclasses say how many lines there are and how to render one; only the lines on
 screen are rendered. While the view is at the bottom it follows new lines; scrolling up
-stops following until the user returns to the end.
+stops following until the user returns to the end. A line wider than the pane is marked
+``›`` at the pane's edge and scrolls sideways with left and right; there is no horizontal
+scrollbar, which at 80 columns took a row of a small pane and showed as a stray ``▋``.
 """
 
 from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
@@ -23,7 +27,7 @@ class LineLog(ScrollView, can_focus=True):
     """Base class: override :meth:`line_count` and :meth:`line_text`."""
 
     DEFAULT_CSS = """
-    LineLog { height: 1fr; scrollbar-gutter: stable; }
+    LineLog { height: 1fr; scrollbar-gutter: stable; scrollbar-size-horizontal: 0; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "move('scroll_up')", "Up", show=False),
@@ -103,7 +107,12 @@ class LineLog(ScrollView, can_focus=True):
             self._max_width = text.cell_len
             self.call_after_refresh(self._widen)
         strip = Strip(list(text.render(self.app.console, end="")), text.cell_len)
-        return strip.crop_extend(scroll_x, scroll_x + width, base).apply_style(base)
+        strip = strip.crop_extend(scroll_x, scroll_x + width, base)
+        if not self.wrap and text.cell_len > scroll_x + width and width > 1:
+            # The line goes on past the pane's edge: say so on the line itself (there is no
+            # horizontal scrollbar; left and right scroll).
+            strip = Strip.join([strip.crop(0, width - 1), Strip([Segment("›", Style(bold=True))], 1)])
+        return strip.apply_style(base)
 
     def _widen(self) -> None:
         width = max(self._max_width, self.scrollable_content_region.width)

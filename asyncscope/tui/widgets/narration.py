@@ -76,6 +76,11 @@ class NarrationView(LineLog):
         self._refresh_wrapped()
         super().lines_changed()
 
+    def names_changed(self) -> None:
+        """A task was renamed: sentences name tasks as they are called now, so wrap them anew."""
+        self._width = 0
+        self.lines_changed()
+
     def line_count(self) -> int:
         return len(self._wrapped)
 

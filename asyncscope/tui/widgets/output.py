@@ -9,9 +9,10 @@ with ``--trace FILE`` keeps every line on disk.
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 
-from asyncscope.model import Model
+from asyncscope.model import Model, OutputLine
 from asyncscope.report import safe_text, task_colour
 from asyncscope.tui.format import fit_cells
 from asyncscope.tui.widgets.linelog import LineLog
@@ -20,6 +21,9 @@ __all__ = ["OutputView", "KEEP"]
 
 KEEP = 5_000
 """Lines the pane shows at most; older ones are summarised in one line."""
+_MIN_LABEL = len("Task-1")
+_MAX_LABEL = 12
+"""The task label column's width: as wide as the longest label printed, within these."""
 
 
 class OutputView(LineLog):
@@ -30,12 +34,33 @@ class OutputView(LineLog):
         super().__init__(name=name, id=id, classes=classes)
         self.model = Model()
         self.keep = keep
+        self._label_width = _MIN_LABEL
+        self._scanned = 0
+        """Output lines (counting dropped ones) whose labels were measured."""
 
     def set_model(self, model: Model) -> None:
         self.model = model
         self._max_width = 0
+        self._label_width = _MIN_LABEL
+        self._scanned = 0
         self.follow = True
         self.lines_changed()
+
+    def lines_changed(self) -> None:
+        # The label column is as wide as the longest label so far (up to _MAX_LABEL), so
+        # short task names leave the text room in a narrow pane. Only new lines are looked at.
+        model = self.model
+        output = model.output
+        start = max(0, self._scanned - model.output_dropped)
+        for line in output[start:]:
+            cells = cell_len(safe_text(self._label(line)))
+            if cells > self._label_width:
+                self._label_width = min(_MAX_LABEL, cells)
+        self._scanned = model.output_dropped + len(output)
+        super().lines_changed()
+
+    def _label(self, line: OutputLine) -> str:
+        return self.model.task_name(line.task) if line.task is not None else (line.thread or "-")
 
     @property
     def dropped(self) -> int:
@@ -65,11 +90,7 @@ class OutputView(LineLog):
         line = output[index]
         model = self.model
         text = Text.assemble((f"{line.t:8.3f} ", "dim"))
-        if line.task is not None:
-            label = model.task_name(line.task)
-        else:
-            label = line.thread or "-"
-        text.append(f"{fit_cells(safe_text(label), 12)} ", style=task_colour(line.task))
+        text.append(f"{fit_cells(safe_text(self._label(line)), self._label_width)} ", style=task_colour(line.task))
         if line.stream == "stderr":
             text.append("! ", style="bold red")
             text.append(safe_text(line.text), style="red")

@@ -43,13 +43,20 @@ class TaskRows:
     """Task ids in display order."""
     depth: dict[int, int] = field(default_factory=dict)
     """Tree depth of each shown task (0 when flat)."""
+    guides: dict[int, str] = field(default_factory=dict)
+    """Tree lines drawn before each shown task's name (``│ ├ `` …; none when flat)."""
+    context: set[int] = field(default_factory=set)
+    """Tasks shown only as the ancestors of tasks the filter matched (tree view)."""
     index: dict[int, int] = field(default_factory=dict)
     """Row of each shown task."""
     _seen: int = 0
     """How many tasks of the model the rows have considered (for the fast append)."""
 
+    def _shown(self, info: TaskInfo) -> bool:
+        return not info.internal or self.show_internal
+
     def _matches(self, info: TaskInfo) -> bool:
-        if info.internal and not self.show_internal:
+        if not self._shown(info):
             return False
         if self.filter:
             needle = self.filter.lower()
@@ -58,6 +65,9 @@ class TaskRows:
 
     def rebuild(self, model: Model) -> None:
         shown = [info for info in model.tasks.values() if self._matches(info)]
+        self.context = set()
+        if self.tree and self.filter:
+            shown.extend(self._ancestors(model, shown))
         key = SORTS.get(self.sort, SORTS["id"])
         shown.sort(key=lambda info: key(model, info), reverse=self.reverse)
         if self.tree:
@@ -65,8 +75,23 @@ class TaskRows:
         else:
             self.rows = [info.id for info in shown]
             self.depth = {}
+            self.guides = {}
         self.index = {tid: row for row, tid in enumerate(self.rows)}
         self._seen = len(model.tasks)
+
+    def _ancestors(self, model: Model, matched: list[TaskInfo]) -> list[TaskInfo]:
+        """The tasks above the filter's matches: a filtered tree keeps its shape, and a match
+        sits under the task that created it (shown as context, not as a match)."""
+        have = {info.id for info in matched}
+        added: list[TaskInfo] = []
+        for info in matched:
+            parent = model.tasks.get(info.parent) if info.parent is not None else None
+            while parent is not None and parent.id not in have and self._shown(parent):
+                have.add(parent.id)
+                added.append(parent)
+                parent = model.tasks.get(parent.parent) if parent.parent is not None else None
+        self.context = {info.id for info in added}
+        return added
 
     def _tree(self, shown: list[TaskInfo]) -> None:
         visible = {info.id for info in shown}
@@ -76,14 +101,22 @@ class TaskRows:
             children.setdefault(parent, []).append(info.id)
         rows: list[int] = []
         depth: dict[int, int] = {}
-        stack = [(tid, 0) for tid in reversed(children.get(None, []))]
+        guides: dict[int, str] = {}
+        # (task, level, lines of the levels above, last of its siblings)
+        roots = children.get(None, [])
+        stack = [(tid, 0, "", True) for tid in reversed(roots)]
         while stack:
-            tid, level = stack.pop()
+            tid, level, above, last = stack.pop()
             rows.append(tid)
             depth[tid] = level
-            stack.extend((child, level + 1) for child in reversed(children.get(tid, [])))
+            guides[tid] = above + ("└ " if last else "├ ") if level else ""
+            below = above + ("  " if last else "│ ") if level else ""
+            kids = children.get(tid, [])
+            stack.extend((child, level + 1, below, number == len(kids) - 1)
+                         for number, child in reversed(list(enumerate(kids))))
         self.rows = rows
         self.depth = depth
+        self.guides = guides
 
     def update(self, model: Model, changed: set[int], new_tasks: bool, renamed: bool = False) -> bool:
         """Bring the rows up to date after a batch; True if the order changed."""

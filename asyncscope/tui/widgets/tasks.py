@@ -275,9 +275,7 @@ class TaskTable(ScrollView, can_focus=True):
         model = self.model
         cid = column.id
         if cid == "name":
-            depth = self.rows.depth.get(info.id, 0)
-            prefix = ("  " * (depth - 1) + "└ ") if depth else ""
-            text = Text.assemble((prefix, "dim"))
+            text = Text(self.rows.guides.get(info.id, ""), style="dim")
             text.append(safe_text(info.name), style=task_colour(info.id))
             return text
         if cid == "coro":
@@ -345,8 +343,8 @@ class TaskTable(ScrollView, can_focus=True):
             if info.id == self.selected:
                 cursor = "task-table--cursor" if self.has_focus else "task-table--cursor-blurred"
                 style = base + self.get_component_rich_style(cursor, partial=True)
-            elif info.internal:
-                style = base + Style(dim=True)
+            elif info.internal or info.id in self.rows.context:
+                style = base + Style(dim=True)  # asyncio's own, or shown only as a filtered task's ancestor
         strip = Strip(list(text.render(self.app.console, end="")), text.cell_len)
         return strip.crop_extend(scroll_x, scroll_x + width, style).apply_style(style)
 

@@ -27,8 +27,10 @@ def asyncscope_cmd(*args: str) -> list[str]:
 def run_cli(*args: str, timeout: float = 120, env: dict[str, str] | None = None,
             cwd: str | os.PathLike[str] | None = None) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, "NO_COLOR": "1", "ASYNCSCOPE_LANG": "en", **(env or {})}
+    # An explicit stdin: headless runs pass theirs on to the program, which must never
+    # wait on the terminal the tests run in.
     return subprocess.run(asyncscope_cmd(*args), capture_output=True, text=True, timeout=timeout,
-                          env=full_env, cwd=cwd, check=False)
+                          env=full_env, cwd=cwd, check=False, stdin=subprocess.DEVNULL)
 
 
 def run_json(*args: str, timeout: float = 120, **kwargs: Any) -> dict[str, Any]:

@@ -371,8 +371,17 @@ def install_hooks(tracer: Tracer) -> None:
         original_abort = taskgroups.TaskGroup._abort
 
         def _abort(self: Any) -> None:
+            cause = "TaskGroup (a sibling task failed)"
+            if not getattr(self, "_errors", None):
+                # No child failed: the group's own task is being cancelled (a timeout, a
+                # cancel() from outside), and the group passes that on to its children.
+                parent = getattr(self, "_parent_task", None)
+                known = tracer.known_task_id(parent) if parent is not None else None
+                why = tracer._cancelled_by.get(known) if known is not None else None
+                name = parent.get_name() if parent is not None else "its task"
+                cause = f"{(why or 'cancellation').split(', through')[0]}, through {name}"
             for task in list(self._tasks):
-                tracer.mark_cancelled_by(task, "TaskGroup (a sibling task failed)")
+                tracer.mark_cancelled_by(task, cause)
             original_abort(self)
 
         taskgroups.TaskGroup._abort = _abort

@@ -95,6 +95,10 @@ class TaskCreated(Event, tag="created"):
     parent: int | None
     where: str | None
     internal: bool
+    origin: str = "user"
+    """Whose coroutine the task runs: ``user`` (the program's own code), ``library`` (the
+    standard library or an installed package) or ``asyncio`` (the loop's machinery).
+    ``internal`` is true for anything not the user's."""
 
 
 class TaskRenamed(Event, tag="renamed"):

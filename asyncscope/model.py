@@ -66,6 +66,8 @@ class TaskInfo:
     cancelled_by: str | None = None
     history: list[tuple[float, str]] = field(default_factory=list)
     """State changes as ``(t, state)``, for the timeline."""
+    origin: str = "user"
+    """``user``, ``library`` or ``asyncio`` (see :class:`asyncscope.events.TaskCreated`)."""
 
     @property
     def final(self) -> bool:
@@ -131,7 +133,8 @@ class Model:
         self.codes[event.id] = event
 
     def _created(self, event: TaskCreated) -> None:
-        info = TaskInfo(event.task, event.name, event.coro, event.parent, event.t, event.where, event.internal)
+        info = TaskInfo(event.task, event.name, event.coro, event.parent, event.t, event.where, event.internal,
+                        origin=event.origin)
         info.history.append((event.t, "ready"))
         self.tasks[event.task] = info
         self._advance(event.t)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import selectors
 import signal
 import subprocess
 import sys
@@ -24,7 +25,7 @@ from typing import BinaryIO
 import msgspec
 
 from asyncscope.events import Command, Diagnostic, End, Event, Output, Paused, Resumed, decode_batch
-from asyncscope.trace import TraceWriter, iter_frames
+from asyncscope.trace import FrameBuffer, TraceWriter
 
 __all__ = ["Session", "Target"]
 
@@ -94,6 +95,7 @@ class Session:
     stamped that much later, since it was written then, not when the last event was."""
     _held: bool = False
     _last_frame_at: float = 0.0
+    _child_exited: threading.Event = field(default_factory=threading.Event)
 
     # -- lifecycle ------------------------------------------------------------------
 
@@ -134,14 +136,10 @@ class Session:
         self._control = os.fdopen(control_w, "wb", buffering=0)
         process = self._process
         assert process.stdout is not None and process.stderr is not None
-        readers = [
-            threading.Thread(target=self._read_events, args=(events_r,), name="events", daemon=True),
-            threading.Thread(target=self._read_raw, args=(process.stdout, "stdout"), name="stdout", daemon=True),
-            threading.Thread(target=self._read_raw, args=(process.stderr, "stderr"), name="stderr", daemon=True),
-        ]
-        for reader in readers:
-            reader.start()
-        threading.Thread(target=self._monitor, args=(readers,), name="monitor", daemon=True).start()
+        reader = threading.Thread(target=self._read, args=(events_r, process.stdout, process.stderr),
+                                  name="asyncscope-reader", daemon=True)
+        reader.start()
+        threading.Thread(target=self._monitor, args=(reader,), name="monitor", daemon=True).start()
 
     @property
     def pid(self) -> int | None:
@@ -228,33 +226,84 @@ class Session:
                 self._trace.write(batch, frame)
             self._queue.put(batch)
 
-    def _read_events(self, fd: int) -> None:
-        with os.fdopen(fd, "rb") as pipe:
-            for header, body in iter_frames(pipe):
-                self._last_frame_at = time.monotonic()
-                size = len(body)
-                try:
-                    batch = decode_batch(body)
-                except msgspec.DecodeError as exc:
-                    # Never drop a batch silently: say so, and keep reading.
-                    batch = [Diagnostic(self._last_t, "internal-error",
-                                        f"asyncscope could not decode {size} bytes of events: {exc}", None, None)]
-                    self._deliver(batch)
-                    continue
-                self._deliver(batch, header + body)
-                if self._got_end:
-                    # The child's last word. A forked grandchild may still hold the pipe
-                    # open, so do not wait for end of file.
-                    return
+    def _read(self, events_fd: int, stdout: BinaryIO, stderr: BinaryIO) -> None:
+        """Read the event pipe and the child's raw stdout/stderr in one thread, in order.
 
-    def _read_raw(self, pipe: BinaryIO, stream: str) -> None:
-        """Output written to the child's real descriptors (C code, subprocesses, crashes)."""
-        with pipe:
-            for raw in iter(pipe.readline, b""):
-                nl = raw.endswith(b"\n")
-                text = raw[:-1] if nl else raw
-                line = text.decode("utf-8", "replace")
-                self._deliver([Output(-1, self._raw_time(), None, stream, line, nl, None)])
+        One thread, so that what the child wrote first arrives first: a line printed just
+        before a crash is an event, flushed before the crash writes its message to the
+        raw stderr, and when both are ready the events are taken first. Reading stops
+        when every pipe is closed, or, once the child has ended, when its pipes have
+        been quiet for a while (a process that escaped the group may hold them open):
+        2 s after its End, 5 s if it never sent one.
+        """
+        selector = selectors.DefaultSelector()
+        names = {events_fd: "events", stdout.fileno(): "stdout", stderr.fileno(): "stderr"}
+        for fd in names:
+            selector.register(fd, selectors.EVENT_READ)
+        frames = FrameBuffer()
+        partial = {"stdout": b"", "stderr": b""}
+        quiet_since = None
+        try:
+            while selector.get_map():
+                ready = sorted(fd for fd, _ in ((key.fd, mask) for key, mask in selector.select(0.1)))
+                ready.sort(key=lambda fd: fd != events_fd)  # events first
+                if not ready:
+                    if self._child_exited.is_set():
+                        quiet_since = quiet_since or time.monotonic()
+                        if time.monotonic() - quiet_since > (2 if self._got_end else 5):
+                            break
+                    continue
+                quiet_since = None
+                for fd in ready:
+                    try:
+                        data = os.read(fd, 1 << 16)
+                    except OSError:
+                        data = b""
+                    name = names[fd]
+                    if not data:
+                        selector.unregister(fd)
+                        if name != "events" and partial[name]:
+                            self._raw_lines(name, partial[name] + b"\n", ended=False)
+                            partial[name] = b""
+                        continue
+                    if name == "events":
+                        for header, body in frames.feed(data):
+                            self._frame(header, body)
+                    else:
+                        partial[name] = self._raw_lines(name, partial[name] + data)
+        finally:
+            selector.close()
+            for name, rest in partial.items():
+                if rest:
+                    self._raw_lines(name, rest + b"\n", ended=False)
+            os.close(events_fd)
+            stdout.close()
+            stderr.close()
+
+    def _frame(self, header: bytes, body: bytes) -> None:
+        self._last_frame_at = time.monotonic()
+        try:
+            batch = decode_batch(body)
+        except msgspec.DecodeError as exc:
+            # Never drop a batch silently: say so, and keep reading.
+            self._deliver([Diagnostic(self._last_t, "internal-error",
+                                      f"asyncscope could not decode {len(body)} bytes of events: {exc}",
+                                      None, None)])
+            return
+        self._deliver(batch, header + body)
+
+    def _raw_lines(self, stream: str, data: bytes, ended: bool = True) -> bytes:
+        """Output written to the child's real descriptors (C code, subprocesses, crashes):
+        deliver its complete lines, return the unfinished rest."""
+        *lines, rest = data.split(b"\n")
+        if lines:
+            t = self._raw_time()
+            batch: list[Event] = []
+            for index, raw in enumerate(lines):
+                nl = ended or index < len(lines) - 1
+                batch.append(Output(-1, t, None, stream, raw.decode("utf-8", "replace"), nl, None))
+            self._deliver(batch)
+        return rest
 
     def _raw_time(self) -> float:
         """When a line written straight to the descriptor was written, in run time: the
@@ -265,7 +314,7 @@ class Session:
                 return self._last_t
             return self._last_t + (time.monotonic() - self._last_t_at)
 
-    def _monitor(self, readers: list[threading.Thread]) -> None:
+    def _monitor(self, reader: threading.Thread) -> None:
         process = self._process
         assert process is not None
         deadline = None if self.timeout is None else time.monotonic() + self.timeout
@@ -276,17 +325,9 @@ class Session:
             except subprocess.TimeoutExpired:
                 if deadline is not None and time.monotonic() >= deadline:
                     self.stop("timeout")
-        started_wait = time.monotonic()
         self._reap_group(process.pid)
-        events_reader, *raw_readers = readers
-        # Never give up on events that are still arriving: wait while frames keep coming,
-        # and at most 5 s after the last one (a grandchild holding the pipe open).
-        while events_reader.is_alive():
-            events_reader.join(timeout=0.2)
-            if time.monotonic() - max(self._last_frame_at, started_wait) > 5:
-                break
-        for reader in raw_readers:
-            reader.join(timeout=2)
+        self._child_exited.set()
+        reader.join()  # it ends once the pipes close or go quiet (see _read)
         if not self._got_end:
             self._deliver([self._synthesised_end(process.returncode)])
         if self._trace is not None:

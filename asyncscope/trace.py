@@ -14,7 +14,7 @@ from typing import BinaryIO
 
 from asyncscope.events import SCHEMA_VERSION, Event, decode_batch, encode_batch
 
-__all__ = ["TraceWriter", "read_trace", "iter_frames", "TraceError", "MAGIC"]
+__all__ = ["TraceWriter", "read_trace", "iter_frames", "FrameBuffer", "TraceError", "MAGIC"]
 
 MAGIC = b"ASCOPE\x00" + bytes([SCHEMA_VERSION])
 
@@ -73,3 +73,26 @@ def iter_frames(stream: BinaryIO, on_truncated: Callable[[], None] | None = None
                 on_truncated()
             return
         yield header, body
+
+
+class FrameBuffer:
+    """Cuts a byte stream that arrives in arbitrary pieces into length-prefixed frames
+    (the same framing as :func:`iter_frames`, for a reader that multiplexes pipes)."""
+
+    def __init__(self) -> None:
+        self._buffer = bytearray()
+
+    def feed(self, data: bytes) -> list[tuple[bytes, bytes]]:
+        buffer = self._buffer
+        buffer += data
+        frames = []
+        start = 0
+        while len(buffer) - start >= 4:
+            size = int.from_bytes(buffer[start:start + 4], "little")
+            end = start + 4 + size
+            if len(buffer) < end:
+                break
+            frames.append((bytes(buffer[start:start + 4]), bytes(buffer[start + 4:end])))
+            start = end
+        del buffer[:start]
+        return frames

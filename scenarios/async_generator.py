@@ -5,8 +5,8 @@
 # title.ja = "非同期ジェネレーターと async for"
 # summary.en = "An async generator awaits between values; break out of async for, and who closes it?"
 # summary.ja = "非同期ジェネレーターは値と値の間で await する。async for を break したら、誰が閉じるのか。"
-# watch.en = "The generator runs inside main's task: no task of its own. After the first break, its 'closed' line comes from a separate task the loop creates to finish it off; with aclosing(), main closes it right away."
-# watch.ja = "ジェネレーターは main のタスクの中で動き、専用のタスクは持ちません。一回目の break の後、'closed' の行はループが後始末のために作る別のタスクから出ます。aclosing() を使うと main がすぐに閉じます。"
+# watch.en = "The generator runs inside main's task: no task of its own. After the first break, its 'closed' line comes from a separate task the loop creates to finish it off (asyncio's own, so it is listed with the internal tasks: press i); with aclosing(), main closes it right away."
+# watch.ja = "ジェネレーターは main のタスクの中で動き、専用のタスクは持ちません。一回目の break の後、'closed' の行はループが後始末のために作る別のタスクから出ます (asyncio 自身のタスクなので、内部タスクとして表示されます。i キーで表示できます)。aclosing() を使うと main がすぐに閉じます。"
 # explain.en = """
 # An `async def` containing `yield` is an async generator: `async for` pulls values from it,
 # and it may `await` between them (here, one reading per second). Like an awaited coroutine
@@ -41,7 +41,7 @@
 #     "sensor: closed",
 #     "main: after the second loop",
 # ]
-# user_tasks = 2
+# user_tasks = 1
 # ///
 """An async generator yields values with awaits in between; close it when you stop early."""
 

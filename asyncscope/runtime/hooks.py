@@ -270,7 +270,7 @@ def install_hooks(tracer: Tracer) -> None:
     def create_task(self: Any, coro: Any, *args: Any, **kwargs: Any) -> Any:
         tracer._last_scheduled = None
         creating = tracer._creating
-        creating.append((_current_task(self), sys._getframe(1)))
+        creating.append((_current_task(self), sys._getframe(1), coro))
         began = _perf_ns()
         try:
             task = original_create_task(self, coro, *args, **kwargs)
@@ -278,8 +278,17 @@ def install_hooks(tracer: Tracer) -> None:
             creating.pop()
         _without_own_frames(task)
         if tracer._last_scheduled != id(task) and isinstance(task, _TASK_TYPES):
-            # Its first step ran inside the constructor (eager): report that step.
-            tracer.after_step(task, tracer.task_id(task), _perf_ns() - began)
+            # Its first step ran inside the constructor (eager): report that step. A task
+            # that finished there has no coroutine left to ask for (and 3.12.0-1's
+            # get_coro() crashes on it), so register it with the one it was given.
+            tid = ids_get(id(task))
+            if tid is None:
+                creating.append((_current_task(self), sys._getframe(1), coro))
+                try:
+                    tid = register(task, 2, coro)
+                finally:
+                    creating.pop()
+            tracer.after_step(task, tid, _perf_ns() - began)
         return task
 
     if eager_possible:  # before 3.12 every task's first step goes through call_soon

@@ -50,6 +50,36 @@ _RUNPY = os.path.join(os.path.dirname(_ASYNCIO_DIR.rstrip(os.sep)), "runpy.py")
 _LIB_PREFIXES = (_ASYNCIO_DIR, _OWN_DIR, "<frozen runpy>", _RUNPY)
 
 _perf_ns = real_perf_ns
+
+
+def _library_dirs() -> tuple[str, ...]:
+    import site
+    import sysconfig
+
+    dirs = {sysconfig.get_paths()[key] for key in ("stdlib", "platstdlib", "purelib", "platlib")}
+    try:
+        dirs.update(site.getsitepackages())
+        dirs.add(site.getusersitepackages())
+    except AttributeError:  # a virtualenv's old site.py
+        pass
+    return tuple(os.path.join(d, "") for d in dirs if d)
+
+
+_LIBRARY_DIRS = _library_dirs()
+_BUILTIN_SCENARIOS = os.path.join(os.path.dirname(_OWN_DIR.rstrip(os.sep)), "scenarios", "")
+"""Built-in scenarios ship inside the package (in site-packages once installed); they are
+the user's programs all the same."""
+
+
+def _origin_of(filename: str) -> str:
+    if filename.startswith(_LIB_PREFIXES):
+        return "asyncio"
+    if filename.startswith(_BUILTIN_SCENARIOS):
+        return "user"
+    if filename.startswith(_LIBRARY_DIRS) or filename.startswith("<frozen") or (
+            os.sep + "site-packages" + os.sep in filename or os.sep + "dist-packages" + os.sep in filename):
+        return "library"
+    return "user"
 _current_task = tasks.current_task
 
 TRACER: Tracer | None = None
@@ -83,13 +113,14 @@ class Tracer:
         self._next_tid = 1
         self._codes: dict[Any, int] = {}
         self._lib_code: dict[Any, bool] = {}
+        self._origins: dict[Any, str] = {}
         self._sleep_until: weakref.WeakKeyDictionary[Any, float] = weakref.WeakKeyDictionary()
         self._executor_futures: list[asyncio.Future[Any]] = []
         self._cancelled_by: dict[int, str] = {}
         self._in_shutdown = 0
         self._last_scheduled: int | None = None
-        self._creating: list[tuple[Any, Any]] = []
-        """(creating task, creating frame) while create_task runs (3.12+, eager tasks)."""
+        self._creating: list[tuple[Any, Any, Any]] = []
+        """(creating task, creating frame, coroutine) while create_task runs (3.12+, eager tasks)."""
         self.own_threads: set[threading.Thread] = set()
         self.on_deadlock: Any = None
         self._internal_errors: set[str] = set()
@@ -122,41 +153,48 @@ class Tracer:
             tid = self._failed.get(id(task))
         return tid
 
-    def _register(self, task: Any, depth: int = 2) -> int:
+    def _register(self, task: Any, depth: int = 2, coro: Any = None) -> int:
         """Give ``task`` an id and report it. ``depth`` skips our own frames when looking
         for the user's line that created it (frames are materialised as they are walked,
         so starting past ours is measurably cheaper on task churn)."""
         tid = self._next_tid
         self._next_tid = tid + 1
         self._ids[id(task)] = tid
-        coro = task.get_coro()
-        qualname = getattr(coro, "__qualname__", None) or type(coro).__name__
         parent = None
         current = _current_task(task.get_loop())
         creating = self._creating
-        if current is task and creating:
-            # Registered from inside its own eager first step (3.12+): the creator is
-            # the frame and task that called create_task, stashed by that wrapper.
-            current, frame = creating[-1]
+        if (current is task or coro is not None) and creating:
+            # Registered from inside its own eager first step (3.12+), or just after it:
+            # the creator is the frame and task that called create_task, and the
+            # coroutine the one it was given, stashed by that wrapper.
+            current, frame, coro = creating[-1]
         else:
             try:
                 frame = sys._getframe(depth)
             except ValueError:
                 frame = None
+            coro = _task_coro(task)
+        qualname = getattr(coro, "__qualname__", None) or type(coro).__name__
         if current is not None and current is not task:
             parent = self._ids.get(id(current)) or self.task_id(current)
-        internal = bool(self._in_shutdown) or qualname in _INTERNAL_COROS or self._is_private_lib(coro)
+        code = getattr(coro, "cr_code", None) or getattr(coro, "gi_code", None)
+        origin = self.origin(code) if code is not None else "asyncio"  # aclose() of a dropped generator...
+        internal = (origin != "user" or bool(self._in_shutdown) or qualname in _INTERNAL_COROS)
         name = self._names[tid] = task.get_name()
+        where = self.user_site(frame)
+        if where is None and origin == "user":
+            where = f"{code.co_filename}:{code.co_firstlineno}"  # e.g. Thread(target=asyncio.run)
         now = (_perf_ns() - self.clock.origin_ns) / 1e9
         # A tuple laid out like TaskCreated: the same bytes on the wire, cheaper to build.
-        self._append(self._encode(("created", now, tid, name, qualname, parent, self.user_site(frame), internal)))
+        self._append(self._encode(("created", now, tid, name, qualname, parent, where, internal, origin)))
         return tid
 
-    def _is_private_lib(self, coro: Any) -> bool:
-        """asyncio's own private coroutines (``_accept_connection2``, ...) run as tasks
-        that belong to the machinery, not to the program."""
-        code = getattr(coro, "cr_code", None)
-        return code is not None and code.co_name.startswith("_") and self.is_lib(code)
+    def origin(self, code: Any) -> str:
+        """``user``, ``library`` or ``asyncio``: whose code this is (cached per code object)."""
+        origin = self._origins.get(code)
+        if origin is None:
+            origin = self._origins[code] = _origin_of(code.co_filename)
+        return origin
 
     def code_id(self, code: Any) -> int:
         cid = self._codes.get(code)
@@ -176,14 +214,16 @@ class Tracer:
         return lib
 
     def user_site(self, frame: Any) -> str | None:
-        """``file:line`` of the innermost frame outside asyncio and asyncscope."""
-        lib_code = self._lib_code
+        """``file:line`` of the innermost frame of the program's own code: not asyncio,
+        asyncscope, the standard library or an installed package (a blocking ``re.match``
+        is reported at the user's line that called it, not inside ``re``)."""
+        origins = self._origins
         while frame is not None:
             code = frame.f_code
-            lib = lib_code.get(code)
-            if lib is None:
-                lib = self.is_lib(code)
-            if not lib:
+            origin = origins.get(code)
+            if origin is None:
+                origin = self.origin(code)
+            if origin == "user":
                 return f"{code.co_filename}:{frame.f_lineno}"
             frame = frame.f_back
         return None
@@ -253,7 +293,7 @@ class Tracer:
         """
         chain: list[int] = []
         lib_code = None
-        coro = task.get_coro()
+        coro = _task_coro(task)
         depth = 0
         while coro is not None and depth < 64:
             depth += 1
@@ -395,7 +435,7 @@ class Tracer:
 
     def _innermost_user_line(self, task: Any) -> str | None:
         where = None
-        coro = task.get_coro()
+        coro = _task_coro(task)
         while coro is not None:
             frame = _frame_of(coro)
             if frame is None:
@@ -451,6 +491,10 @@ class Tracer:
                 continue
             tid = self.task_id(task)
             self._cancelled_by[tid] = "asyncio.run() shutdown"
+            coro = _task_coro(task)
+            code = getattr(coro, "cr_code", None)
+            if code is None or self.origin(code) != "user":
+                continue  # asyncio's own clean-up (an async generator's aclose()), a library's task
             self._emit(
                 Diagnostic(self.clock.now(), "cancelled-at-shutdown",
                            wording.cancelled_at_shutdown(task.get_name(), _coro_name(task)),
@@ -511,8 +555,20 @@ def _awaited_by(awaitable: Any) -> Any:
     )
 
 
+_GET_CORO_CRASHES = (3, 12, 0) <= sys.version_info[:3] < (3, 12, 2)
+"""3.12.0 and 3.12.1 crash in ``get_coro()`` on an eager task that finished in its first
+step (its coroutine pointer is NULL): never ask those for a finished task's coroutine."""
+
+
+def _task_coro(task: Any) -> Any:
+    """``task.get_coro()``, or None where asking would crash the interpreter."""
+    if _GET_CORO_CRASHES and task.done():
+        return None
+    return task.get_coro()
+
+
 def _coro_name(task: Any) -> str:
-    coro = task.get_coro()
+    coro = _task_coro(task)
     return getattr(coro, "__qualname__", None) or type(coro).__name__
 
 

@@ -210,7 +210,7 @@ def _launch_tui(target, *, clock: str, paused: bool, speed: float | None, lang: 
     sys.exit(app.return_code or 0)
 
 
-@main.command("serve")
+@main.command("serve", cls=_TuiCommand)
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on: loopback only, unless --public is given too.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,

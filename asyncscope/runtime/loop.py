@@ -602,8 +602,31 @@ def _safe_repr_exc(exc: BaseException) -> str:
 
 
 
-_THREADING_FILE = threading.__file__
-_PARKED_WAITS = frozenset({"wait", "_wait_for_tstate_lock", "join", "acquire"})
+def _untimed_calls(function: Any, name: str) -> frozenset[tuple[Any, int]]:
+    """``(code, line)`` of each call of ``.name()`` with no arguments in ``function``: a
+    ``waiter.acquire()`` without a timeout, a ``_wait_for_tstate_lock()`` from ``join()``
+    without one. Found in the bytecode, so no frame's locals need reading: reading the
+    locals of a frame that another thread is running is not safe before 3.13."""
+    import dis
+
+    code = function.__code__
+    found = set()
+    instructions = list(dis.get_instructions(code))
+    for index, instruction in enumerate(instructions):
+        if instruction.argval != name or "ATTR" not in instruction.opname and "METHOD" not in instruction.opname:
+            continue
+        for after in instructions[index + 1:index + 4]:
+            if after.opname in ("PRECALL", "CALL"):
+                if after.arg == 0 and instruction.positions and instruction.positions.lineno:
+                    found.add((code, instruction.positions.lineno))
+                break
+    return frozenset(found)
+
+
+_PARKED_AT = _untimed_calls(threading.Condition.wait, "acquire") | _untimed_calls(threading.Thread.join,
+                                                                                 "_wait_for_tstate_lock")
+_TSTATE_WAIT = getattr(getattr(threading.Thread, "_wait_for_tstate_lock", None), "__code__", None)
+_JOIN = threading.Thread.join.__code__
 
 
 def _parked(frame: Any) -> bool:
@@ -613,11 +636,17 @@ def _parked(frame: Any) -> bool:
         # concurrent.futures' worker: its only blocking call in its own frame is the
         # wait for the next work item (a job's own frames would sit above it).
         return True
-    if code.co_filename == _THREADING_FILE and code.co_name in _PARKED_WAITS:
-        values = frame.f_locals
-        timeout = values.get("timeout", None)
-        blocking = values.get("blocking", True)
-        return blocking and (timeout is None or timeout < 0)
+    if code is _TSTATE_WAIT:  # join() (3.11, 3.12): look at the line that called it
+        frame = frame.f_back
+        if frame is None:
+            return False
+        code = frame.f_code
+    if (code, frame.f_lineno) in _PARKED_AT:
+        return True
+    if code is _JOIN and sys.version_info >= (3, 13):
+        # 3.13 joins in C, from one line; reading another thread's frame locals is safe
+        # from 3.13 on (PEP 667).
+        return frame.f_locals.get("timeout", 0) is None
     return False
 
 

@@ -68,6 +68,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ファイルの終わり (EOF) が渡されました。入力を与えるには、ヘッドレスで実行してください: "
         "`asyncscope run --headless prog.py < input`。",
     },
+    "uvloop-replaced": {
+        "en": "the program asked for uvloop, whose loop is written in C and cannot be traced: it "
+        "runs on asyncio's own event loop instead. What it does is the same; how fast it runs "
+        "is asyncio's, not uvloop's.",
+        "ja": "プログラムは uvloop を使おうとしましたが、uvloop のループは C で書かれていて追跡できないため、"
+        "代わりに asyncio 自身のイベントループで実行しています。動作は同じですが、速度は uvloop ではなく "
+        "asyncio のものです。",
+    },
     "several-loops": {
         "en": "event loops run in {count} threads at once: asyncscope waits for real instead of "
         "skipping idle time, so every loop keeps one timeline.",

@@ -36,6 +36,7 @@ from asyncscope.runtime.emit import Emitter
 from asyncscope.runtime.gate import Gate
 from asyncscope.runtime.hooks import TaskStepHandle
 from asyncscope.runtime.loop import Tracer
+from asyncscope.runtime import uvloop_swap
 from asyncscope.runtime.watchdog import Watchdog
 
 __all__ = ["main"]
@@ -230,6 +231,14 @@ def main() -> None:
     sys.stdout = capture.stdout  # type: ignore[assignment]
     sys.stderr = capture.stderr  # type: ignore[assignment]
     tracer.install()
+    told_uvloop: list[bool] = []
+
+    def on_uvloop() -> None:
+        if not told_uvloop:
+            told_uvloop.append(True)
+            emitter.emit(Diagnostic(clock.now(), "uvloop-replaced", wording.text("uvloop-replaced"), None, None))
+
+    uvloop_swap.install(on_uvloop)
     clock.install()  # from here on, the program's time functions read the clock
     watchdog = Watchdog(tracer, float(config.get("slow") or 0.1), TaskStepHandle._run.__code__)
     tracer.own_threads.add(watchdog.thread)

@@ -24,7 +24,7 @@ PROGRAMS = Path(__file__).resolve().parent / "programs"
 STDIN = {"stdin_pipe.py": b"first\nsecond\n"}
 ARGS = {"argv_and_exit.py": ["--help", "-x", "--", "tail"]}
 NEEDS = {"aiohttp_service.py": "aiohttp", "httpx_gather.py": "httpx", "websockets_echo.py": "websockets",
-         "anyio_groups.py": "anyio"}
+         "anyio_groups.py": "anyio", "uvloop_service.py": "uvloop"}
 def asyncscope_cmd(*args: str) -> list[str]:
     return [sys.executable, "-m", "asyncscope", *args]
 
@@ -155,3 +155,12 @@ def test_a_program_reading_stdin_in_the_tui_gets_eof_and_a_diagnostic(tmp_path: 
         model.apply_all(batch)
     assert model.lines_text() == ["name? got EOF"]
     assert [d.kind for d in model.diagnostics] == ["stdin-closed"]
+
+
+def test_uvloop_runs_on_a_traced_loop_and_says_so() -> None:
+    pytest.importorskip("uvloop")
+    verdict, _ = _traced(PROGRAMS / "uvloop_service.py", "virtual")
+    assert [d["kind"] for d in verdict["diagnostics"]] == ["uvloop-replaced"]
+    user = [t for t in verdict["tasks"] if not t["internal"]]
+    assert len(user) == 4 and all(t["steps"] >= 1 and t["state"] == "done" for t in user)
+    assert verdict["elapsed"] == pytest.approx(0.2, abs=0.05)  # each tick at its own time, not all at t=0

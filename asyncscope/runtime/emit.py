@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import select
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 
@@ -19,6 +20,8 @@ import msgspec
 from asyncscope.events import Event
 
 __all__ = ["Emitter"]
+
+_perf_ns = time.perf_counter_ns  # captured before the program's clock is installed
 
 BATCH_SIZE = 2048
 """Events buffered before the loop thread flushes by itself."""
@@ -42,6 +45,9 @@ class Emitter:
         self.encode = msgspec.msgpack.Encoder().encode
         self._lock = threading.Lock()
         self._writer: int | None = None
+        self.own_ns: dict[int, int] = {}
+        """Per thread, nanoseconds spent in asyncscope's own work (writing events, noting
+        new tasks): not the program's time, so not counted towards a blocking step."""
         """The thread inside ``flush`` now, if any."""
         self._closed = False
         self._timer: threading.Thread | None = None
@@ -65,12 +71,15 @@ class Emitter:
         me = threading.get_ident()
         if self._writer == me:
             return
+        began = _perf_ns()
         with self._lock:
             self._writer = me
             try:
                 self._flush_locked()
             finally:
                 self._writer = None
+        own = self.own_ns
+        own[me] = own.get(me, 0) + _perf_ns() - began
 
     def _flush_locked(self) -> None:
         queue = self.queue

@@ -17,7 +17,7 @@ from asyncio import events, tasks
 from typing import TYPE_CHECKING, Any
 
 from asyncscope import wording
-from asyncscope.runtime.clock import real_perf_ns
+from asyncscope.runtime.clock import real_perf_ns, real_sleep
 from asyncscope.events import Code, Diagnostic, Step, TaskRenamed, Wait
 
 if TYPE_CHECKING:
@@ -81,6 +81,7 @@ def _origin_of(filename: str) -> str:
         return "library"
     return "user"
 _current_task = tasks.current_task
+_get_ident = threading.get_ident
 
 TRACER: Tracer | None = None
 """The one tracer of this process (set by :meth:`Tracer.install`)."""
@@ -95,6 +96,7 @@ class Tracer:
         self.gate = gate
         self.capture: OutputCapture | None = None
         self._emit = emitter.emit
+        self._own_ns = emitter.own_ns
         self._append = emitter.queue.append  # hot paths: encode and queue, no call in between
         self._encode = emitter.encode
         self._ids: dict[int, int] = {}
@@ -157,6 +159,7 @@ class Tracer:
         """Give ``task`` an id and report it. ``depth`` skips our own frames when looking
         for the user's line that created it (frames are materialised as they are walked,
         so starting past ours is measurably cheaper on task churn)."""
+        began = _perf_ns()
         tid = self._next_tid
         self._next_tid = tid + 1
         self._ids[id(task)] = tid
@@ -187,6 +190,8 @@ class Tracer:
         now = (_perf_ns() - self.clock.origin_ns) / 1e9
         # A tuple laid out like TaskCreated: the same bytes on the wire, cheaper to build.
         self._append(self._encode(("created", now, tid, name, qualname, parent, where, internal, origin)))
+        own, me = self._own_ns, _get_ident()
+        own[me] = own.get(me, 0) + _perf_ns() - began  # ours, not the program's (see Watchdog)
         return tid
 
     def origin(self, code: Any) -> str:
@@ -381,15 +386,23 @@ class Tracer:
         ``call_soon_threadsafe`` at any moment, so the clock must not skip past it.
         """
         current = threading.current_thread()
-        frames = None
-        for thread in threading.enumerate():
-            if thread is current or thread in self.own_threads:
-                continue
+        for attempt in range(2):
+            frames = None
+            for thread in threading.enumerate():
+                if thread is current or thread in self.own_threads:
+                    continue
+                if frames is None:
+                    frames = sys._current_frames()
+                frame = frames.get(thread.ident)  # type: ignore[arg-type]
+                if frame is None or not _parked(frame):
+                    return thread
             if frames is None:
-                frames = sys._current_frames()
-            frame = frames.get(thread.ident)  # type: ignore[arg-type]
-            if frame is None or not _parked(frame):
-                return thread
+                return None  # no thread of the program's at all
+            if attempt == 0:
+                # Every thread looks parked. One may just have been woken (its join()
+                # target ended, its lock was released) and not yet had the GIL to move
+                # on: give it a moment, then look again.
+                real_sleep(0.0005)
         return None
 
     def confirm_deadlock(self, loop: Any, selector: Any) -> bool:
@@ -633,9 +646,9 @@ def _parked(frame: Any) -> bool:
     """Is the thread whose innermost frame this is parked until another thread wakes it?"""
     code = frame.f_code
     if code is _POOL_WORKER_CODE:
-        # concurrent.futures' worker: its only blocking call in its own frame is the
-        # wait for the next work item (a job's own frames would sit above it).
-        return True
+        # concurrent.futures' worker, waiting for its next work item (a job's own frames
+        # would sit above it); whether work is queued is the caller's question.
+        return frame.f_lineno in _POOL_WAIT_LINES
     if code is _TSTATE_WAIT:  # join() (3.11, 3.12): look at the line that called it
         frame = frame.f_back
         if frame is None:
@@ -658,6 +671,16 @@ except (ImportError, AttributeError):  # pragma: no cover - every supported CPyt
     _POOL_WORKER_CODE = None
 
 
+def _lines_calling(code: Any, name: str) -> frozenset[int]:
+    import dis
+
+    return frozenset(i.positions.lineno for i in dis.get_instructions(code)
+                     if i.argval == name and i.positions and i.positions.lineno)
+
+
+_POOL_WAIT_LINES = _lines_calling(_POOL_WORKER_CODE, "get") if _POOL_WORKER_CODE else frozenset()
+
+
 class PoolWatch:
     """Futures handed out by ``Executor.submit`` that have not finished yet.
 
@@ -668,6 +691,9 @@ class PoolWatch:
 
     def __init__(self) -> None:
         self._pending: list[Any] = []
+        self._executors: weakref.WeakSet[Any] = weakref.WeakSet()
+        """Thread pools seen: one with queued work (a job, or the None that tells its
+        workers to exit at shutdown) has workers about to run, parked or not."""
 
     def add(self, future: Any) -> None:
         pending = self._pending
@@ -679,17 +705,25 @@ class PoolWatch:
         pending = self._pending
         if pending:
             pending[:] = [f for f in pending if not f.done()]
-        return bool(pending)
+            if pending:
+                return True
+        for executor in list(self._executors):
+            queue = getattr(executor, "_work_queue", None)
+            if queue is not None and not queue.empty():
+                return True
+        return False
 
     def install(self) -> None:
         from concurrent import futures as cf
 
         add = self.add
+        executors = self._executors
 
         def watched(original: Any) -> Any:
             def submit(self: Any, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
                 future = original(self, fn, *args, **kwargs)
                 add(future)
+                executors.add(self)
                 return future
 
             submit.__doc__ = original.__doc__

@@ -32,7 +32,9 @@ class Watchdog:
         self._threshold = threshold
         self._step_code = step_code
         self._period = max(0.005, min(0.025, threshold / 4))
-        self._reported: set[tuple[int, int]] = set()
+        self._seen: dict[int, tuple[int, int, int, int, bool]] = {}
+        """Per thread in a step: (step began, first seen, run delay then, own time then,
+        reported)."""
         self.thread = threading.Thread(target=self._watch, name="asyncscope-watchdog", daemon=True)
 
     def start(self) -> None:
@@ -49,6 +51,8 @@ class Watchdog:
     def _sample(self) -> None:
         now = real_perf_ns()
         own = threading.get_ident()
+        own_time = self._tracer.emitter.own_ns
+        seen = self._seen
         for ident, frame in sys._current_frames().items():
             if ident == own:
                 continue
@@ -56,17 +60,34 @@ class Watchdog:
             while step is not None and step.f_code is not self._step_code:
                 step = step.f_back
             if step is None:
+                seen.pop(ident, None)
                 continue
             values = step.f_locals
             began, tid = values.get("began"), values.get("tid")
-            if began is None or tid is None or now - began < self._threshold_ns:
+            if began is None or tid is None:
                 continue
-            key = (ident, began)
-            if key in self._reported:
+            first = seen.get(ident)
+            if first is None or first[0] != began:
+                # First sight of this step: from here on, time the thread spent waiting
+                # for a CPU (descheduled by the OS) and asyncscope's own work in it are
+                # not the step's. Before this sample (one period at most) they cannot be
+                # told apart and count.
+                seen[ident] = (began, now, _run_delay(ident), own_time.get(ident, 0), False)
                 continue
-            self._reported = {k for k in self._reported if k[0] != ident}
-            self._reported.add(key)
-            self._report(tid, frame, (now - began) / 1e9)
+            _began, first_at, delay_at, own_at, reported = first
+            if reported:
+                continue
+            watched = now - first_at
+            if watched <= 0:
+                continue
+            # The share of the watched time that was the program's, applied to the whole
+            # step (the part before the first sight included).
+            program_share = 1 - ((_run_delay(ident) - delay_at) + (own_time.get(ident, 0) - own_at)) / watched
+            held = (now - began) * max(0.0, program_share)
+            if held < self._threshold_ns:
+                continue
+            seen[ident] = (began, first_at, delay_at, own_at, True)
+            self._report(tid, frame, held / 1e9)
 
     def _report(self, tid: int, frame: Any, held: float) -> None:
         tracer = self._tracer
@@ -76,3 +97,17 @@ class Watchdog:
                                where=wording.brief_where(where) if where else "?")
         tracer.emitter.emit(Diagnostic(tracer.clock.now(), "blocking", message, tid, where))
         tracer.emitter.flush()
+
+
+def _run_delay(ident: int) -> int:
+    """Nanoseconds the thread has spent runnable but waiting for a CPU (Linux's
+    ``schedstat``); 0 where the system does not say."""
+    thread = threading._active.get(ident)  # type: ignore[attr-defined]
+    native = getattr(thread, "native_id", None)
+    if native is None:
+        return 0
+    try:
+        with open(f"/proc/self/task/{native}/schedstat", "rb") as handle:
+            return int(handle.read().split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0

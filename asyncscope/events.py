@@ -99,6 +99,10 @@ class TaskCreated(Event, tag="created"):
     """Whose coroutine the task runs: ``user`` (the program's own code), ``library`` (the
     standard library or an installed package) or ``asyncio`` (the loop's machinery).
     ``internal`` is true for anything not the user's."""
+    from_callback: str | None = None
+    """Created outside any task, by a loop callback: the callback's qualified name
+    (``StreamReaderProtocol.connection_made`` for a ``start_server`` handler), its
+    ``where`` the line in it. None when a task or top-level code created it."""
 
 
 class TaskRenamed(Event, tag="renamed"):

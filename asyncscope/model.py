@@ -68,6 +68,8 @@ class TaskInfo:
     """State changes as ``(t, state)``, for the timeline."""
     origin: str = "user"
     """``user``, ``library`` or ``asyncio`` (see :class:`asyncscope.events.TaskCreated`)."""
+    from_callback: str | None = None
+    """The loop callback that created it, when no task did."""
 
     @property
     def final(self) -> bool:
@@ -134,7 +136,7 @@ class Model:
 
     def _created(self, event: TaskCreated) -> None:
         info = TaskInfo(event.task, event.name, event.coro, event.parent, event.t, event.where, event.internal,
-                        origin=event.origin)
+                        origin=event.origin, from_callback=event.from_callback)
         info.history.append((event.t, "ready"))
         self.tasks[event.task] = info
         self._advance(event.t)

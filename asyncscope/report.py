@@ -98,6 +98,8 @@ class TaskRow(msgspec.Struct):
     cancelled_by: str | None
     wait: WaitRow | None
     chain: list[ChainRow] | None
+    origin: str
+    from_callback: str | None
 
 
 def _task_json(model: Model, info: TaskInfo) -> TaskRow:
@@ -112,7 +114,7 @@ def _task_json(model: Model, info: TaskInfo) -> TaskRow:
     return TaskRow(
         info.id, info.name, info.coro, info.parent, JSON_STATES.get(info.state, "pending"),
         info.created_at, info.where, info.steps, info.internal, info.ended_at, info.result,
-        info.error, info.cancelled_by, wait, chain,
+        info.error, info.cancelled_by, wait, chain, info.origin, info.from_callback,
     )
 
 

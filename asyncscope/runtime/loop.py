@@ -82,6 +82,7 @@ def _origin_of(filename: str) -> str:
     return "user"
 _current_task = tasks.current_task
 _get_ident = threading.get_ident
+_HANDLE_RUN = events.Handle._run.__code__
 
 TRACER: Tracer | None = None
 """The one tracer of this process (set by :meth:`Tracer.install`)."""
@@ -184,15 +185,45 @@ class Tracer:
         origin = self.origin(code) if code is not None else "asyncio"  # aclose() of a dropped generator...
         internal = (origin != "user" or bool(self._in_shutdown) or qualname in _INTERNAL_COROS)
         name = self._names[tid] = task.get_name()
-        where = self.user_site(frame)
+        callback = None
+        if current is None and frame is not None:
+            callback, where = self._creating_callback(frame)
+        else:
+            where = self.user_site(frame)
         if where is None and origin == "user":
             where = f"{code.co_filename}:{code.co_firstlineno}"  # e.g. Thread(target=asyncio.run)
         now = (_perf_ns() - self.clock.origin_ns) / 1e9
         # A tuple laid out like TaskCreated: the same bytes on the wire, cheaper to build.
-        self._append(self._encode(("created", now, tid, name, qualname, parent, where, internal, origin)))
+        self._append(self._encode(("created", now, tid, name, qualname, parent, where, internal, origin, callback)))
         own, me = self._own_ns, _get_ident()
         own[me] = own.get(me, 0) + _perf_ns() - began  # ours, not the program's (see Watchdog)
         return tid
+
+    def _creating_callback(self, frame: Any) -> tuple[str | None, str | None]:
+        """A task made outside any task: by a loop callback (a server's connection
+        handler, ``call_soon(create_task, ...)``) or by top-level code. For a callback,
+        its qualified name and the innermost line of the program's code inside it (or
+        the callback's own line); for top-level code, no callback and the user's line."""
+        below = None
+        walk = frame
+        while walk is not None:
+            if walk.f_code is _HANDLE_RUN:
+                if below is None:
+                    return None, self.user_site(frame)
+                inner = self._innermost_user_line_upto(frame, walk)
+                code = below.f_code
+                return code.co_qualname, inner or f"{code.co_filename}:{below.f_lineno}"
+            below = walk
+            walk = walk.f_back
+        return None, self.user_site(frame)
+
+    def _innermost_user_line_upto(self, frame: Any, stop: Any) -> str | None:
+        while frame is not None and frame is not stop:
+            code = frame.f_code
+            if self.origin(code) == "user":
+                return f"{code.co_filename}:{frame.f_lineno}"
+            frame = frame.f_back
+        return None
 
     def origin(self, code: Any) -> str:
         """``user``, ``library`` or ``asyncio``: whose code this is (cached per code object)."""

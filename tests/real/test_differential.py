@@ -164,3 +164,13 @@ def test_uvloop_runs_on_a_traced_loop_and_says_so() -> None:
     user = [t for t in verdict["tasks"] if not t["internal"]]
     assert len(user) == 4 and all(t["steps"] >= 1 and t["state"] == "done" for t in user)
     assert verdict["elapsed"] == pytest.approx(0.2, abs=0.05)  # each tick at its own time, not all at t=0
+
+
+def test_tasks_made_by_callbacks_name_the_callback_not_asyncio_run() -> None:
+    verdict, _ = _traced(PROGRAMS / "callback_tasks.py", "real")
+    by_coro = {t["coro"]: t for t in verdict["tasks"]}
+    assert by_coro["handler"]["from_callback"] == "StreamReaderProtocol.connection_made"
+    assert by_coro["handler"]["parent"] is None
+    assert by_coro["job"]["from_callback"] == "on_timer"
+    assert by_coro["job"]["where"].endswith("callback_tasks.py:7")
+    assert by_coro["main"]["from_callback"] is None

@@ -169,7 +169,12 @@ class TaskDetail(VerticalScroll):
                     chain.append(" → ", style="dim")
                 chain.append(link.qualname, style="dim" if link.lib else "bold")
             parts.append(row("awaits", chain))
-        parent = model.task_name(info.parent) if info.parent is not None else "asyncio.run()"
+        if info.parent is not None:
+            parent = model.task_name(info.parent)
+        elif info.from_callback:
+            parent = f"the loop, from a callback ({info.from_callback})"
+        else:
+            parent = "asyncio.run()"
         created = Text(f"t={info.created_at:.3f} by ")
         created.append(safe_text(parent), style=task_colour(info.parent))
         if info.where:

@@ -136,14 +136,17 @@ def list_command(lang: str | None) -> None:
               help="Stop the program after this many seconds of wall time.")
 @click.option("--slow", type=click.FloatRange(min=0, min_open=True), default=0.1, show_default=True,
               help="Report a blocking step when one task step holds the loop this many seconds.")
+@click.option("--python", "python", metavar="PATH", default=None,
+              help="Run the program with this interpreter (default: the active virtualenv's "
+                   "python when it can run asyncscope, else asyncscope's own).")
 @click.option("--paused", is_flag=True, help="(TUI) start paused before the first step.")
 @click.option("--speed", type=float, default=None, help="(TUI) playback speed of the virtual clock.")
 @click.option("-m", "module", metavar="MODULE", help="Run a module, like python -m.")
 @_lang_option
 @click.argument("args", nargs=-1, type=click.UNPROCESSED, metavar="[SCENARIO] [ARGS]...")
 def run_command(headless: bool, as_json: bool, trace: str | None, clock: str, timeout: float | None,
-                slow: float, paused: bool, speed: float | None, module: str | None, lang: str | None,
-                args: tuple[str, ...]) -> None:
+                slow: float, python: str | None, paused: bool, speed: float | None, module: str | None,
+                lang: str | None, args: tuple[str, ...]) -> None:
     """Run SCENARIO (a .py file or a built-in name) or -m MODULE; ARGS reach its sys.argv.
 
     As with python, everything after SCENARIO or -m MODULE belongs to the program
@@ -151,6 +154,7 @@ def run_command(headless: bool, as_json: bool, trace: str | None, clock: str, ti
     runs pass stdin through, and pass SIGINT (Ctrl+C), SIGTERM and SIGHUP on to the
     program; a second Ctrl+C stops it at once."""
     from asyncscope.headless import error_result, run_headless
+    from asyncscope.interpreter import InterpreterError
     from asyncscope.targets import TargetError, resolve
 
     lang = lang or wording.default_language()
@@ -161,8 +165,11 @@ def run_command(headless: bool, as_json: bool, trace: str | None, clock: str, ti
     except TargetError as exc:
         sys.exit(error_result(str(exc), scenario or "", clock, as_json))
     if headless or as_json:
-        code = run_headless(target, clock=clock, timeout=timeout, trace=trace, as_json=as_json, lang=lang,
-                            slow=slow)
+        try:
+            code = run_headless(target, clock=clock, timeout=timeout, trace=trace, as_json=as_json, lang=lang,
+                                slow=slow, python=python)
+        except InterpreterError as exc:
+            sys.exit(error_result(str(exc), scenario or "", clock, as_json))
         # The report is out; skip tearing down a model of possibly millions of objects
         # one by one (measured ~0.1 s on bench/churn.py). Everything is flushed first.
         sys.stdout.flush()

@@ -28,10 +28,11 @@ def run_headless(
     as_json: bool = False,
     lang: str = "en",
     slow: float = 0.1,
+    python: str | None = None,
 ) -> int:
     """Run ``target`` instantly under the chosen clock; print the report; return the exit code."""
     session = Session(target, clock=clock, speed=None, timeout=timeout, trace_path=trace, lang=lang, slow=slow,
-                      stdin="inherit")
+                      stdin="inherit", python=python)
     model = Model()
     session.start()
     printer = _live_printer(model, target, as_json)

@@ -25,13 +25,17 @@ from typing import BinaryIO
 import msgspec
 
 from asyncscope.events import Command, Diagnostic, End, Event, Output, Paused, Resumed, decode_batch
+from asyncscope.interpreter import choose as choose_interpreter
 from asyncscope.trace import FrameBuffer, TraceWriter
 
 __all__ = ["Session", "Target"]
 
 _PACKAGE_PARENT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _BOOT = (
-    "import sys; sys.path.insert(0, {path!r}); "
+    # msgspec first, from the interpreter's own packages: the user's virtualenv may run a
+    # Python other than ours, and our site-packages (added for asyncscope alone) must not
+    # lend it compiled modules, nor stay on the program's path.
+    "import sys, msgspec; sys.path.insert(0, {path!r}); "
     "from asyncscope.runtime.bootstrap import main; del sys.path[0]; main()"
 )
 
@@ -78,6 +82,8 @@ class Session:
     slow: float = 0.1
     """Seconds one task step may hold the loop before a ``blocking`` diagnostic."""
     trace_path: str | None = None
+    python: str | None = None
+    """The interpreter for the program (``--python``); None: see :mod:`asyncscope.interpreter`."""
     stdin: str = "null"
     """``inherit``: the program reads our stdin (headless runs); ``null``: it gets end of
     file, and a diagnostic when it tries (the TUI owns the terminal)."""
@@ -100,6 +106,9 @@ class Session:
     # -- lifecycle ------------------------------------------------------------------
 
     def start(self) -> None:
+        """Spawn the child. Raises :class:`~asyncscope.interpreter.InterpreterError` when
+        ``python`` cannot run it."""
+        interpreter = choose_interpreter(self.python)
         events_r, events_w = os.pipe()
         control_r, control_w = os.pipe()
         config = {
@@ -114,6 +123,7 @@ class Session:
             "lang": self.lang,
             "slow": self.slow,
             "stdin": self.stdin,
+            "other_venv": interpreter.other_venv,
         }
         env = dict(os.environ)
         env["ASYNCSCOPE_CHILD"] = json.dumps(config)
@@ -122,7 +132,7 @@ class Session:
             self._trace = TraceWriter(self.trace_path)
         try:
             self._process = subprocess.Popen(
-                [sys.executable, "-c", _BOOT.format(path=_PACKAGE_PARENT)],
+                [interpreter.executable, "-c", _BOOT.format(path=_PACKAGE_PARENT)],
                 stdin=None if self.stdin == "inherit" else subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,

@@ -288,6 +288,12 @@ def main() -> None:
             run.status = "error"
             run.exit_code = 2
             run.message = f"{where}: {run.message}" if where else run.message
+            other_venv = config.get("other_venv")
+            if other_venv and isinstance(exc, ModuleNotFoundError):
+                run.message += (
+                    f". The active virtualenv {other_venv} was not used: asyncscope cannot run "
+                    f"there. Install it there ({other_venv}/bin/pip install asyncscope), or "
+                    f"pass --python {other_venv}/bin/python")
             emitter.emit(Diagnostic(clock.now(), "error", run.message, None, where))
     else:
         run.status = "finished"

@@ -56,6 +56,9 @@ class RunScreen(Screen[None]):
     VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-short"), (32, "-tall")]
 
     paused: reactive[bool] = reactive(False, bindings=True)
+    asked: str | None = None
+    """A command sent to the program and not yet answered (see StatusBar)."""
+    _asked_at_steps = 0
     """The child's acknowledged pause state (the gate is holding the loop)."""
     ended: reactive[bool] = reactive(False, bindings=True)
     """The run is over (its final state and verdict stay on screen)."""
@@ -126,6 +129,7 @@ class RunScreen(Screen[None]):
         session = Session(self.target, clock=self.clock, speed=self.speed, paused=self.start_paused, lang=lang,
                           trace_path=self.trace)
         self.paused = False
+        self.asked = None
         self.ended = False
         try:
             session.start()
@@ -223,6 +227,8 @@ class RunScreen(Screen[None]):
         if changes.diagnostics:
             self.query_one(DiagnosticsList).diagnostics_changed()
         self.query_one(TaskDetail).update_view()
+        if model.paused != self.paused or model.steps != self._asked_at_steps or model.end is not None:
+            self.asked = None  # the program answered (paused, resumed, stepped or ended)
         self.paused = model.paused
         self.ended = model.end is not None
         self._show_status()
@@ -253,7 +259,8 @@ class RunScreen(Screen[None]):
 
     def _show_status(self, now: float | None = None) -> None:
         self.query_one(StatusBar).show(self.target.display, self.feed.model,
-                                       self.now() if now is None else now, self.speed, self.clock)
+                                       self.now() if now is None else now, self.speed, self.clock,
+                                       self.asked)
         total = self.feed.model.t
         self.query_one(Timeline).border_subtitle = f"{total:.3f} s of loop time"
         output = self.query_one(OutputView)
@@ -284,21 +291,27 @@ class RunScreen(Screen[None]):
         if self.session is not None:
             self.session.send(cmd, value)
 
+    def _ask(self, cmd: str, shown: str) -> None:
+        self._send(cmd)
+        self.asked = shown
+        self._asked_at_steps = self.feed.model.steps
+        self._show_status()
+
     def action_pause(self) -> None:
         if not self.ended:
-            self._send("pause")
+            self._ask("pause", "pausing")
 
     def action_resume(self) -> None:
         if not self.ended:
-            self._send("resume")
+            self._ask("resume", "resuming")
 
     def action_step(self) -> None:
         if self.paused and not self.ended:
-            self._send("step")
+            self._ask("step", "stepping")
 
     def action_step_iteration(self) -> None:
         if self.paused and not self.ended:
-            self._send("step-iteration")
+            self._ask("step-iteration", "stepping")
 
     def action_interrupt(self) -> None:
         """Ctrl+C for the program (SIGINT), which may handle it and end on its own; unlike

@@ -21,17 +21,23 @@ class StatusBar(Static):
     StatusBar { height: 1; width: 1fr; }
     """
 
-    def show(self, label: str, model: Model, now: float, speed: float | None, clock: str) -> None:
-        self.update(self.compose_text(label, model, now, speed, clock))
+    def show(self, label: str, model: Model, now: float, speed: float | None, clock: str,
+             asked: str | None = None) -> None:
+        self.update(self.compose_text(label, model, now, speed, clock, asked))
 
     @staticmethod
-    def compose_text(label: str, model: Model, now: float, speed: float | None, clock: str) -> Text:
+    def compose_text(label: str, model: Model, now: float, speed: float | None, clock: str,
+                     asked: str | None = None) -> Text:
+        """``asked``: a command sent but not yet acknowledged by the program (``pausing``,
+        ``stepping``), shown at once so a key never seems ignored during a long wait."""
         status = model.status if model.hello is not None or model.end is not None else "starting"
         text = Text(" ")
         text.append(safe_text(label), style="bold")
         text.append("  ")
         icon = _ICON.get(status, "■")
         text.append(f"{icon} {status}", style=STATUS_STYLE.get(status, "bold"))
+        if asked and model.end is None:
+            text.append(f" · {asked}…", style="yellow")
         end = model.end
         if end is not None:
             text.append(f" (exit {end.exit_code})", style=STATUS_STYLE.get(status, ""))

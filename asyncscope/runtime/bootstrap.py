@@ -243,6 +243,8 @@ def main() -> None:
     watchdog = Watchdog(tracer, float(config.get("slow") or 0.1), TaskStepHandle._run.__code__)
     tracer.own_threads.add(watchdog.thread)
     watchdog.start()
+    clock.own_idents.update(t.ident for t in tracer.own_threads if t.ident is not None)
+    emitter.on_own_time = clock.discount
     try:
         faulthandler.enable(file=2, all_threads=True)  # a segfault's traceback reaches the raw stderr pipe
     except (OSError, ValueError):

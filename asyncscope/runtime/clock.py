@@ -53,6 +53,7 @@ class Clock:
         still until it ends). One tuple, so other threads always read a consistent pair."""
         self._base_monotonic = _REAL["monotonic_ns"]() / 1e9
         self._wake = threading.Event()
+        self.own_idents: set[int] = set()
 
     # -- reading ----------------------------------------------------------------------
 
@@ -102,6 +103,20 @@ class Clock:
         if self.virtual and self._state[1] is not None:
             self._set_offset(self.shift_ns())
 
+    def discount(self, ns: int) -> None:
+        """asyncscope's own work just took ``ns`` on the program's thread (writing events):
+        take it off program time, so the program's times read as they would without us.
+
+        Only while the program has a single thread, which is the one that paid: then
+        nobody else can see its time step back, and it resumes exactly where it stood
+        before our work began. ``own_idents`` (set by the bootstrap) are our threads."""
+        if not self.virtual or self._state[1] is not None or ns <= 0:
+            return
+        own = self.own_idents
+        if threading.get_ident() in own or threading.active_count() > len(own) + 1:
+            return
+        self._set_offset(self._state[0] - ns)
+
     def set_speed(self, speed: float | None) -> None:
         self.speed = speed
         self._wake.set()  # a long slow-motion skip re-reads the new speed at once
@@ -118,6 +133,7 @@ class Clock:
         if dt <= 0:
             return
         began = real_perf_ns()
+        offset = self._state[0]  # our own work during the skip (progress events) is in it already
         start_t = self.now()
         target_ns = int(dt * 1e9)
         done_ns = target_ns
@@ -137,7 +153,6 @@ class Clock:
                 if on_progress is not None:
                     on_progress(start_t + min(target_ns, (real_perf_ns() - began) * speed) / 1e9)
         # Program time moves by exactly what was skipped, however long the playback took.
-        offset = self._state[0]
         self._set_offset(offset + done_ns - (real_perf_ns() - began))
 
     # -- the program's time functions --------------------------------------------------

@@ -45,6 +45,8 @@ class Emitter:
         self.encode = msgspec.msgpack.Encoder().encode
         self._lock = threading.Lock()
         self._writer: int | None = None
+        self.on_own_time: Callable[[int], None] | None = None
+        """Told how long each flush took (the clock takes it off program time)."""
         self.own_ns: dict[int, int] = {}
         """Per thread, nanoseconds spent in asyncscope's own work (writing events, noting
         new tasks): not the program's time, so not counted towards a blocking step."""
@@ -78,8 +80,11 @@ class Emitter:
                 self._flush_locked()
             finally:
                 self._writer = None
+        spent = _perf_ns() - began
         own = self.own_ns
-        own[me] = own.get(me, 0) + _perf_ns() - began
+        own[me] = own.get(me, 0) + spent
+        if self.on_own_time is not None:
+            self.on_own_time(spent)
 
     def _flush_locked(self) -> None:
         queue = self.queue

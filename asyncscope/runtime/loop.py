@@ -195,8 +195,9 @@ class Tracer:
         now = (_perf_ns() - self.clock.origin_ns) / 1e9
         # A tuple laid out like TaskCreated: the same bytes on the wire, cheaper to build.
         self._append(self._encode(("created", now, tid, name, qualname, parent, where, internal, origin, callback)))
-        own, me = self._own_ns, _get_ident()
-        own[me] = own.get(me, 0) + _perf_ns() - began  # ours, not the program's (see Watchdog)
+        own, me, spent = self._own_ns, _get_ident(), _perf_ns() - began
+        own[me] = own.get(me, 0) + spent  # ours, not the program's (see Watchdog)
+        self.clock.discount(spent)
         return tid
 
     def _creating_callback(self, frame: Any) -> tuple[str | None, str | None]:
@@ -210,9 +211,9 @@ class Tracer:
             if walk.f_code is _HANDLE_RUN:
                 if below is None:
                     return None, self.user_site(frame)
-                inner = self._innermost_user_line_upto(frame, walk)
-                code = below.f_code
-                return code.co_qualname, inner or f"{code.co_filename}:{below.f_lineno}"
+                # The program's line inside the callback, if it has one; else the
+                # coroutine's own definition stands in (see _register).
+                return below.f_code.co_qualname, self._innermost_user_line_upto(frame, walk)
             below = walk
             walk = walk.f_back
         return None, self.user_site(frame)

@@ -170,6 +170,7 @@ def test_tasks_made_by_callbacks_name_the_callback_not_asyncio_run() -> None:
     verdict, _ = _traced(PROGRAMS / "callback_tasks.py", "real")
     by_coro = {t["coro"]: t for t in verdict["tasks"]}
     assert by_coro["handler"]["from_callback"] == "StreamReaderProtocol.connection_made"
+    assert by_coro["handler"]["where"].endswith("callback_tasks.py:3")  # the handler itself
     assert by_coro["handler"]["parent"] is None
     assert by_coro["job"]["from_callback"] == "on_timer"
     assert by_coro["job"]["where"].endswith("callback_tasks.py:7")

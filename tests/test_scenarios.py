@@ -131,13 +131,17 @@ def test_plain_python_prints_the_same_lines(verdicts, plain_runs, scenario):
 def test_each_task_points_at_the_line_that_made_it(verdicts, scenario):
     """What the task list says about "where": the line of the scenario that asked for the
     task (create_task, gather, ...), never a line inside the task's own coroutine. Tasks
-    made by asyncio.run itself, or by the loop from a callback, point at asyncio.run."""
+    made by asyncio.run itself point at asyncio.run; tasks the loop made from a callback (a
+    server's connection handler) name the callback and point at their coroutine's own
+    definition, the program's code that the callback runs."""
     source = scenario.source.splitlines()
     for task in user_tasks(verdicts[scenario.name]):
         path, line = task["where"].rsplit(":", 1)
         assert path == str(scenario.path), task
         text = source[int(line) - 1]
-        if "asyncio.run(" not in text:
+        if task["from_callback"] is not None:
+            assert text.lstrip().startswith(f"async def {task['coro']}("), (task["name"], text)
+        elif "asyncio.run(" not in text:
             assert TASK_MAKERS.search(text), (task["name"], task["coro"], text)
             assert task["parent"] is not None, task
 

@@ -178,6 +178,25 @@ def run_command(headless: bool, as_json: bool, trace: str | None, clock: str, ti
     _launch_tui(target, clock=clock, paused=paused, speed=speed, lang=lang, trace=trace)
 
 
+@main.command("report")
+@click.argument("trace", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print exactly one JSON object (see docs/report.md).")
+@click.option("--at", "at", type=float, default=None, metavar="T",
+              help="The run as it stood at loop time T (events stamped at T included).")
+@_lang_option
+def report_command(trace: str, as_json: bool, at: float | None, lang: str | None) -> None:
+    """Print the headless report of a recorded run (a --trace file), at its end or at --at T.
+
+    The same text and JSON as `asyncscope run --headless`; nothing of the program runs.
+    Before the end, the status is `running` and the JSON exit_code null."""
+    from asyncscope.headless import report_trace
+
+    wording.set_language(lang or wording.default_language())
+    code = report_trace(trace, as_json=as_json, at=at)
+    sys.stdout.flush()
+    sys.exit(code)
+
+
 @main.command("open", cls=_TuiCommand, context_settings={"ignore_unknown_options": True}, hidden=True)
 @click.option("--paused", is_flag=True, help="Start paused before the first step.")
 @click.option("--speed", type=float, default=None, help="Playback speed of the virtual clock (default 1).")

@@ -111,6 +111,32 @@ def _say(message: str) -> None:
         pass
 
 
+def report_trace(path: str, *, as_json: bool = False, at: float | None = None) -> int:
+    """``asyncscope report TRACE``: the headless report rebuilt from a recorded run, at its
+    end or as it stood at loop time ``at``. Exit status: the run's own (as ``run
+    --headless`` gave it) at the end, 0 for a moment before it, 2 for a bad trace."""
+    import os
+
+    from asyncscope.source import TraceSource, events_until
+    from asyncscope.trace import TraceError
+
+    source = TraceSource(path)
+    try:
+        source.start()
+    except TraceError as exc:
+        return error_result(str(exc), path, "virtual", as_json)
+    if source.truncated:
+        print(f"asyncscope: {path} is truncated: the report stops at its last whole batch", file=sys.stderr)
+    model = Model()
+    model.apply_all(events_until(source, at))
+    if at is not None and model.end is None:
+        model.t = max(model.t, at)  # the moment asked for, not the last event before it
+    clock = model.hello.clock if model.hello is not None else "virtual"
+    label = os.path.basename(model.hello.target) if model.hello is not None else os.path.basename(path)
+    code = _report(model, Target("path", label, label=label), clock, as_json)
+    return code if model.end is not None else 0
+
+
 def error_result(message: str, target_label: str, clock: str, as_json: bool) -> int:
     """Report a target that could not even start (bad file, unknown scenario)."""
     model = Model()

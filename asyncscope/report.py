@@ -124,7 +124,7 @@ def to_json(model: Model, clock: str) -> dict[str, Any]:
     name = model.task_name
     return {
         "status": model.status,
-        "exit_code": exit_code(model),
+        "exit_code": end.exit_code if end is not None else None,  # null: still running (report --at)
         "clock": clock,
         "elapsed": model.t,
         "message": end.message if end else None,
@@ -262,7 +262,8 @@ class ReportPrinter:
                 console.print(row)
         status = model.status
         verdict = Text(status, style=_STATUS_STYLE.get(status, "bold"))
-        verdict.append(f"  loop time {model.t:.3f}s  exit code {exit_code(model)}", style="")
+        code = exit_code(model) if model.end is not None else "-"  # still running (report --at)
+        verdict.append(f"  loop time {model.t:.3f}s  exit code {code}", style="")
         if model.end and model.end.message and status != "finished":
             verdict.append(f"  {safe_text(model.end.message)}")
         console.print(verdict)

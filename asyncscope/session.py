@@ -294,7 +294,7 @@ class Session:
         self._last_frame_at = time.monotonic()
         try:
             batch = decode_batch(body)
-        except msgspec.DecodeError as exc:
+        except (msgspec.DecodeError, ValueError) as exc:  # ValueError: bad UTF-8 in a string
             # Never drop a batch silently: say so, and keep reading.
             self._deliver([Diagnostic(self._last_t, "internal-error",
                                       f"asyncscope could not decode {len(body)} bytes of events: {exc}",

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
+import msgspec
+
 from asyncscope.events import SCHEMA_VERSION, Event, decode_batch, encode_batch
 
 __all__ = ["TraceWriter", "read_trace", "iter_frames", "FrameBuffer", "TraceError", "MAGIC"]
@@ -35,13 +37,26 @@ class TraceWriter:
         self._file.close()
 
 
-def read_trace(path: str) -> Iterator[list[Event]]:
-    """Yield the batches of a trace file in order."""
-    def truncated() -> None:
-        raise TraceError(f"{path} is truncated")
+def read_trace(path: str, on_truncated: Callable[[], None] | None = None) -> Iterator[list[Event]]:
+    """Yield the batches of a trace file in order.
 
-    with open(path, "rb") as handle:
+    Raises :class:`TraceError` for a file that is missing, empty, not a trace, of another
+    schema version or corrupt. A trace cut short (a run killed mid-write) ends at its last
+    whole batch: ``on_truncated`` is called, or, without one, that is an error too.
+    Decoding builds msgspec Structs only: loading a trace never runs code."""
+    def truncated() -> None:
+        if on_truncated is None:
+            raise TraceError(f"{path} is truncated")
+        on_truncated()
+
+    try:
+        handle = open(path, "rb")  # noqa: SIM115
+    except OSError as exc:
+        raise TraceError(f"cannot read {path}: {exc.strerror or exc}") from None
+    with handle:
         magic = handle.read(len(MAGIC))
+        if not magic:
+            raise TraceError(f"{path} is empty: not an asyncscope trace")
         if magic[:7] != MAGIC[:7]:
             raise TraceError(f"{path} is not an asyncscope trace")
         if magic != MAGIC:
@@ -50,7 +65,13 @@ def read_trace(path: str) -> Iterator[list[Event]]:
                 f"this asyncscope reads version {SCHEMA_VERSION}"
             )
         for _header, body in iter_frames(handle, truncated):
-            yield decode_batch(body)
+            try:
+                batch = decode_batch(body)
+            except (msgspec.DecodeError, ValueError) as exc:  # ValueError: bad UTF-8 in a string
+                raise TraceError(f"{path} is corrupt: {exc}") from None
+            if not isinstance(batch, list):
+                raise TraceError(f"{path} is corrupt: a batch is not a list of events")
+            yield batch
 
 
 def iter_frames(stream: BinaryIO, on_truncated: Callable[[], None] | None = None) -> Iterator[tuple[bytes, bytes]]:

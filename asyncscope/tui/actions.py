@@ -51,8 +51,9 @@ RUN_KEYS: tuple[Key, ...] = (
     Key("timeline", "t", "toggle_timeline", "Timeline", "Show or hide the timeline pane."),
     Key("help", "question_mark", "help", "Help", "Show every key.", "?"),
     Key("quit", "q", "quit", "Quit", "Stop the program and quit.", palette=False),
-    Key("internal", "i", "toggle_internal", "Internal",
-        "Show or hide asyncio's internal tasks (shutdown helpers)."),
+    Key("internal", "i", "toggle_internal", "Which tasks",
+        "Cycle the tasks shown: the program's own → + libraries' (◇) → + asyncio's own (◆) → "
+        "the program's own again. The Tasks title says which are shown."),
     Key("tree", "v", "toggle_tree", "Tree", "Show tasks flat, or as a tree by parent task.", show=False),
     Key("filter", "slash", "filter_tasks", "Filter", "Filter tasks by name or coroutine as you type.", "/",
         show=False),

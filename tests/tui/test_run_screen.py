@@ -248,7 +248,7 @@ async def test_internal_tasks_toggle() -> None:
     async with app_for("create_task").run_test(size=SIZE) as pilot:
         screen = await wait_end(pilot)
         assert task_names(screen) == ["Task-1", "Task-2", "Task-3"]
-        await pilot.press("i")
+        await pilot.press("i", "i")  # no library's tasks here; then asyncio's own
         assert len(task_names(screen)) == 5
         assert len(screen.query_one(Timeline).rows.rows) == 5
         await pilot.press("i")
@@ -456,7 +456,7 @@ async def test_help_screen_lists_the_keys() -> None:
         assert isinstance(pilot.app.screen, HelpScreen)
         text = plain(*(static.content for static in pilot.app.screen.query(Static)), width=120)
         for needle in ("space", "Run exactly one task step", "S", "+", "-", "run it again",
-                       "Open your own .py file", "timeline", "internal tasks", "Filter tasks", "quit"):
+                       "Open your own .py file", "timeline", "Cycle the tasks shown", "Filter tasks", "quit"):
             assert needle in text, needle
         await pilot.press("escape")
         assert isinstance(pilot.app.screen, RunScreen)

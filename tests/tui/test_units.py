@@ -32,7 +32,7 @@ def test_rows_hide_internal_tasks_by_default() -> None:
     rows = TaskRows()
     rows.rebuild(_model())
     assert rows.rows == [1, 2, 3, 5]
-    rows.show_internal = True
+    rows.view = 2
     rows.rebuild(_model())
     assert rows.rows == [1, 2, 3, 4, 5]
 

@@ -21,6 +21,8 @@ PANE_KEYS: tuple[tuple[str, str], ...] = (
     ("↑ ↓ pgup pgdn home end", "Move in the focused pane (tasks: choose a task)."),
     ("c / C", "Tasks: sort by the next column / reverse (or click a column title)."),
     ("f", "Tasks: follow the task that runs next again."),
+    ("◇ / ◆", "Tasks: marks a library's task / asyncio's own (or one made while the loop shut "
+              "down); the program's own tasks have no mark. i shows or hides them."),
     ("← →", "Timeline: move earlier / later when zoomed in."),
     ("enter", "Diagnostics: jump to the diagnostic's task and source line."),
     ("ctrl+p", "Command palette: every action by name."),

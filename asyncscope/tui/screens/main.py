@@ -37,7 +37,7 @@ from asyncscope.tui.widgets.footer import KeyFooter
 from asyncscope.tui.widgets.narration import NarrationView
 from asyncscope.tui.widgets.output import OutputView
 from asyncscope.tui.widgets.status import StatusBar
-from asyncscope.tui.widgets.taskrows import TaskRows
+from asyncscope.tui.widgets.taskrows import VIEWS, TaskRows, tier
 from asyncscope.tui.widgets.tasks import TaskTable
 from asyncscope.tui.widgets.timeline import Timeline
 
@@ -54,6 +54,8 @@ class RunScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = bindings(RUN_KEYS)
     VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-short"), (32, "-tall")]
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-narrow"), (140, "-wide")]
+    """From 140 columns the task table takes a larger share of the row (app.tcss)."""
 
     paused: reactive[bool] = reactive(False, bindings=True)
     asked: str | None = None
@@ -103,7 +105,6 @@ class RunScreen(Screen[None]):
         yield KeyFooter(FOOTER_IMPORTANCE)
 
     def on_mount(self) -> None:
-        self.query_one("#tasks").border_title = "Tasks"
         self.query_one("#detail").border_title = "Task detail"
         self.query_one("#timeline").border_title = "Timeline"
         self.query_one("#output").border_title = "Output"
@@ -368,9 +369,10 @@ class RunScreen(Screen[None]):
         timeline.display = not timeline.display
 
     def action_toggle_internal(self) -> None:
-        self.rows.show_internal = not self.rows.show_internal
+        """Cycle the tasks shown: the program's own, + libraries', + asyncio's own."""
+        self.rows.view = (self.rows.view + 1) % len(VIEWS)
         self._rows_changed()
-        self.notify("internal tasks shown" if self.rows.show_internal else "internal tasks hidden", timeout=2)
+        self.notify(f"tasks shown: {VIEWS[self.rows.view]}", timeout=2)
 
     def action_toggle_tree(self) -> None:
         self.rows.tree = not self.rows.tree
@@ -389,8 +391,6 @@ class RunScreen(Screen[None]):
     def _filter_changed(self, event: Input.Changed) -> None:
         self.rows.filter = event.value.strip()
         self._rows_changed()
-        table = self.query_one(TaskTable)
-        table.border_title = f"Tasks · filter: {self.rows.filter}" if self.rows.filter else "Tasks"
 
     @on(Input.Submitted, "#task-filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
@@ -446,8 +446,8 @@ class RunScreen(Screen[None]):
         table = self.query_one(TaskTable)
         if diagnostic.task is not None and diagnostic.task in self.feed.model.tasks:
             info = self.feed.model.tasks[diagnostic.task]
-            if info.internal and not self.rows.show_internal:
-                self.rows.show_internal = True
+            if tier(info) > self.rows.view:
+                self.rows.view = tier(info)
                 self._rows_changed()
             if self.rows.filter and diagnostic.task not in self.rows.index:
                 self.query_one("#task-filter", Input).value = ""

@@ -20,11 +20,20 @@ from asyncscope.events import Diagnostic
 from asyncscope.model import Model, TaskInfo
 from asyncscope.report import safe_text, task_colour
 from asyncscope.tui.format import STATE_STYLE, safe_lines, short_where
+from asyncscope.tui.widgets.taskrows import MARKERS, tier
 
 __all__ = ["TaskDetail", "read_source"]
 
 _CONTEXT = 3
 """Source lines shown above and below the marked one."""
+
+_WHOSE = {
+    "library": "a library's task",
+    "asyncio": "asyncio's own task",
+    "user": "made while the loop shut down",
+}
+"""Words for a task that is not the program's own, by its ``origin`` (the task table shows
+only the marker)."""
 
 
 @lru_cache(maxsize=64)
@@ -151,7 +160,8 @@ class TaskDetail(VerticalScroll):
         if model.paused and model.next_task == info.id:
             head.append("  ▶ runs next", style="bold yellow")
         if info.internal:
-            head.append("  (internal)", style="dim")
+            whose = _WHOSE.get(info.origin, _WHOSE["asyncio"])
+            head.append(f"  {MARKERS[tier(info)]} {whose}", style="dim")
         parts.append(head)
 
         def row(label: str, value: Text | str) -> Text:

@@ -13,7 +13,7 @@ from typing import Any
 
 from asyncscope.model import Model, TaskInfo
 
-__all__ = ["SORTS", "TaskRows"]
+__all__ = ["MARKERS", "SORTS", "TaskRows", "VIEWS", "tier"]
 
 _STATE_ORDER = {"running": 0, "ready": 1, "waiting": 2, "failed": 3, "cancelled": 4, "done": 5}
 
@@ -31,10 +31,27 @@ SORTS: dict[str, Callable[[Model, TaskInfo], Any]] = {
 _STATIC_SORTS = frozenset({"id", "coro", "created"})
 """Sort keys that a task step cannot change (only new tasks need a re-sort)."""
 
+VIEWS: tuple[str, ...] = ("user", "user + library ◇", "user + library ◇ + asyncio ◆")
+"""What each view of ``i`` shows, by :attr:`TaskRows.view` (the task pane's title)."""
+
+MARKERS: tuple[str, ...] = ("", "◇", "◆")
+"""The mark before a task's name, by :func:`tier`: none for the program's own tasks."""
+
+
+def tier(info: TaskInfo) -> int:
+    """The first view that shows ``info``: 0 for the program's own tasks, 1 for a library's
+    (``origin == "library"``), 2 for asyncio's own and anything else internal (tasks made
+    while ``asyncio.run`` shuts down)."""
+    if not info.internal:
+        return 0
+    return 1 if info.origin == "library" else 2
+
 
 @dataclass
 class TaskRows:
-    show_internal: bool = False
+    view: int = 0
+    """Which tasks show: 0 the program's own, 1 also libraries', 2 also asyncio's own
+    (an index of :data:`VIEWS`; ``i`` cycles it)."""
     tree: bool = False
     filter: str = ""
     sort: str = "id"
@@ -49,11 +66,16 @@ class TaskRows:
     """Tasks shown only as the ancestors of tasks the filter matched (tree view)."""
     index: dict[int, int] = field(default_factory=dict)
     """Row of each shown task."""
+    hidden: int = 0
+    """Tasks the view leaves out (the filter's misses are not counted)."""
+    rebuilt: int = 0
+    """How many times the rows were rebuilt from scratch (so a pane can tell when to
+    re-measure every row)."""
     _seen: int = 0
     """How many tasks of the model the rows have considered (for the fast append)."""
 
     def _shown(self, info: TaskInfo) -> bool:
-        return not info.internal or self.show_internal
+        return tier(info) <= self.view
 
     def _matches(self, info: TaskInfo) -> bool:
         if not self._shown(info):
@@ -64,7 +86,15 @@ class TaskRows:
         return True
 
     def rebuild(self, model: Model) -> None:
-        shown = [info for info in model.tasks.values() if self._matches(info)]
+        shown: list[TaskInfo] = []
+        hidden = 0
+        for info in model.tasks.values():
+            if not self._shown(info):
+                hidden += 1
+            elif self._matches(info):
+                shown.append(info)
+        self.hidden = hidden
+        self.rebuilt += 1
         self.context = set()
         if self.tree and self.filter:
             shown.extend(self._ancestors(model, shown))
@@ -132,6 +162,8 @@ class TaskRows:
                     if self._matches(info):
                         self.index[info.id] = len(self.rows)
                         self.rows.append(info.id)
+                    elif not self._shown(info):
+                        self.hidden += 1
                 self._seen = len(infos)
                 return True
         self.rebuild(model)

@@ -8,9 +8,11 @@ timeline shares. The selection is a task id, so it survives re-sorting and new r
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -23,9 +25,9 @@ from textual.strip import Strip
 from asyncscope.model import Model, TaskInfo
 from asyncscope.report import safe_text, task_colour
 from asyncscope.tui.format import STATE_STYLE
-from asyncscope.tui.widgets.taskrows import TaskRows
+from asyncscope.tui.widgets.taskrows import MARKERS, VIEWS, TaskRows, tier
 
-__all__ = ["TaskTable", "COLUMNS"]
+__all__ = ["TaskTable", "COLUMNS", "layout_columns"]
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,7 @@ class Column:
 
 COLUMNS: tuple[Column, ...] = (
     Column("name", "task", 8, 24, 0),
-    Column("coro", "coroutine", 9, 28, 3),
+    Column("coro", "coroutine", 9, 48, 3),
     Column("state", "state", 9, 9, 0),
     Column("waits", "waits on / result", 10, 40, 0),
     Column("steps", "steps", 5, 6, 2, right=True),
@@ -49,29 +51,49 @@ COLUMNS: tuple[Column, ...] = (
 )
 _MARK = 2  # "▶ " before the name: the task about to run while paused
 _GAP = 1
+_GROWTH: tuple[tuple[str, int], ...] = (
+    ("name", 14), ("waits", 16), ("coro", 32), ("steps", 6), ("created", 9),
+    ("name", 24), ("waits", 24), ("coro", 48),
+)
+"""The order in which columns take spare cells, each up to a limit (and to what its
+content needs); whatever is left goes to ``waits``, up to :data:`_WAITS_LIMIT`. The
+coroutine comes before the second helping of ``waits``, so a name like
+``RequestResponseCycle.run_asgi`` shows whole from 140 columns on."""
+_WAITS_LIMIT = 64
+"""Cells ``waits on / result`` takes at most: past that, a very wide pane leaves its right
+end blank rather than push steps and creation time far from the rest of their row (the
+detail pane shows a long error whole)."""
 
 
-def layout_columns(width: int) -> list[tuple[Column, int]]:
-    """Choose columns and widths for a pane ``width`` cells wide."""
+def layout_columns(width: int, need: dict[str, int] | None = None) -> list[tuple[Column, int]]:
+    """Choose columns and widths for a pane ``width`` cells wide.
+
+    Args:
+        width: Cells for the whole row, the ``▶`` mark included.
+        need: Cells each column's widest content takes (its title included); a column grows
+            no further than that, leaving the cells to the others. Columns not in it may
+            grow to their limits.
+    """
+    need = need or {}
     columns = list(COLUMNS)
     while True:
-        need = _MARK + sum(c.min + _GAP for c in columns)
+        total = _MARK + sum(c.min + _GAP for c in columns)
         droppable = [c for c in columns if c.drop]
-        if need <= width or not droppable:
+        if total <= width or not droppable:
             break
         columns.remove(max(droppable, key=lambda c: c.drop))
     widths = {c.id: c.min for c in columns}
     spare = max(0, width - (_MARK + sum(c.min + _GAP for c in columns)))
-    for column_id, limit in (("name", 14), ("waits", 24), ("coro", 18), ("steps", 6), ("created", 9),
-                             ("name", 24), ("coro", 28), ("waits", 40)):
+    for column_id, limit in _GROWTH:
         column = next((c for c in columns if c.id == column_id), None)
         if column is None or spare <= 0:
             continue
-        grow = max(0, min(spare, min(limit, column.max) - widths[column_id]))
+        target = min(limit, column.max, need.get(column_id, limit))
+        grow = max(0, min(spare, target - widths[column_id]))
         widths[column_id] += grow
         spare -= grow
     if spare > 0 and "waits" in widths:
-        widths["waits"] += spare
+        widths["waits"] += min(spare, max(0, _WAITS_LIMIT - widths["waits"]))
     return [(c, widths[c.id]) for c in columns]
 
 
@@ -124,7 +146,12 @@ class TaskTable(ScrollView, can_focus=True):
         self.follow = True
         """Select the task about to run (or that ran last) until the user moves the cursor."""
         self._layout: list[tuple[Column, int]] = []
-        self._layout_width = -1
+        self._layout_key: tuple[int, ...] = ()
+        self._need: dict[str, int] = {"name": len("task"), "coro": len("coroutine")}
+        """Cells the widest shown name and coroutine take (see :func:`layout_columns`)."""
+        self._measured = -1
+        """``rows.rebuilt`` when ``_need`` was last measured from every row."""
+        self._title = ""
 
     # -- data ------------------------------------------------------------------------
 
@@ -133,6 +160,7 @@ class TaskTable(ScrollView, can_focus=True):
         self.selected = None
         self.follow = True
         self.rows.rebuild(model)
+        self._measure()
         self._resize_virtual()
         self.scroll_to(0, 0, animate=False)
         self.refresh()
@@ -140,7 +168,10 @@ class TaskTable(ScrollView, can_focus=True):
 
     def update_rows(self, changed: set[int], new_tasks: bool, renamed: bool, stepped: list[int]) -> None:
         """Called by the screen after each list of events (``stepped``: tasks that ran, in order)."""
-        if self.rows.update(self.model, changed, new_tasks, renamed):
+        reordered = self.rows.update(self.model, changed, new_tasks, renamed)
+        if new_tasks or renamed:
+            self._measure(changed)
+        if reordered:
             self._resize_virtual()
         if self.follow:
             model = self.model
@@ -159,6 +190,7 @@ class TaskTable(ScrollView, can_focus=True):
     def rebuild(self) -> None:
         """Re-filter and re-sort everything (after a toggle, a filter or a sort change)."""
         self.rows.rebuild(self.model)
+        self._measure()
         self._resize_virtual()
         if self.selected not in self.rows.index:
             self._select(self.rows.rows[0] if self.rows.rows else None, user=False)
@@ -175,13 +207,60 @@ class TaskTable(ScrollView, can_focus=True):
 
     def _columns(self) -> list[tuple[Column, int]]:
         width = self.scrollable_content_region.width or 80
-        if width != self._layout_width:
-            self._layout = layout_columns(width)
-            self._layout_width = width
+        model = self.model
+        # Upper bounds that cost nothing to know: no task has more steps than the run, and
+        # none was created after the loop's time.
+        steps = max(len("steps"), len(str(model.steps)))
+        created = max(len("created"), len(f"{model.t:.3f}"))
+        key = (width, self._need["name"], self._need["coro"], steps, created)
+        if key != self._layout_key:
+            need = {"name": key[1], "coro": key[2], "steps": steps, "created": created}
+            self._layout = layout_columns(width, need)
+            self._layout_key = key
         return self._layout
 
+    def _measure(self, tids: Iterable[int] = ()) -> None:
+        """Bring ``_need`` up to date: every row after a rebuild, else only ``tids`` (new
+        or renamed tasks; between rebuilds a column only widens)."""
+        rows = self.rows
+        if rows.rebuilt != self._measured:
+            self._measured = rows.rebuilt
+            self._need = {"name": len("task"), "coro": len("coroutine")}
+            tids = rows.rows
+        need = self._need
+        tasks = self.model.tasks
+        guides = rows.guides
+        index = rows.index
+        name_need, coro_need = need["name"], need["coro"]
+        for tid in tids:
+            info = tasks.get(tid)
+            if info is None or tid not in index:
+                continue
+            name = cell_len(guides.get(tid, "")) + cell_len(safe_text(info.name))
+            if info.internal:
+                name += 2  # the marker and its space
+            name_need = max(name_need, name)
+            coro_need = max(coro_need, cell_len(safe_text(info.coro)))
+        need["name"], need["coro"] = name_need, coro_need
+        self._show_view()
+
+    def _show_view(self) -> None:
+        """The title says which tasks show (``i``) and the filter; the subtitle how many
+        the view leaves out."""
+        rows = self.rows
+        title = Text(f"Tasks · {VIEWS[rows.view]}")
+        if rows.filter:
+            title.append(" · filter: ")
+            title.append(safe_text(rows.filter))
+        if title.plain != self._title:
+            self._title = title.plain
+            self.border_title = title
+        subtitle = f"{rows.hidden} hidden (i)" if rows.hidden else ""
+        if subtitle != (self.border_subtitle or ""):
+            self.border_subtitle = subtitle
+
     def on_resize(self, event: events.Resize) -> None:
-        self._layout_width = -1
+        self._layout_key = ()
         self._resize_virtual()
         self._scroll_to_cursor()
 
@@ -276,6 +355,9 @@ class TaskTable(ScrollView, can_focus=True):
         cid = column.id
         if cid == "name":
             text = Text(self.rows.guides.get(info.id, ""), style="dim")
+            marker = MARKERS[tier(info)]
+            if marker:
+                text.append(f"{marker} ")
             text.append(safe_text(info.name), style=task_colour(info.id))
             return text
         if cid == "coro":

@@ -28,7 +28,7 @@ from asyncscope.model import Model, TaskInfo
 from asyncscope.report import safe_text, task_colour
 from asyncscope.tui.feed import Marks
 from asyncscope.tui.format import fit_cells
-from asyncscope.tui.widgets.taskrows import TaskRows
+from asyncscope.tui.widgets.taskrows import MARKERS, TaskRows, tier
 
 __all__ = ["Timeline", "nice_step"]
 
@@ -291,8 +291,10 @@ class Timeline(ScrollView, can_focus=True):
             info = self.model.tasks.get(rows[row])
             if info is None:
                 return Strip.blank(width, base)
-            label = fit_cells(safe_text(info.name), LABEL)
-            label_style = Style(color=task_colour(info.id))
+            marker = MARKERS[tier(info)]
+            name = f"{marker} {safe_text(info.name)}" if marker else safe_text(info.name)
+            label = fit_cells(name, LABEL)
+            label_style = Style(color=task_colour(info.id), dim=bool(marker))  # as in the task table
             if info.id == self.selected:
                 label_style += self.get_component_rich_style("timeline--selected")
             text = Text.assemble((label, label_style))

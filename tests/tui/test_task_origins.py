@@ -276,3 +276,13 @@ async def test_a_model_of_library_tasks_renders_marks_without_a_run() -> None:
         assert "RequestResponseCycle.run_asgi" in rows[4]
         lanes = app.query_one(Timeline)
         assert "".join(segment.text for segment in lanes.render_line(lanes.rows.index[2] + 1)).startswith("◇ Task-2")
+
+
+async def test_the_filter_in_the_title_is_text_not_markup() -> None:
+    async with app_for("gather").run_test(size=SIZE) as pilot:
+        screen = await wait_end(pilot)
+        await pilot.press("slash")
+        for key in "[b]x":
+            await pilot.press(key)
+        await pilot.pause()
+        assert _title(screen.query_one(TaskTable)) == "Tasks · user · filter: [b]x"

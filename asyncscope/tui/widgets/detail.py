@@ -159,9 +159,6 @@ class TaskDetail(VerticalScroll):
         head.append(info.state, style=STATE_STYLE.get(info.state, ""))
         if model.paused and model.next_task == info.id:
             head.append("  ▶ runs next", style="bold yellow")
-        if info.internal:
-            whose = _WHOSE.get(info.origin, _WHOSE["asyncio"])
-            head.append(f"  {MARKERS[tier(info)]} {whose}", style="dim")
         parts.append(head)
 
         def row(label: str, value: Text | str) -> Text:
@@ -190,6 +187,8 @@ class TaskDetail(VerticalScroll):
         if info.where:
             created.append(f" at {short_where(info.where)}", style="dim")
         parts.append(row("created", created))
+        if info.internal:  # its own row, so the head line (name, coroutine, state) stays one line
+            parts.append(row("origin", f"{MARKERS[tier(info)]} {_WHOSE.get(info.origin, _WHOSE['asyncio'])}"))
         parts.append(row("steps", str(info.steps)))
         if info.ended_at is not None:
             parts.append(row("ended", f"t={info.ended_at:.3f}"))

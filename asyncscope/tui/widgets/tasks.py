@@ -97,6 +97,12 @@ def layout_columns(width: int, need: dict[str, int] | None = None) -> list[tuple
     return [(c, widths[c.id]) for c in columns]
 
 
+def _cells_of(info: TaskInfo) -> tuple[int, int]:
+    """Cells of a task's name (with its marker, if any) and of its coroutine."""
+    name = cell_len(safe_text(info.name)) + (2 if info.internal else 0)  # "◇ " before the name
+    return name, cell_len(safe_text(info.coro))
+
+
 class TaskTable(ScrollView, can_focus=True):
     """Tasks with their state as a coloured word and what each one waits on."""
 
@@ -151,6 +157,8 @@ class TaskTable(ScrollView, can_focus=True):
         """Cells the widest shown name and coroutine take (see :func:`layout_columns`)."""
         self._measured = -1
         """``rows.rebuilt`` when ``_need`` was last measured from every row."""
+        self._cells: dict[int, tuple[int, int]] = {}
+        """Cells of each task's name and coroutine, measured once (see ``_measure``)."""
         self._title = ""
 
     # -- data ------------------------------------------------------------------------
@@ -159,6 +167,7 @@ class TaskTable(ScrollView, can_focus=True):
         self.model = model
         self.selected = None
         self.follow = True
+        self._cells = {}  # a new run numbers its tasks from 1 again
         self.rows.rebuild(model)
         self._measure()
         self._resize_virtual()
@@ -219,29 +228,35 @@ class TaskTable(ScrollView, can_focus=True):
             self._layout_key = key
         return self._layout
 
-    def _measure(self, tids: Iterable[int] = ()) -> None:
-        """Bring ``_need`` up to date: every row after a rebuild, else only ``tids`` (new
-        or renamed tasks; between rebuilds a column only widens)."""
+    def _measure(self, changed: Iterable[int] = ()) -> None:
+        """Bring ``_need`` up to date. ``changed`` (new or renamed tasks) are measured
+        again; after a rebuild every shown row counts, else only ``changed`` (between
+        rebuilds a column only widens). Each task is measured once, not at every rebuild:
+        a sort by state rebuilds 10,000 rows on every batch."""
         rows = self.rows
+        tasks = self.model.tasks
+        cells = self._cells
+        changed = [tid for tid in changed if tid in tasks]
+        for tid in changed:
+            cells[tid] = _cells_of(tasks[tid])
         if rows.rebuilt != self._measured:
             self._measured = rows.rebuilt
             self._need = {"name": len("task"), "coro": len("coroutine")}
-            tids = rows.rows
-        need = self._need
-        tasks = self.model.tasks
+            shown: Iterable[int] = rows.rows
+        else:
+            shown = [tid for tid in changed if tid in rows.index]
         guides = rows.guides
-        index = rows.index
-        name_need, coro_need = need["name"], need["coro"]
-        for tid in tids:
-            info = tasks.get(tid)
-            if info is None or tid not in index:
-                continue
-            name = cell_len(guides.get(tid, "")) + cell_len(safe_text(info.name))
-            if info.internal:
-                name += 2  # the marker and its space
-            name_need = max(name_need, name)
-            coro_need = max(coro_need, cell_len(safe_text(info.coro)))
-        need["name"], need["coro"] = name_need, coro_need
+        name_need, coro_need = self._need["name"], self._need["coro"]
+        for tid in shown:
+            sizes = cells.get(tid)
+            if sizes is None:
+                info = tasks.get(tid)
+                if info is None:
+                    continue
+                sizes = cells[tid] = _cells_of(info)
+            name_need = max(name_need, sizes[0] + len(guides.get(tid, "")))  # guides: one cell a character
+            coro_need = max(coro_need, sizes[1])
+        self._need = {"name": name_need, "coro": coro_need}
         self._show_view()
 
     def _show_view(self) -> None:

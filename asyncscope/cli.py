@@ -197,6 +197,35 @@ def report_command(trace: str, as_json: bool, at: float | None, lang: str | None
     sys.exit(code)
 
 
+@main.command("replay")
+@click.argument("trace", type=click.Path(dir_okay=False))
+@_lang_option
+def replay_command(trace: str, lang: str | None) -> None:
+    """Open the run screen on a recorded run (a --trace file); nothing of the program runs.
+
+    Every pane works as in a live run; left/right move one task step back and forth,
+    home/end go to the start and the end, g to a loop time."""
+    from asyncscope.session import Target
+    from asyncscope.source import TraceSource
+    from asyncscope.trace import TraceError
+
+    lang = lang or wording.default_language()
+    wording.set_language(lang)
+    try:  # check it before the screen opens: a bad file is a one-line error, not a screen
+        source = TraceSource(trace)
+        source.start()
+    except TraceError as exc:
+        raise click.ClickException(str(exc)) from None
+    hello = next((e for b in source.batches() for e in b if type(e).__name__ == "Hello"), None)
+    label = os.path.basename(hello.target) if hello is not None else os.path.basename(trace)  # type: ignore[attr-defined]
+    from asyncscope.tui.app import make_app
+
+    target = Target("path", hello.target if hello is not None else trace, (), label)  # type: ignore[attr-defined]
+    app = make_app(target, lang=lang, replay=trace)
+    app.run()
+    sys.exit(app.return_code or 0)
+
+
 @main.command("open", cls=_TuiCommand, context_settings={"ignore_unknown_options": True}, hidden=True)
 @click.option("--paused", is_flag=True, help="Start paused before the first step.")
 @click.option("--speed", type=float, default=None, help="Playback speed of the virtual clock (default 1).")

@@ -30,6 +30,9 @@ class Key:
     """Shown in the footer."""
     palette: bool = True
     """Offered in the command palette."""
+    priority: bool = False
+    """Checked before the focused pane's own keys (its action raises SkipAction to let
+    them through when it does not apply)."""
 
     @property
     def key_text(self) -> str:
@@ -42,6 +45,21 @@ RUN_KEYS: tuple[Key, ...] = (
     Key("step", "s", "step", "Step", "Run exactly one task step, then pause again (while paused)."),
     Key("step-iteration", "S", "step_iteration", "Loop",
         "Run one whole event-loop iteration: every step that is ready (while paused).", "S"),
+    # Time travel's keys come before the panes' own while it applies (home/end: the task
+    # table's first/last row); the output pane keeps left/right for scrolling sideways.
+    Key("back", "left", "step_back", "Back",
+        "Time travel: show the run one task step earlier (while paused, or in a replay).", "←/→",
+        priority=True),
+    Key("forward", "right", "step_forward", "Forward",
+        "Time travel: one task step later; at the latest moment of a live run, run the next step.", "→",
+        show=False, priority=True),
+    Key("travel-start", "home", "travel_start", "Start",
+        "Time travel: show the run at its start (while paused, or in a replay).", "home", show=False,
+        priority=True),
+    Key("travel-end", "end", "travel_end", "Latest",
+        "Time travel: back to the latest moment (the live edge).", "end", show=False, priority=True),
+    Key("travel-time", "g", "travel_to_time", "Go to",
+        "Time travel: show the run at a loop time you type (e.g. 2.5).", "g", show=False),
     Key("restart", "r", "restart", "Restart", "Stop the program and run it again from the start."),
     Key("faster", "plus,equals_sign", "faster", "Speed",
         "Play the virtual clock faster: 0.1x … 100x, then instant.", "+/-"),
@@ -72,7 +90,7 @@ RUN_KEYS: tuple[Key, ...] = (
 """Keys of the run screen. An entry without ``keys`` is a command of the palette only."""
 
 FOOTER_IMPORTANCE: tuple[str, ...] = (
-    "quit", "pause", "resume", "step", "help", "restart", "faster", "open_file", "step_iteration",
+    "quit", "pause", "resume", "step", "step_back", "help", "restart", "faster", "open_file", "step_iteration",
     "toggle_timeline", "toggle_internal",
 )
 """The run screen's footer keys, most important first: when the footer is too narrow for
@@ -90,7 +108,7 @@ PICKER_KEYS: tuple[Key, ...] = (
 def bindings(keys: tuple[Key, ...]) -> list[Binding]:
     return [
         Binding(key.keys, key.action, key.label, show=key.show, id=key.id, tooltip=key.help,
-                key_display=key.display or None)
+                key_display=key.display or None, priority=key.priority)
         for key in keys
         if key.keys
     ]

@@ -43,10 +43,12 @@ class AsyncScopeApp(App[int]):
     BINDINGS: ClassVar[list[BindingType]] = []
 
     def __init__(self, target: Target | None, *, clock: str = "virtual", paused: bool = False,
-                 speed: float | None = 1.0, lang: str = "en", trace: str | None = None) -> None:
+                 speed: float | None = 1.0, lang: str = "en", trace: str | None = None,
+                 replay: str | None = None) -> None:
         super().__init__()
         self.target = target
         self.trace = trace
+        self.replay = replay
         self.clock = clock
         self.start_paused = paused
         self.speed = speed
@@ -61,7 +63,7 @@ class AsyncScopeApp(App[int]):
 
     def _run_screen(self, target: Target, clock: str | None = None) -> RunScreen:
         return RunScreen(target, clock=clock or self.clock, paused=self.start_paused, speed=self.speed,
-                         lang=self.lang, trace=self.trace)
+                         lang=self.lang, trace=self.trace, replay=self.replay if target is self.target else None)
 
     def register_session(self, session: Session) -> None:
         self.sessions[:] = [s for s in self.sessions if not s.finished]
@@ -97,7 +99,8 @@ class AsyncScopeApp(App[int]):
 
 
 def make_app(target: Target | None, *, clock: str = "virtual", paused: bool = False,
-             speed: float | None = None, lang: str = "en", trace: str | None = None) -> AsyncScopeApp:
+             speed: float | None = None, lang: str = "en", trace: str | None = None,
+             replay: str | None = None) -> AsyncScopeApp:
     """Build the app. ``target`` None opens the scenario picker.
 
     Args:
@@ -109,6 +112,8 @@ def make_app(target: Target | None, *, clock: str = "virtual", paused: bool = Fa
         lang: ``en`` or ``ja`` for explanations, diagnostics and narration.
         trace: Write every event of each run to this file (a restart rewrites it): the
             screen keeps a bounded history, the trace keeps everything.
+        replay: A trace file to show instead of running ``target`` (``asyncscope replay``).
     """
     wording.set_language(lang)
-    return AsyncScopeApp(target, clock=clock, paused=paused, speed=normalise_speed(speed), lang=lang, trace=trace)
+    return AsyncScopeApp(target, clock=clock, paused=paused, speed=normalise_speed(speed), lang=lang, trace=trace,
+                         replay=replay)

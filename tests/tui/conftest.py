@@ -6,7 +6,17 @@ import pytest
 from textual.widgets import Input
 
 from asyncscope import session as session_module
+from asyncscope import source as source_module
 from asyncscope.tui.screens import main as run_screen_module
+
+
+def _steady(batch) -> None:  # type: ignore[no-untyped-def]
+    for event in batch:
+        if getattr(event, "t", None) is not None:
+            event.t = round(event.t, 2)
+        wait = getattr(event, "wait", None)
+        if wait is not None and wait.until is not None:
+            wait.until = round(wait.until, 2)
 
 
 class SteadyClockSession(session_module.Session):
@@ -18,13 +28,18 @@ class SteadyClockSession(session_module.Session):
     precision is tested where it is made (tests/test_clock.py, tests/real/)."""
 
     def _deliver(self, batch, frame=None):  # type: ignore[no-untyped-def]
-        for event in batch:
-            if getattr(event, "t", None) is not None:
-                event.t = round(event.t, 2)
-            wait = getattr(event, "wait", None)
-            if wait is not None and wait.until is not None:
-                wait.until = round(wait.until, 2)
+        _steady(batch)
         super()._deliver(batch, frame)
+
+
+class SteadyClockTrace(source_module.TraceSource):
+    """A replayed trace with the same rounding, for the same reason."""
+
+    def next_batch(self, timeout=None):  # type: ignore[no-untyped-def]
+        batch = super().next_batch(timeout)
+        if batch:
+            _steady(batch)
+        return batch
 
 
 @pytest.fixture(autouse=True)
@@ -33,3 +48,4 @@ def _english_and_no_blink(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
     monkeypatch.setenv("ASYNCSCOPE_LANG", "en")
     monkeypatch.setattr(run_screen_module, "Session", SteadyClockSession)
+    monkeypatch.setattr(run_screen_module, "TraceSource", SteadyClockTrace)

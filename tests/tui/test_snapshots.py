@@ -53,3 +53,26 @@ class TestRunScreen:
             await settled(pilot)
 
         assert snap_compare(app_for("sequential"), terminal_size=(80, 24), run_before=to_the_end)
+
+
+class TestReplay:
+    def test_replay_in_the_past(self, snap_compare, tmp_path) -> None:  # type: ignore[no-untyped-def]
+        """A recorded create_task run, two task steps back from its end: hello has printed,
+        goodbye still sleeps, and the header says the view is in the past."""
+        import subprocess
+        import sys
+
+        from asyncscope.session import Target
+        from asyncscope.tui.app import make_app
+
+        trace = tmp_path / "create_task.trace"
+        subprocess.run([sys.executable, "-m", "asyncscope", "run", "--headless", "--json", "--trace", str(trace),
+                        "create_task"], capture_output=True, check=True, stdin=subprocess.DEVNULL)
+
+        async def back_two_steps(pilot: Pilot[object]) -> None:
+            await wait_end(pilot)
+            await pilot.press("left", "left")
+            await settled(pilot)
+
+        app = make_app(Target("path", str(trace), (), "create_task.py"), replay=str(trace))
+        assert snap_compare(app, terminal_size=(120, 40), run_before=back_two_steps)

@@ -19,6 +19,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
+from textual.actions import SkipAction
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Input
@@ -27,10 +28,15 @@ from textual.worker import get_current_worker
 from asyncscope import catalog
 from asyncscope.session import Session, Target
 from asyncscope.tui.actions import FOOTER_IMPORTANCE, RUN_KEYS, bindings
-from asyncscope.tui.feed import Feed, drain
+from asyncscope.events import Event
+from asyncscope.source import TraceSource
+from asyncscope.trace import TraceError
+from asyncscope.tui.feed import Changes, Feed, drain
 from asyncscope.tui.format import SPEEDS, speed_label
 from asyncscope.tui.messages import EventsArrived
 from asyncscope.tui.narration import Narrator, say
+from asyncscope.tui.screens.time_prompt import TimePrompt
+from asyncscope.tui.travel import index_at, next_step, previous_step
 from asyncscope.tui.widgets.detail import TaskDetail
 from asyncscope.tui.widgets.diagnostics import DiagnosticsList
 from asyncscope.tui.widgets.footer import KeyFooter
@@ -42,6 +48,9 @@ from asyncscope.tui.widgets.tasks import TaskTable
 from asyncscope.tui.widgets.timeline import Timeline
 
 __all__ = ["RunScreen"]
+
+_TRAVEL_ACTIONS = frozenset({"step_back", "step_forward", "travel_start", "travel_end", "travel_to_time"})
+_LIVE_ONLY_ACTIONS = frozenset({"pause", "resume", "step", "step_iteration", "interrupt", "faster", "slower"})
 
 MIN_INTERVAL = 1 / 30
 """Seconds between two UI updates from the event stream, at least."""
@@ -68,17 +77,27 @@ class RunScreen(Screen[None]):
     """Playback rate of the virtual clock (None: instant)."""
 
     def __init__(self, target: Target, *, clock: str = "virtual", paused: bool = False,
-                 speed: float | None = 1.0, lang: str = "en", trace: str | None = None) -> None:
+                 speed: float | None = 1.0, lang: str = "en", trace: str | None = None,
+                 replay: str | None = None) -> None:
         super().__init__()
         self.target = target
         self.trace = trace
+        self.replay = replay
+        """A trace file to show instead of running the program (``asyncscope replay``)."""
+        self.history: list[Event] = []
+        """Every event of the run so far, in order: what time travel re-folds."""
+        self.cursor: int | None = None
+        """Events shown while looking at the past; None at the live edge."""
         self.clock = clock
         self.start_paused = paused
         self.set_reactive(RunScreen.speed, speed)
         self.lang = lang
         self.rows = TaskRows()
         self.feed = Feed()
-        self.session: Session | None = None
+        self.live_feed = self.feed
+        """The fold of everything received; ``feed`` is what the panes show (the same
+        object at the live edge, a re-fold of the first ``cursor`` events in the past)."""
+        self.session: Session | TraceSource | None = None
         self.generation = 0
         self._ack = threading.Event()
         self._wall_at_event = time.monotonic()
@@ -125,17 +144,23 @@ class RunScreen(Screen[None]):
         self.stop_run()
         self.generation += 1
         lang = self.lang
-        self.feed = Feed(narrator=Narrator(lang=lang))
+        self.feed = self.live_feed = Feed(narrator=Narrator(lang=lang))
+        self.history = []
+        self.cursor = None
         self._reset_panes()
-        session = Session(self.target, clock=self.clock, speed=self.speed, paused=self.start_paused, lang=lang,
-                          trace_path=self.trace)
+        session: Session | TraceSource
+        if self.replay is not None:
+            session = TraceSource(self.replay)
+        else:
+            session = Session(self.target, clock=self.clock, speed=self.speed, paused=self.start_paused,
+                              lang=lang, trace_path=self.trace)
         self.paused = False
         self.asked = None
         self.ended = False
         try:
             session.start()
-        except OSError as exc:
-            self.notify(f"could not start the program: {exc}", severity="error", markup=False)
+        except (OSError, TraceError) as exc:
+            self.notify(f"could not start: {exc}", severity="error", markup=False)
             return
         self.session = session
         self.app.register_session(session)  # type: ignore[attr-defined]
@@ -201,10 +226,21 @@ class RunScreen(Screen[None]):
         if message.generation != self.generation:
             return
         try:
-            changes = self.feed.apply(message.events)
+            changes = self.live_feed.apply(message.events)
+            self.history.extend(message.events)
         finally:
             self._ack.set()
         self._wall_at_event = time.monotonic()
+        if self.cursor is not None:  # looking at the past: the live edge moves on unseen
+            live = self.live_feed.model
+            self.paused = live.paused
+            self.ended = live.end is not None
+            self._show_status()
+            return
+        self._refresh(changes)
+
+    def _refresh(self, changes: Changes) -> None:
+        """Redraw what ``changes`` touched, from ``self.feed``."""
         model = self.feed.model
         self._t_base = model.t
         if changes.tasks:
@@ -228,17 +264,97 @@ class RunScreen(Screen[None]):
         if changes.diagnostics:
             self.query_one(DiagnosticsList).diagnostics_changed()
         self.query_one(TaskDetail).update_view()
-        if model.paused != self.paused or model.steps != self._asked_at_steps or model.end is not None:
+        live = self.live_feed.model
+        if live.paused != self.paused or live.steps != self._asked_at_steps or live.end is not None:
             self.asked = None  # the program answered (paused, resumed, stepped or ended)
-        self.paused = model.paused
-        self.ended = model.end is not None
+        self.paused = live.paused
+        self.ended = live.end is not None
         self._show_status()
+
+    # -- time travel -----------------------------------------------------------------
+
+    def travel_to(self, shown: int | None) -> None:
+        """Show the run after its first ``shown`` events (None, or all of them: the live edge)."""
+        if shown is not None and shown >= len(self.history):
+            shown = None
+        if shown == self.cursor:
+            return
+        table = self.query_one(TaskTable)
+        selected = table.selected
+        if shown is None:
+            self.feed = self.live_feed
+            changes = Changes(tasks=set(self.feed.model.tasks), new_tasks=True, output=True,
+                              diagnostics=True, narration=True)
+        else:
+            self.feed = Feed(narrator=Narrator(lang=self.lang))
+            changes = self.feed.apply(self.history[:shown])
+        self.cursor = shown
+        self._reset_panes()
+        self._refresh(changes)
+        if selected is not None:
+            table.select_task(selected)
+        self.refresh_bindings()
+
+    def _can_travel(self) -> bool:
+        return bool(self.history) and (self.paused or self.ended or self.cursor is not None)
+
+    def _hidden_tasks(self) -> set[int]:
+        """Tasks whose steps the arrows pass over: the ones the task pane does not show."""
+        view = self.rows.view
+        return {tid for tid, info in self.live_feed.model.tasks.items() if tier(info) > view}
+
+    def _travel_or_skip(self, arrows: bool = False) -> None:
+        """Time travel keys share keys with the panes (home, end): when they do not apply,
+        let the focused pane have the key; the output pane keeps its arrows to scroll
+        long lines sideways."""
+        if not self._can_travel() or (arrows and isinstance(self.focused, OutputView)):
+            raise SkipAction()
+
+    def action_step_back(self) -> None:
+        self._travel_or_skip(arrows=True)
+        if self._can_travel():
+            cursor = len(self.history) if self.cursor is None else self.cursor
+            self.travel_to(previous_step(self.history, cursor, self._hidden_tasks()))
+
+    def action_step_forward(self) -> None:
+        self._travel_or_skip(arrows=True)
+        if self.cursor is None:
+            # At the live edge, forward is the program's next step (as s is).
+            if self.paused and not self.ended:
+                self.action_step()
+            return
+        self.travel_to(next_step(self.history, self.cursor, self._hidden_tasks()))
+
+    def action_travel_start(self) -> None:
+        self._travel_or_skip()
+        self.travel_to(previous_step(self.history, 1))
+
+    def action_travel_end(self) -> None:
+        if self.cursor is None:
+            raise SkipAction()
+        self.travel_to(None)
+
+    def action_travel_to_time(self) -> None:
+        self._travel_or_skip()
+
+        def go(answer: str | None) -> None:
+            if not answer:
+                return
+            try:
+                t = float(answer.strip().removeprefix("t=").removesuffix("s"))
+            except ValueError:
+                self.notify(f"not a loop time: {answer!r} (try 2.5)", severity="warning", markup=False)
+                return
+            self.travel_to(index_at(self.history, t))
+
+        self.app.push_screen(TimePrompt(self.feed.model.t), go)
 
     def now(self) -> float:
         """Loop time now: the model's, or between events an estimate of the child's clock
         (a slow-motion jump of the virtual clock sends no event until it lands)."""
         model = self.feed.model
-        if model.end is not None or model.paused or model.hello is None or self.session is None:
+        if (model.end is not None or model.paused or model.hello is None or self.session is None
+                or self.cursor is not None or self.replay is not None):
             return model.t
         elapsed = time.monotonic() - self._wall_at_event
         if self.clock == "real":
@@ -259,9 +375,11 @@ class RunScreen(Screen[None]):
             self._show_status(now)
 
     def _show_status(self, now: float | None = None) -> None:
-        self.query_one(StatusBar).show(self.target.display, self.feed.model,
+        label = f"replay · {self.target.display}" if self.replay is not None else self.target.display
+        past = None if self.cursor is None else (self.cursor, len(self.history), self.live_feed.model.status)
+        self.query_one(StatusBar).show(label, self.feed.model,
                                        self.now() if now is None else now, self.speed, self.clock,
-                                       self.asked)
+                                       self.asked, past)
         total = self.feed.model.t
         self.query_one(Timeline).border_subtitle = f"{total:.3f} s of loop time"
         output = self.query_one(OutputView)
@@ -273,6 +391,10 @@ class RunScreen(Screen[None]):
     # -- actions ---------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in _TRAVEL_ACTIONS:
+            return True if self._can_travel() else None
+        if self.replay is not None and action in _LIVE_ONLY_ACTIONS:
+            return False  # nothing runs in a replay: hidden
         if action in ("step", "step_iteration"):
             return True if self.paused and not self.ended else None
         if action == "pause":
@@ -304,10 +426,12 @@ class RunScreen(Screen[None]):
 
     def action_resume(self) -> None:
         if not self.ended:
+            self.travel_to(None)  # resuming runs from the live edge
             self._ask("resume", "resuming")
 
     def action_step(self) -> None:
         if self.paused and not self.ended:
+            self.travel_to(None)
             self._ask("step", "stepping")
 
     def action_step_iteration(self) -> None:

@@ -22,20 +22,27 @@ class StatusBar(Static):
     """
 
     def show(self, label: str, model: Model, now: float, speed: float | None, clock: str,
-             asked: str | None = None) -> None:
-        self.update(self.compose_text(label, model, now, speed, clock, asked))
+             asked: str | None = None, past: tuple[int, int, str] | None = None) -> None:
+        self.update(self.compose_text(label, model, now, speed, clock, asked, past))
 
     @staticmethod
     def compose_text(label: str, model: Model, now: float, speed: float | None, clock: str,
-                     asked: str | None = None) -> Text:
+                     asked: str | None = None, past: tuple[int, int, str] | None = None) -> Text:
         """``asked``: a command sent but not yet acknowledged by the program (``pausing``,
-        ``stepping``), shown at once so a key never seems ignored during a long wait."""
+        ``stepping``), shown at once so a key never seems ignored during a long wait.
+        ``past``: (events shown, events in all, the run's status now) while time travel
+        shows an earlier moment: the header says what the program is doing, the panes
+        what it was doing then."""
         status = model.status if model.hello is not None or model.end is not None else "starting"
+        if past is not None:
+            status = past[2]
         text = Text(" ")
         text.append(safe_text(label), style="bold")
         text.append("  ")
         icon = _ICON.get(status, "■")
         text.append(f"{icon} {status}", style=STATUS_STYLE.get(status, "bold"))
+        if past is not None:
+            text.append(f"  ◀ past: event {past[0]} of {past[1]}", style="bold magenta")
         if asked and model.end is None:
             text.append(f" · {asked}…", style="yellow")
         end = model.end

@@ -1,0 +1,41 @@
+"""A one-line prompt for the loop time to travel to (``g`` on the run screen)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label
+
+__all__ = ["TimePrompt"]
+
+
+class TimePrompt(ModalScreen[str | None]):
+    """Asks for a loop time; dismisses with the text typed (None on escape)."""
+
+    DEFAULT_CSS = """
+    TimePrompt { align: center middle; }
+    TimePrompt > Vertical { width: 50; height: auto; border: round $accent; padding: 0 1; background: $surface; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [("escape", "cancel", "Cancel")]
+
+    def __init__(self, now: float) -> None:
+        super().__init__()
+        self._now = now
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(f"Go to loop time (seconds; now showing t={self._now:.3f}):")
+            yield Input(placeholder="e.g. 2.5", id="time")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,82 @@
+"""Time travel in the run screen (issue #11): replay a trace, move back and forth, live or recorded."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from tui_support import SIZE, app_for, run_screen, wait_end, wait_for, wait_paused
+
+from asyncscope.session import Target
+from asyncscope.tui.app import make_app
+from asyncscope.tui.widgets.status import StatusBar
+
+
+def _status(pilot) -> str:  # type: ignore[no-untyped-def]
+    return str(run_screen(pilot).query_one(StatusBar).render())
+
+
+def _lines(pilot) -> list[str]:  # type: ignore[no-untyped-def]
+    return run_screen(pilot).feed.model.lines_text()
+
+
+@pytest.fixture(scope="module")
+def sequential_trace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    trace = tmp_path_factory.mktemp("trace") / "sequential.trace"
+    subprocess.run([sys.executable, "-m", "asyncscope", "run", "--headless", "--json", "--trace", str(trace),
+                    "sequential"], capture_output=True, check=True, stdin=subprocess.DEVNULL)
+    return trace
+
+
+def _replay(trace: Path):  # type: ignore[no-untyped-def]
+    return make_app(Target("path", str(trace), (), "sequential.py"), replay=str(trace))
+
+
+async def test_a_replay_moves_back_and_forth_through_the_run(sequential_trace: Path) -> None:
+    async with _replay(sequential_trace).run_test(size=SIZE) as pilot:
+        await wait_end(pilot)
+        assert "replay · sequential.py" in _status(pilot) and "past" not in _status(pilot)
+        assert _lines(pilot) == ["you say,", "goodbye", "I say,", "hello"]
+        await pilot.press("left")  # one task step back: main before its last step
+        assert "◀ past: event" in _status(pilot)
+        assert _lines(pilot) == ["you say,", "goodbye", "I say,"]
+        await pilot.press("home")
+        assert _lines(pilot) == []
+        await pilot.press("right")  # main's first step: prints, then sleeps 2 s
+        assert _lines(pilot) == ["you say,"]
+        assert "Task-1" in _status(pilot) or run_screen(pilot).feed.model.tasks
+        await pilot.press("g")
+        await pilot.press(*"2.5", "enter")
+        assert _lines(pilot) == ["you say,", "goodbye", "I say,"]
+        assert "t=2.500s" in _status(pilot) or "t=2.0" in _status(pilot)
+        await pilot.press("end")
+        assert "past" not in _status(pilot)
+        assert _lines(pilot) == ["you say,", "goodbye", "I say,", "hello"]
+
+
+async def test_going_back_in_a_paused_live_run_then_resuming() -> None:
+    async with app_for("create_task", paused=True).run_test(size=SIZE) as pilot:
+        await wait_paused(pilot)
+        for _ in range(3):
+            await pilot.press("s")
+            await wait_paused(pilot)
+        await wait_for(pilot, lambda: _lines(pilot) == ["you say,", "I say,"])
+        await pilot.press("left")
+        assert "◀ past" in _status(pilot) and _lines(pilot) == ["you say,"]
+        await pilot.press("right")  # forward to the latest moment again
+        assert _lines(pilot) == ["you say,", "I say,"]
+        await pilot.press("left", "left")
+        assert _lines(pilot) == []
+        await pilot.press("space")  # resuming jumps to the live edge and runs
+        screen = await wait_end(pilot)
+        assert "past" not in _status(pilot)
+        assert screen.feed.model.lines_text() == ["you say,", "I say,", "hello", "goodbye"]
+
+
+async def test_home_and_end_belong_to_the_task_table_while_the_program_runs() -> None:
+    async with app_for("gather", speed=1.0).run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: len(run_screen(pilot).feed.model.tasks) >= 3)
+        await pilot.press("home")  # not paused: no time travel, the table's own key
+        assert "past" not in _status(pilot)

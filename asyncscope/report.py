@@ -18,39 +18,28 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from asyncscope.display import (
+    STATE_STYLE,
+    STATUS_STYLE,
+    brief_where,
+    relative_where,
+    safe_text,
+    task_colour,
+)
 from asyncscope.model import Model, OutputLine, TaskInfo
 
 __all__ = [
     "JSON_STATES",
-    "TASK_COLOURS",
     "ReportPrinter",
     "exit_code",
     "make_console",
     "page_width",
     "render",
-    "safe_text",
-    "short_where",
-    "task_colour",
     "to_json",
 ]
 
-TASK_COLOURS = ("cyan", "magenta", "green", "yellow", "blue", "red", "bright_cyan", "bright_magenta")
-
 JSON_STATES = {"done": "done", "failed": "failed", "cancelled": "cancelled"}
 """Task states in the JSON report; every other state is ``pending``."""
-
-_CONTROL = {code: f"\\x{code:02x}" for code in range(32) if code not in (9,)}
-_CONTROL[0x7F] = "\\x7f"
-_CONTROL.update({code: f"\\x{code:02x}" for code in range(0x80, 0xA0)})
-
-
-def safe_text(text: str) -> str:
-    """Make control characters visible (``\\x1b``), so output cannot drive the terminal."""
-    return text.translate(_CONTROL)
-
-
-def task_colour(tid: int | None) -> str:
-    return "white" if tid is None else TASK_COLOURS[(tid - 1) % len(TASK_COLOURS)]
 
 
 def exit_code(model: Model) -> int:
@@ -168,31 +157,6 @@ def page_width(console: Console) -> int | None:
     return None if console.width >= UNBOUNDED else console.width
 
 
-def _file_line(where: str | None) -> str:
-    """``name.py:12``: enough in a table, where the full path is in the JSON."""
-    if not where:
-        return "-"
-    path, _, line = where.rpartition(":")
-    return f"{os.path.basename(path)}:{line}" if path else where
-
-
-def short_where(where: str | None) -> str:
-    """``file:line`` with the file relative to the current directory when it is below it."""
-    if not where:
-        return "-"
-    path, _, line = where.rpartition(":")
-    if not path:
-        return where
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        rel = path
-    return f"{rel if not rel.startswith('..') else path}:{line}"
-
-
-_STATE_STYLE = {"done": "green", "failed": "bold red", "cancelled": "yellow", "waiting": "blue", "ready": "cyan"}
-_STATUS_STYLE = {"finished": "bold green", "failed": "bold red", "crashed": "bold red",
-                 "timeout": "bold yellow", "deadlock": "bold red", "error": "bold red", "stopped": "yellow"}
 
 
 _MIN_LABEL = len("Task-1")
@@ -257,11 +221,11 @@ class ReportPrinter:
                 row = Text("  ")
                 row.append(diag.kind, style="bold yellow")
                 if diag.where:
-                    row.append(f" {short_where(diag.where)}", style="dim")
+                    row.append(f" {relative_where(diag.where)}", style="dim")
                 row.append(f"  {safe_text(diag.message)}")
                 console.print(row)
         status = model.status
-        verdict = Text(status, style=_STATUS_STYLE.get(status, "bold"))
+        verdict = Text(status, style=STATUS_STYLE.get(status, "bold"))
         code = exit_code(model) if model.end is not None else "-"  # still running (report --at)
         verdict.append(f"  loop time {model.t:.3f}s  exit code {code}", style="")
         if model.end and model.end.message and status != "finished":
@@ -321,14 +285,14 @@ def _task_cells(model: Model, info: TaskInfo) -> dict[str, Text]:
         detail = model.wait_text(info)
         suspended = model.suspended_at(info)
         if suspended:
-            detail = f"{detail} at {_file_line(suspended)}" if detail else f"at {_file_line(suspended)}"
+            detail = f"{detail} at {brief_where(suspended)}" if detail else f"at {brief_where(suspended)}"
     return {
         "task": Text(safe_text(info.name), style=task_colour(info.id)),
         "coro": Text(safe_text(info.coro)),
-        "state": Text(info.state, style=_STATE_STYLE.get(info.state, "")),
+        "state": Text(info.state, style=STATE_STYLE.get(info.state, "")),
         "steps": Text(str(info.steps)),
         "created": Text(f"{info.created_at:.3f}"),
-        "where": Text(_file_line(info.where)),
+        "where": Text(brief_where(info.where)),
         "detail": Text(safe_text(detail or "")),
     }
 

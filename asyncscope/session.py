@@ -15,7 +15,6 @@ import queue
 import selectors
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator

@@ -12,6 +12,8 @@ import os
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from asyncscope.display import brief_where
+
 __all__ = ["set_language", "language", "text", "wait_text", "LANGUAGES", "default_language"]
 
 LANGUAGES = ("en", "ja")
@@ -174,12 +176,6 @@ def never_retrieved(task: Any, exc: BaseException | None) -> str:
     if exc is not None and str(exc):
         error = f"{error}: {exc}"
     return text("exception-never-retrieved", task=_task_name(task), error=error)
-
-
-def brief_where(where: str) -> str:
-    """``file.py:12`` for a sentence; the full path stays in the diagnostic's ``where``."""
-    path, _, line = where.rpartition(":")
-    return f"{os.path.basename(path)}:{line}" if path else where
 
 
 def deadlock_message(

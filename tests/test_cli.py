@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 import json
+import re
 
 from cli_support import PROGRAMS, kinds, run_cli, run_json, texts
 

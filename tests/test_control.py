@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 import time
 
+import pytest
 from cli_support import SCENARIOS
 
 from asyncscope.events import End, Output, Paused, Step, TaskDone

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from cli_support import PROGRAMS, run_json, texts
 
 

@@ -30,13 +30,13 @@ import msgspec
 
 from asyncscope import wording
 from asyncscope.events import SCHEMA_VERSION, Command, Diagnostic, End, Hello
+from asyncscope.runtime import uvloop_swap
 from asyncscope.runtime.capture import OutputCapture
 from asyncscope.runtime.clock import Clock
 from asyncscope.runtime.emit import Emitter
 from asyncscope.runtime.gate import Gate
 from asyncscope.runtime.hooks import TaskStepHandle
 from asyncscope.runtime.loop import Tracer
-from asyncscope.runtime import uvloop_swap
 from asyncscope.runtime.watchdog import Watchdog
 
 __all__ = ["main"]

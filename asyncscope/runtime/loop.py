@@ -10,15 +10,14 @@ import asyncio
 import os
 import sys
 import threading
-import time
 import traceback
 import weakref
 from asyncio import events, tasks
 from typing import TYPE_CHECKING, Any
 
 from asyncscope import wording
-from asyncscope.runtime.clock import real_perf_ns, real_sleep
 from asyncscope.events import Code, Diagnostic, Step, TaskRenamed, Wait
+from asyncscope.runtime.clock import real_perf_ns, real_sleep
 
 if TYPE_CHECKING:
     from asyncscope.runtime.capture import OutputCapture

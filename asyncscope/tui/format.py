@@ -6,51 +6,21 @@ from :func:`asyncscope.report.safe_text`.
 
 from __future__ import annotations
 
-import os
-
 from rich.cells import cell_len, set_cell_size
-from rich.text import Text
 
-from asyncscope.report import safe_text, task_colour
+from asyncscope.display import STATE_STYLE, STATUS_STYLE, safe_text
 
 __all__ = [
     "STATE_STYLE",
     "STATUS_STYLE",
     "SPEEDS",
     "INSTANT",
-    "state_text",
-    "short_where",
-    "short_path",
     "speed_label",
     "normalise_speed",
-    "task_label",
     "quote",
     "safe_lines",
     "fit_cells",
 ]
-
-STATE_STYLE = {
-    "ready": "cyan",
-    "running": "bold green",
-    "waiting": "bright_blue",
-    "done": "green",
-    "failed": "bold red",
-    "cancelled": "yellow",
-}
-"""One colour per task state; the state is always also written as a word."""
-
-STATUS_STYLE = {
-    "running": "bold green",
-    "paused": "bold yellow",
-    "finished": "bold green",
-    "failed": "bold red",
-    "crashed": "bold red",
-    "timeout": "bold yellow",
-    "deadlock": "bold red",
-    "error": "bold red",
-    "stopped": "yellow",
-    "starting": "dim",
-}
 
 INSTANT = float("inf")
 """Pass as ``speed`` to :func:`asyncscope.tui.app.make_app` for instant playback."""
@@ -75,10 +45,6 @@ def speed_label(speed: float | None) -> str:
     return f"{speed:g}x"
 
 
-def state_text(state: str) -> Text:
-    return Text(state, style=STATE_STYLE.get(state, ""))
-
-
 def safe_lines(text: str) -> str:
     """:func:`safe_text` line by line: a traceback keeps its line breaks, while every
     other control character is still made visible."""
@@ -94,29 +60,6 @@ def fit_cells(text: str, width: int) -> str:
             cut = cut[:-1]
         text = cut + "…"
     return set_cell_size(text, width)
-
-
-def short_path(path: str) -> str:
-    """A path as short as it can be while staying recognisable (relative when below cwd)."""
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return path
-    return path if rel.startswith("..") else rel
-
-
-def short_where(where: str | None) -> str:
-    """``file.py:12`` for a ``/long/path/file.py:12`` location."""
-    if not where:
-        return "-"
-    path, _, line = where.rpartition(":")
-    if not path:
-        return os.path.basename(where)
-    return f"{os.path.basename(path)}:{line}"
-
-
-def task_label(name: str, tid: int | None) -> Text:
-    return Text(safe_text(name), style=task_colour(tid))
 
 
 def quote(text: str, limit: int = 40) -> str:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from asyncscope.display import safe_text
 from asyncscope.events import (
     Diagnostic,
     End,
@@ -26,7 +27,6 @@ from asyncscope.events import (
     Wait,
 )
 from asyncscope.model import Model, TaskInfo
-from asyncscope.report import safe_text
 from asyncscope.tui.format import quote
 
 __all__ = ["NARRATION", "Narrator", "Sentence", "TaskRef", "say"]

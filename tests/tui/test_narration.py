@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import SteadyClockSession as Session  # times rounded: see conftest
+
 from asyncscope.targets import resolve
 from asyncscope.tui.feed import Feed, drain
 from asyncscope.tui.narration import NARRATION, Narrator, say

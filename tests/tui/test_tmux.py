@@ -4,9 +4,8 @@ process is left behind (issue 3). CI installs tmux (``.ci/run``)."""
 
 from __future__ import annotations
 
-import re
-
 import os
+import re
 import shutil
 import subprocess
 import sys

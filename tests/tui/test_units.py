@@ -7,7 +7,8 @@ import time
 from asyncscope.events import Step, TaskCreated, TaskDone, Wait
 from asyncscope.model import Model
 from asyncscope.tui.feed import Feed, Marks
-from asyncscope.tui.format import INSTANT, SPEEDS, normalise_speed, short_where, speed_label
+from asyncscope.display import brief_where
+from asyncscope.tui.format import INSTANT, SPEEDS, normalise_speed, speed_label
 from asyncscope.tui.widgets.taskrows import TaskRows
 from asyncscope.tui.widgets.tasks import layout_columns
 from asyncscope.tui.widgets.timeline import nice_step
@@ -117,4 +118,4 @@ def test_speeds_and_labels() -> None:
     assert normalise_speed(0.5) == 0.5
     assert SPEEDS[0] == 0.1 and SPEEDS[-2] == 100.0 and SPEEDS[-1] is None
     assert speed_label(None) == "instant" and speed_label(2.0) == "2x" and speed_label(0.25) == "0.25x"
-    assert short_where("/a/b/c.py:12") == "c.py:12"
+    assert brief_where("/a/b/c.py:12") == "c.py:12"

@@ -16,21 +16,21 @@ import time
 from typing import ClassVar
 
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
-from textual.actions import SkipAction
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Input
 from textual.worker import get_current_worker
 
 from asyncscope import catalog
-from asyncscope.session import Session, Target
-from asyncscope.tui.actions import FOOTER_IMPORTANCE, RUN_KEYS, bindings
 from asyncscope.events import Event
+from asyncscope.session import Session, Target
 from asyncscope.source import TraceSource
 from asyncscope.trace import TraceError
+from asyncscope.tui.actions import FOOTER_IMPORTANCE, RUN_KEYS, bindings
 from asyncscope.tui.feed import Changes, Feed, drain
 from asyncscope.tui.format import SPEEDS, speed_label
 from asyncscope.tui.messages import EventsArrived

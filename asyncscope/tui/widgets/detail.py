@@ -16,10 +16,10 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from asyncscope.display import STATE_STYLE, brief_where, safe_text, split_where, task_colour
 from asyncscope.events import Diagnostic
 from asyncscope.model import Model, TaskInfo
-from asyncscope.report import safe_text, task_colour
-from asyncscope.tui.format import STATE_STYLE, safe_lines, short_where
+from asyncscope.tui.format import safe_lines
 from asyncscope.tui.widgets.taskrows import MARKERS, tier
 
 __all__ = ["TaskDetail", "read_source"]
@@ -53,19 +53,9 @@ def read_source(path: str) -> str | None:
     return _source(path, mtime)
 
 
-def _split_where(where: str | None) -> tuple[str, int] | None:
-    if not where:
-        return None
-    path, _, line = where.rpartition(":")
-    try:
-        return path, int(line)
-    except ValueError:
-        return None
-
-
 def source_snippet(where: str | None, title: str) -> RenderableType | None:
     """The lines around ``where`` (``file:line``) with that line marked."""
-    split = _split_where(where)
+    split = split_where(where)
     if split is None:
         return None
     path, line = split
@@ -74,7 +64,7 @@ def source_snippet(where: str | None, title: str) -> RenderableType | None:
         return None
     syntax = Syntax(code, "python", theme="monokai", line_numbers=True, word_wrap=False,
                     line_range=(max(1, line - _CONTEXT), line + _CONTEXT), highlight_lines={line})
-    return Group(Text(f"{title} {short_where(where)}", style="dim"), syntax)
+    return Group(Text(f"{title} {brief_where(where)}", style="dim"), syntax)
 
 
 class TaskDetail(VerticalScroll):
@@ -185,7 +175,7 @@ class TaskDetail(VerticalScroll):
         created = Text(f"t={info.created_at:.3f} by ")
         created.append(safe_text(parent), style=task_colour(info.parent))
         if info.where:
-            created.append(f" at {short_where(info.where)}", style="dim")
+            created.append(f" at {brief_where(info.where)}", style="dim")
         parts.append(row("created", created))
         if info.internal:  # its own row, so the head line (name, coroutine, state) stays one line
             parts.append(row("origin", f"{MARKERS[tier(info)]} {_WHOSE.get(info.origin, _WHOSE['asyncio'])}"))

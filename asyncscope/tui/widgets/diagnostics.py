@@ -8,10 +8,9 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from asyncscope.display import brief_where, safe_text
 from asyncscope.events import Diagnostic
 from asyncscope.model import Model
-from asyncscope.report import safe_text
-from asyncscope.tui.format import short_where
 
 __all__ = ["DiagnosticsList"]
 
@@ -71,7 +70,7 @@ class DiagnosticsList(OptionList):
         if diagnostic.task is not None:
             text.append(f" {safe_text(self.model.task_name(diagnostic.task))}", style="bold")
         if diagnostic.where:
-            text.append(f" {short_where(diagnostic.where)}", style="dim")
+            text.append(f" {brief_where(diagnostic.where)}", style="dim")
         text.append("\n")
         text.append(safe_text(diagnostic.message))
         return text

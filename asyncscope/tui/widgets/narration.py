@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from asyncscope.report import task_colour
+from asyncscope.display import task_colour
 from asyncscope.tui.narration import Narrator, Sentence
 from asyncscope.tui.widgets.linelog import LineLog
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 from rich.cells import cell_len
 from rich.text import Text
 
+from asyncscope.display import safe_text, task_colour
 from asyncscope.model import Model, OutputLine
-from asyncscope.report import safe_text, task_colour
 from asyncscope.tui.format import fit_cells
 from asyncscope.tui.widgets.linelog import LineLog
 

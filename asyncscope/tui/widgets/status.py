@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from asyncscope.display import safe_text
 from asyncscope.model import Model
-from asyncscope.report import safe_text
 from asyncscope.tui.format import STATUS_STYLE, speed_label
 
 __all__ = ["StatusBar"]

@@ -24,8 +24,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from asyncscope.display import safe_text, task_colour
 from asyncscope.model import Model, TaskInfo
-from asyncscope.report import safe_text, task_colour
 from asyncscope.tui.feed import Marks
 from asyncscope.tui.format import fit_cells
 from asyncscope.tui.widgets.taskrows import MARKERS, TaskRows, tier

@@ -42,6 +42,9 @@ class Key:
 RUN_KEYS: tuple[Key, ...] = (
     Key("pause", "space", "pause", "Pause", "Pause the program before its next task step.", "space"),
     Key("resume", "space", "resume", "Run", "Let the paused program run on.", "space"),
+    Key("play", "space", "play", "Play",
+        "Replay: play the recording forward from the moment shown, at the chosen speed (again: stop).",
+        "space"),
     Key("step", "s", "step", "Step", "Run exactly one task step, then pause again (while paused)."),
     Key("step-iteration", "S", "step_iteration", "Loop",
         "Run one whole event-loop iteration: every step that is ready (while paused).", "S"),
@@ -90,7 +93,7 @@ RUN_KEYS: tuple[Key, ...] = (
 """Keys of the run screen. An entry without ``keys`` is a command of the palette only."""
 
 FOOTER_IMPORTANCE: tuple[str, ...] = (
-    "quit", "pause", "resume", "step", "step_back", "help", "restart", "faster", "open_file", "step_iteration",
+    "quit", "pause", "resume", "play", "step", "step_back", "help", "restart", "faster", "open_file", "step_iteration",
     "toggle_timeline", "toggle_internal",
 )
 """The run screen's footer keys, most important first: when the footer is too narrow for

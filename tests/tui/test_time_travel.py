@@ -80,3 +80,17 @@ async def test_home_and_end_belong_to_the_task_table_while_the_program_runs() ->
         await wait_for(pilot, lambda: len(run_screen(pilot).feed.model.tasks) >= 3)
         await pilot.press("home")  # not paused: no time travel, the table's own key
         assert "past" not in _status(pilot)
+
+
+async def test_space_plays_a_replay_forward_from_the_moment_shown(sequential_trace: Path) -> None:
+    async with _replay(sequential_trace).run_test(size=SIZE) as pilot:
+        screen = await wait_end(pilot)
+        assert screen.check_action("play", ()) is True
+        assert screen.check_action("pause", ()) is False  # nothing runs in a replay
+        await pilot.press("home")
+        await pilot.press("plus", "plus", "plus", "plus")  # 1x → 10x: 3 s of loop time in 0.3 s
+        await pilot.press("space")
+        assert "playing" in _status(pilot)
+        await wait_for(pilot, lambda: screen.cursor is None, within=10)  # played to the end
+        assert _lines(pilot) == ["you say,", "goodbye", "I say,", "hello"]
+        assert "playing" not in _status(pilot) and "past" not in _status(pilot)

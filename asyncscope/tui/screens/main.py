@@ -21,6 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
+from textual.timer import Timer
 from textual.screen import Screen
 from textual.widgets import Input
 from textual.worker import get_current_worker
@@ -50,7 +51,7 @@ from asyncscope.tui.widgets.timeline import Timeline
 __all__ = ["RunScreen"]
 
 _TRAVEL_ACTIONS = frozenset({"step_back", "step_forward", "travel_start", "travel_end", "travel_to_time"})
-_LIVE_ONLY_ACTIONS = frozenset({"pause", "resume", "step", "step_iteration", "interrupt", "faster", "slower"})
+_LIVE_ONLY_ACTIONS = frozenset({"pause", "resume", "step", "step_iteration", "interrupt"})
 
 MIN_INTERVAL = 1 / 30
 """Seconds between two UI updates from the event stream, at least."""
@@ -88,6 +89,9 @@ class RunScreen(Screen[None]):
         """Every event of the run so far, in order: what time travel re-folds."""
         self.cursor: int | None = None
         """Events shown while looking at the past; None at the live edge."""
+        self._playing: Timer | None = None
+        """The replay's playback timer while it plays (``space``)."""
+        self._play_from = (0.0, 0.0)
         self.clock = clock
         self.start_paused = paused
         self.set_reactive(RunScreen.speed, speed)
@@ -279,6 +283,14 @@ class RunScreen(Screen[None]):
             shown = None
         if shown == self.cursor:
             return
+        if shown is not None and self.cursor is not None and shown > self.cursor:
+            # Forward from a moment in the past: fold only the events in between (how
+            # playback and → stay cheap); the panes update as they do live.
+            changes = self.feed.apply(self.history[self.cursor:shown])
+            self.cursor = shown
+            self._refresh(changes)
+            self.refresh_bindings()
+            return
         table = self.query_one(TaskTable)
         selected = table.selected
         if shown is None:
@@ -309,6 +321,7 @@ class RunScreen(Screen[None]):
         long lines sideways."""
         if not self._can_travel() or (arrows and isinstance(self.focused, OutputView)):
             raise SkipAction()
+        self._stop_playing()
 
     def action_step_back(self) -> None:
         self._travel_or_skip(arrows=True)
@@ -333,6 +346,37 @@ class RunScreen(Screen[None]):
         if self.cursor is None:
             raise SkipAction()
         self.travel_to(None)
+
+    def _stop_playing(self) -> None:
+        if self._playing is not None:
+            self._playing.stop()
+            self._playing = None
+            self.asked = None
+            self._show_status()
+
+    def action_play(self) -> None:
+        """Replay: play forward from the moment shown, at the chosen speed (again: stop)."""
+        if self._playing is not None:
+            self._stop_playing()
+            return
+        if self.cursor is None:
+            self.travel_to(previous_step(self.history, 1))  # at the end: play from the start
+        if self.speed is None:
+            self.travel_to(None)
+            return
+        self._play_from = (time.monotonic(), self.feed.model.t)
+        self._playing = self.set_interval(CLOCK_TICK, self._play_tick)
+        self.asked = "playing"
+        self._show_status()
+
+    def _play_tick(self) -> None:
+        began, t0 = self._play_from
+        target = t0 + (time.monotonic() - began) * (self.speed or 1.0)
+        shown = index_at(self.history, target)
+        if self.cursor is not None and shown > self.cursor:
+            self.travel_to(shown)
+        if self.cursor is None:  # reached the end
+            self._stop_playing()
 
     def action_travel_to_time(self) -> None:
         self._travel_or_skip()
@@ -395,6 +439,8 @@ class RunScreen(Screen[None]):
             return True if self._can_travel() else None
         if self.replay is not None and action in _LIVE_ONLY_ACTIONS:
             return False  # nothing runs in a replay: hidden
+        if action == "play":
+            return True if self.replay is not None else False
         if action in ("step", "step_iteration"):
             return True if self.paused and not self.ended else None
         if action == "pause":

@@ -110,8 +110,10 @@ def make_app(target: Target | None, *, clock: str = "virtual", paused: bool = Fa
         speed: Playback rate of the virtual clock. None (not given) plays at 1x, so
             ``sleep(1)`` takes a second; ``format.INSTANT`` (or any rate <= 0) is instant.
         lang: ``en`` or ``ja`` for explanations, diagnostics and narration.
-        trace: Write every event of each run to this file (a restart rewrites it): the
-            screen keeps a bounded history, the trace keeps everything.
+        trace: Write every event of each run to this file: the screen keeps a bounded
+            history, the trace keeps everything. A restart keeps the run before it as
+            ``FILE.1``, ``FILE.2`` ... (without ``trace``, in a temporary directory), and
+            the command palette offers to replay them.
         replay: A trace file to show instead of running ``target`` (``asyncscope replay``).
     """
     wording.set_language(lang)

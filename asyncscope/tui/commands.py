@@ -7,6 +7,7 @@ asked), so "Step" appears only while the program is paused.
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
@@ -42,9 +43,22 @@ class ScreenCommands(Provider):
     async def _run(self, key: Key) -> None:
         await self.screen.run_action(key.action)
 
+    def _kept_runs(self) -> list[tuple[str, Any, str]]:
+        """(label, callback, help) for each earlier run the run screen kept (restarts)."""
+        from asyncscope.tui.screens.main import RunScreen
+
+        screen = self.screen
+        if not isinstance(screen, RunScreen):
+            return []
+        return [(f"Replay earlier run {number}", partial(screen.replay_previous, path),
+                 f"Open run {number} of this program (before a restart) as a replay: {path}")
+                for number, path in enumerate(screen.previous_traces, start=1)]
+
     async def discover(self) -> Hits:
         for key in self._keys():
             yield DiscoveryHit(key.label, partial(self._run, key), help=key.help)
+        for label, callback, help_text in self._kept_runs():
+            yield DiscoveryHit(label, callback, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -55,3 +69,7 @@ class ScreenCommands(Provider):
                     yield Hit(score, matcher.highlight(key.label), partial(self._run, key), text=key.label,
                               help=key.help)
                     break
+        for label, callback, help_text in self._kept_runs():
+            score = matcher.match(label)
+            if score > 0:
+                yield Hit(score, matcher.highlight(label), callback, text=label, help=help_text)

@@ -94,3 +94,32 @@ async def test_space_plays_a_replay_forward_from_the_moment_shown(sequential_tra
         await wait_for(pilot, lambda: screen.cursor is None, within=10)  # played to the end
         assert _lines(pilot) == ["you say,", "goodbye", "I say,", "hello"]
         assert "playing" not in _status(pilot) and "past" not in _status(pilot)
+
+
+async def test_a_restart_keeps_the_run_before_it_for_replay(tmp_path: Path) -> None:
+    trace = tmp_path / "runs.trace"
+    app = make_app(Target("path", str(Path(__file__).parents[2] / "scenarios" / "create_task.py"), (),
+                          "create_task"), speed=None, trace=str(trace))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_end(pilot)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: screen.generation == 2)
+        await wait_end(pilot)
+        assert screen.previous_traces == [str(tmp_path / "runs.1.trace")]
+        assert trace.exists() and (tmp_path / "runs.1.trace").exists()  # the newest run keeps the name
+        screen.replay_previous(screen.previous_traces[0])
+        await wait_for(pilot, lambda: getattr(pilot.app.screen, "replay", None) is not None)
+        replayed = await wait_end(pilot)
+        assert replayed.feed.model.lines_text() == ["you say,", "I say,", "hello", "goodbye"]
+        assert "replay" in str(replayed.query_one(StatusBar).render())
+
+
+async def test_without_trace_a_restart_keeps_the_earlier_run_in_a_temporary_directory() -> None:
+    async with app_for("gather").run_test(size=SIZE) as pilot:
+        screen = await wait_end(pilot)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: screen.generation == 2)
+        await wait_end(pilot)
+        (kept,) = screen.previous_traces
+        assert Path(kept).exists() and Path(kept).name == "run-1.trace"
+    assert not Path(kept).exists()  # removed with the screen

@@ -11,6 +11,8 @@ Leaving the screen, restarting or quitting stops the child.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import threading
 import time
 from typing import ClassVar
@@ -89,6 +91,10 @@ class RunScreen(Screen[None]):
         """Every event of the run so far, in order: what time travel re-folds."""
         self.cursor: int | None = None
         """Events shown while looking at the past; None at the live edge."""
+        self.previous_traces: list[str] = []
+        """Traces of the runs before this one (restarts), oldest first."""
+        self._current_trace: str | None = None
+        self._trace_dir: str | None = None
         self._playing: Timer | None = None
         """The replay's playback timer while it plays (``space``)."""
         self._play_from = (0.0, 0.0)
@@ -140,6 +146,34 @@ class RunScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         self.stop_run()
+        if self._trace_dir is not None:
+            shutil.rmtree(self._trace_dir, ignore_errors=True)
+
+    def _next_trace(self) -> str:
+        """Where this run records its events. Every run is recorded, so that a restart
+        keeps the run before it (the palette offers to replay it): beside ``--trace FILE``
+        as ``FILE.1``, ``FILE.2`` ... (the newest run is always ``FILE``), or in a temporary
+        directory removed when the screen closes."""
+        previous = self._current_trace
+        if self.trace is not None:
+            if previous is not None and os.path.exists(self.trace):
+                root, ext = os.path.splitext(self.trace)
+                kept = f"{root}.{len(self.previous_traces) + 1}{ext}"
+                os.replace(self.trace, kept)
+                self.previous_traces.append(kept)
+            path = self.trace
+        else:
+            if self._trace_dir is None:
+                self._trace_dir = tempfile.mkdtemp(prefix="asyncscope-runs-")
+            if previous is not None and os.path.exists(previous):
+                self.previous_traces.append(previous)
+            path = os.path.join(self._trace_dir, f"run-{self.generation}.trace")
+        self._current_trace = path
+        return path
+
+    def replay_previous(self, path: str) -> None:
+        """Open a kept run (see :meth:`_next_trace`) in a replay screen of its own."""
+        self.app.push_screen(RunScreen(self.target, lang=self.lang, replay=path))
 
     # -- the run ---------------------------------------------------------------------
 
@@ -157,7 +191,7 @@ class RunScreen(Screen[None]):
             session = TraceSource(self.replay)
         else:
             session = Session(self.target, clock=self.clock, speed=self.speed, paused=self.start_paused,
-                              lang=lang, trace_path=self.trace)
+                              lang=lang, trace_path=self._next_trace())
         self.paused = False
         self.asked = None
         self.ended = False

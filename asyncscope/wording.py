@@ -78,6 +78,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "代わりに asyncio 自身のイベントループで実行しています。動作は同じですが、速度は uvloop ではなく "
         "asyncio のものです。",
     },
+    "datetime-real": {
+        "en": "idle time was skipped, and the program uses datetime: time.time(), time.monotonic() and "
+        "time.localtime() include the skipped time, but datetime.now(), today() and utcnow() read the "
+        "system clock and now lag behind them. Run with --clock real where wall-clock dates matter.",
+        "ja": "待ち時間を飛ばしましたが、プログラムは datetime を使っています。time.time()、time.monotonic()、"
+        "time.localtime() は飛ばした時間を含みますが、datetime.now()、today()、utcnow() はシステムの時計を"
+        "読むため、それらより遅れています。実際の日時が重要な場合は --clock real で実行してください。",
+    },
     "several-loops": {
         "en": "event loops run in {count} threads at once: asyncscope waits for real instead of "
         "skipping idle time, so every loop keeps one timeline.",

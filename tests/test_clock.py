@@ -54,3 +54,24 @@ def test_timeout_stops_a_hanging_program(tmp_path):
     assert verdict["status"] == "timeout"
     assert verdict["exit_code"] == 124
     assert texts(verdict) == ["before"]
+
+
+def test_calendar_functions_follow_the_program_clock(tmp_path):
+    program = tmp_path / "calendar.py"
+    program.write_text(
+        "import asyncio, time\n\nasync def main():\n"
+        "    a, l0 = time.time(), time.mktime(time.localtime())\n    await asyncio.sleep(7200)\n"
+        "    print(round((time.time() - a) / 3600), round((time.mktime(time.localtime()) - l0) / 3600))\n"
+        "    print(time.strftime('%H') == time.strftime('%H', time.localtime(time.time())))\n\n"
+        "asyncio.run(main())\n")
+    verdict = run_json(str(program))
+    assert texts(verdict) == ["2 2", "True"]
+    assert kinds(verdict) == []  # no datetime here: nothing to warn about
+
+
+def test_datetime_after_a_skip_is_diagnosed_not_silently_wrong():
+    verdict = run_json(str(PROGRAMS / "datetime_user.py"))
+    assert kinds(verdict) == ["datetime-real"]
+    assert verdict["diagnostics"][0]["where"].endswith("datetime_user.py")
+    real = run_json("--clock", "real", str(PROGRAMS / "datetime_user.py"))
+    assert texts(real) == ["slept at least 0.5 s by datetime: True"] and kinds(real) == []

@@ -22,8 +22,19 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 __all__ = ["Clock", "real_perf_ns", "real_monotonic", "real_sleep"]
+
+
+def _defaulting(real: Callable[..., Any], now: Callable[[], float]) -> Callable[..., Any]:
+    """``real(secs)``, with the program's time when ``secs`` is not given (or None)."""
+    def call(secs: Any = None) -> Any:
+        return real(now() if secs is None else secs)
+
+    call.__name__ = call.__qualname__ = real.__name__
+    call.__doc__ = real.__doc__
+    return call
 
 real_perf_ns = time.perf_counter_ns
 real_monotonic = time.monotonic
@@ -180,3 +191,19 @@ class Clock:
             patched.__name__ = patched.__qualname__ = name
             patched.__doc__ = real.__doc__
             setattr(time, name, patched)
+        # The calendar functions read the system clock in C when given no time: give them
+        # the program's time.time() instead, so a log line's date agrees with it too.
+        program_time = time.time
+        for name in ("localtime", "gmtime", "ctime"):
+            setattr(time, name, _defaulting(getattr(time, name), program_time))
+        real_asctime, real_strftime, localtime = time.asctime, time.strftime, time.localtime
+
+        def asctime(t: Any = None) -> str:
+            return real_asctime(localtime() if t is None else t)
+
+        def strftime(format: str, t: Any = None) -> str:  # noqa: A002 - the time module's own name
+            return real_strftime(format, localtime() if t is None else t)
+
+        for patched, real in ((asctime, real_asctime), (strftime, real_strftime)):
+            patched.__doc__ = real.__doc__
+            setattr(time, real.__name__, patched)

@@ -142,6 +142,8 @@ class IdleSelector:
             tracer.emitter.flush()  # let the viewer see the state before a slow skip
         clock.skip(timeout, self._progress, gate.pause_requested, instant=stepping)
         tracer._emit(Tick(clock.now()))
+        if not tracer.told_datetime:
+            tracer.check_datetime()
         return []
 
     def _progress(self, t: float) -> None:

@@ -129,6 +129,8 @@ class Tracer:
         self.loop_threads: set[int] = set()
         """Idents of the threads that have run an event loop (added as the loop is made)."""
         self._told_several_loops = False
+        self.told_datetime = False
+        self._modules_seen = 0
         self.signals = SignalWatch()
         self.pools = PoolWatch()
 
@@ -446,6 +448,29 @@ class Tracer:
             if self.external_possible(loop, selector) is not False:
                 return False
         return True
+
+    def check_datetime(self) -> None:
+        """After idle time was skipped: does the program use ``datetime``? Its ``now()``,
+        ``today()`` and ``utcnow()`` read the system clock in C, which cannot be given the
+        program's time, so they now lag ``time.time()``: say so, once. Looks again only
+        when modules were imported since the last look."""
+        modules = sys.modules
+        if len(modules) == self._modules_seen:
+            return
+        self._modules_seen = len(modules)
+        datetime = modules.get("datetime")
+        if datetime is None:
+            return
+        suspects = (datetime, getattr(datetime, "datetime", None), getattr(datetime, "date", None))
+        for module in list(modules.values()):
+            file = getattr(module, "__file__", None)
+            if not isinstance(file, str) or _origin_of(file) != "user":
+                continue
+            if any(value is suspect for value in vars(module).values() for suspect in suspects):
+                self.told_datetime = True
+                self._emit(Diagnostic(self.clock.now(), "datetime-real", wording.text("datetime-real"),
+                                      None, file))
+                return
 
     def internal_error(self, message: str) -> None:
         """Say once that asyncscope could not do something; never raise into the program."""

@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["Clock", "real_perf_ns", "real_monotonic", "real_sleep"]
+__all__ = ["Clock", "real_perf_ns", "real_sleep"]
 
 
 def _defaulting(real: Callable[..., Any], now: Callable[[], float]) -> Callable[..., Any]:
@@ -37,7 +37,6 @@ def _defaulting(real: Callable[..., Any], now: Callable[[], float]) -> Callable[
     return call
 
 real_perf_ns = time.perf_counter_ns
-real_monotonic = time.monotonic
 real_sleep = time.sleep
 _REAL = {
     name: getattr(time, name)

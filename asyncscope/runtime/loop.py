@@ -352,7 +352,7 @@ class Tracer:
             return Wait("task", tasks=[self.task_id(waiter)])
         until = self._sleep_until.get(waiter)
         if until is not None:
-            return Wait("sleep", until=self._display_time(until))
+            return Wait("sleep", until=self.clock.loop_seconds(until))
         children = getattr(waiter, "_children", None)
         if children is not None and type(waiter).__name__ == "_GatheringFuture":
             ids = [self.task_id(c) for c in children if isinstance(c, _TASK_TYPES) and not c.done()]
@@ -369,9 +369,6 @@ class Tracer:
                 return Wait("thread", detail="to_thread")
             return Wait("future", detail=qualname)
         return Wait("future")
-
-    def _display_time(self, loop_time: float) -> float:
-        return self.clock.loop_seconds(loop_time)
 
     # -- idle, threads and deadlock ---------------------------------------------------
 

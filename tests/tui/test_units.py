@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import time
 
+from asyncscope.display import brief_where
 from asyncscope.events import Step, TaskCreated, TaskDone, Wait
 from asyncscope.model import Model
 from asyncscope.tui.feed import Feed, Marks
-from asyncscope.display import brief_where
 from asyncscope.tui.format import INSTANT, SPEEDS, normalise_speed, speed_label
 from asyncscope.tui.widgets.taskrows import TaskRows
 from asyncscope.tui.widgets.tasks import layout_columns

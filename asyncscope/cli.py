@@ -276,10 +276,12 @@ def _launch_tui(target, *, clock: str, paused: bool, speed: float | None, lang: 
 @click.option("--speed", type=float, default=None, help="Playback speed of the virtual clock (default 1).")
 @click.option("--clock", type=click.Choice(["virtual", "real"]), default="virtual", show_default=True)
 @click.option("-m", "module", metavar="MODULE", help="Open a module, like python -m.")
+@click.option("--replay", "replay", metavar="TRACE", type=click.Path(dir_okay=False), default=None,
+              help="Serve the replay of a recorded run (a --trace file) instead of running anything.")
 @_lang_option
 @click.argument("args", nargs=-1, type=click.UNPROCESSED, metavar="[NAME|FILE] [ARGS]...")
 def serve_command(host: str, port: int, public: bool, paused: bool, speed: float | None, clock: str,
-                  module: str | None, lang: str | None, args: tuple[str, ...]) -> None:
+                  module: str | None, replay: str | None, lang: str | None, args: tuple[str, ...]) -> None:
     """Serve the app to a browser: the picker, or NAME, FILE or -m MODULE, as in the terminal.
 
     Each browser tab runs its own app and its own program; closing the tab ends both.
@@ -299,6 +301,15 @@ def serve_command(host: str, port: int, public: bool, paused: bool, speed: float
     app_args = ["--clock", clock, "--lang", lang, *(["--paused"] if paused else []),
                 *(["--speed", repr(speed)] if speed is not None else []), *(["-m", module] if module else []),
                 "--", *args]
+    if replay is not None:
+        from asyncscope.source import TraceSource
+        from asyncscope.trace import TraceError
+
+        try:  # a bad trace is refused now, not in every tab
+            TraceSource(replay).start()
+        except TraceError as exc:
+            raise click.ClickException(str(exc)) from None
+        app_args = ["replay", os.path.abspath(replay), "--lang", lang]
     try:
         warning = check_host(host, public, port)
         if warning:

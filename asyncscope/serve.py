@@ -134,7 +134,10 @@ def _url(host: str, port: int) -> str:
 
 
 def tab_command(app_args: Sequence[str]) -> list[str]:
-    """The command one tab runs: the terminal's ``asyncscope open`` with the server's options."""
+    """The command one tab runs: the terminal's ``asyncscope open`` with the server's options,
+    or ``asyncscope replay TRACE`` when ``app_args`` start with ``replay``."""
+    if app_args and app_args[0] == "replay":
+        return [sys.executable, "-m", "asyncscope", *app_args]
     return [sys.executable, "-m", "asyncscope", "open", *app_args]
 
 

@@ -153,3 +153,19 @@ async def test_when_the_server_goes_its_tabs_processes_go_too(how: signal.Signal
             await _wait_gone("the tab's app and program to end with the server", pids)
             code = await asyncio.to_thread(server.process.wait, 30)
         assert code == (0 if how == signal.SIGTERM else -signal.SIGKILL)
+
+
+# -- a replay in the browser ------------------------------------------------------------
+
+
+def test_replay_tabs_open_the_recording_and_a_bad_trace_is_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from asyncscope.serve import tab_command
+
+    argv = tab_command(["replay", "/data/run.trace", "--lang", "en"])
+    assert argv[-4:] == ["replay", "/data/run.trace", "--lang", "en"] and "open" not in argv
+    assert tab_command(["--clock", "virtual", "--", "gather"])[3] == "open"
+    bad = tmp_path / "not.trace"
+    bad.write_text("hello")
+    result = run_cli("serve", "--port", "0", "--replay", str(bad))
+    assert result.returncode != 0 and "not an asyncscope trace" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -254,8 +254,8 @@ class Session:
         quiet_since = None
         try:
             while selector.get_map():
-                ready = sorted(fd for fd, _ in ((key.fd, mask) for key, mask in selector.select(0.1)))
-                ready.sort(key=lambda fd: fd != events_fd)  # events first
+                ready = sorted((key.fd for key, _mask in selector.select(0.1)),
+                               key=lambda fd: fd != events_fd)  # events first
                 if not ready:
                     if self._child_exited.is_set():
                         quiet_since = quiet_since or time.monotonic()

@@ -276,21 +276,19 @@ def install_hooks(tracer: Tracer) -> None:
         began = _perf_ns()
         try:
             task = original_create_task(self, coro, *args, **kwargs)
+            stepped = _perf_ns() - began
+            eager = tracer._last_scheduled != id(task) and isinstance(task, _TASK_TYPES)
+            tid = ids_get(id(task)) if eager else None
+            if eager and tid is None:
+                # A task that finished in its eager first step has no coroutine left to
+                # ask for (and 3.12.0-1's get_coro() crashes on it): register it now,
+                # while its creator is still on the stack, with the coroutine it was given.
+                tid = register(task, 2, coro)
         finally:
             creating.pop()
         _without_own_frames(task)
-        if tracer._last_scheduled != id(task) and isinstance(task, _TASK_TYPES):
-            # Its first step ran inside the constructor (eager): report that step. A task
-            # that finished there has no coroutine left to ask for (and 3.12.0-1's
-            # get_coro() crashes on it), so register it with the one it was given.
-            tid = ids_get(id(task))
-            if tid is None:
-                creating.append((_current_task(self), sys._getframe(1), coro))
-                try:
-                    tid = register(task, 2, coro)
-                finally:
-                    creating.pop()
-            tracer.after_step(task, tid, _perf_ns() - began)
+        if eager:  # its first step ran inside the constructor: report that step
+            tracer.after_step(task, tid, stepped)
         return task
 
     if eager_possible:  # before 3.12 every task's first step goes through call_soon
@@ -326,10 +324,7 @@ def install_hooks(tracer: Tracer) -> None:
 
     def run_in_executor(self: Any, executor: Any, func: Any, *args: Any) -> Any:
         future = original_run_in_executor(self, executor, func, *args)
-        pending = tracer._executor_futures
-        if len(pending) > 256:  # pruned here too, in case the loop never idles
-            pending[:] = [f for f in pending if not f.done()]
-        pending.append(future)
+        tracer.executor_futures.add(future)
         return future
 
     base.run_in_executor = run_in_executor

@@ -117,7 +117,8 @@ class Tracer:
         self._lib_code: dict[Any, bool] = {}
         self._origins: dict[Any, str] = {}
         self._sleep_until: weakref.WeakKeyDictionary[Any, float] = weakref.WeakKeyDictionary()
-        self._executor_futures: list[asyncio.Future[Any]] = []
+        self.executor_futures = PendingFutures()
+        """asyncio futures of ``run_in_executor`` (to say "waits for a thread")."""
         self._cancelled_by: dict[int, str] = {}
         self._in_shutdown = 0
         self._last_scheduled: int | None = None
@@ -214,18 +215,10 @@ class Tracer:
                     return None, self.user_site(frame)
                 # The program's line inside the callback, if it has one; else the
                 # coroutine's own definition stands in (see _register).
-                return below.f_code.co_qualname, self._innermost_user_line_upto(frame, walk)
+                return below.f_code.co_qualname, self.user_site(frame, stop=walk)
             below = walk
             walk = walk.f_back
         return None, self.user_site(frame)
-
-    def _innermost_user_line_upto(self, frame: Any, stop: Any) -> str | None:
-        while frame is not None and frame is not stop:
-            code = frame.f_code
-            if self.origin(code) == "user":
-                return f"{code.co_filename}:{frame.f_lineno}"
-            frame = frame.f_back
-        return None
 
     def origin(self, code: Any) -> str:
         """``user``, ``library`` or ``asyncio``: whose code this is (cached per code object)."""
@@ -251,12 +244,13 @@ class Tracer:
             self._lib_code[code] = lib
         return lib
 
-    def user_site(self, frame: Any) -> str | None:
+    def user_site(self, frame: Any, stop: Any = None) -> str | None:
         """``file:line`` of the innermost frame of the program's own code: not asyncio,
         asyncscope, the standard library or an installed package (a blocking ``re.match``
-        is reported at the user's line that called it, not inside ``re``)."""
+        is reported at the user's line that called it, not inside ``re``). The walk
+        outwards ends before ``stop`` when given."""
         origins = self._origins
-        while frame is not None:
+        while frame is not None and frame is not stop:
             code = frame.f_code
             origin = origins.get(code)
             if origin is None:
@@ -357,7 +351,7 @@ class Tracer:
         if children is not None and type(waiter).__name__ == "_GatheringFuture":
             ids = [self.task_id(c) for c in children if isinstance(c, _TASK_TYPES) and not c.done()]
             return Wait("gather", tasks=ids, count=len(children))
-        if waiter in self._executor_futures:
+        if waiter in self.executor_futures:
             return Wait("thread", detail="run_in_executor")
         if lib_code is not None:
             qualname = lib_code.co_qualname
@@ -388,11 +382,7 @@ class Tracer:
             return True
         if self.signals.user_handlers():
             return True
-        if self._executor_futures:
-            self._executor_futures = [f for f in self._executor_futures if not f.done()]
-            if self._executor_futures:
-                return True
-        if self.pools.busy():
+        if self.executor_futures.busy() or self.pools.busy():
             return True
         busy = self._busy_thread()
         if busy is None:
@@ -734,19 +724,12 @@ def _lines_calling(code: Any, name: str) -> frozenset[int]:
 _POOL_WAIT_LINES = _lines_calling(_POOL_WORKER_CODE, "get") if _POOL_WORKER_CODE else frozenset()
 
 
-class PoolWatch:
-    """Futures handed out by ``Executor.submit`` that have not finished yet.
-
-    Such a job, in a worker thread or process, may wake the loop when it ends (through
-    ``wrap_future``, ``run_in_executor`` or its own ``call_soon_threadsafe``), so while one
-    is pending the loop's idle time is real time and no deadlock can be proven.
-    """
+class PendingFutures:
+    """Futures not finished yet, pruned as they finish (and whenever the list grows long,
+    in case the loop never idles to ask)."""
 
     def __init__(self) -> None:
         self._pending: list[Any] = []
-        self._executors: weakref.WeakSet[Any] = weakref.WeakSet()
-        """Thread pools seen: one with queued work (a job, or the None that tells its
-        workers to exit at shutdown) has workers about to run, parked or not."""
 
     def add(self, future: Any) -> None:
         pending = self._pending
@@ -758,8 +741,29 @@ class PoolWatch:
         pending = self._pending
         if pending:
             pending[:] = [f for f in pending if not f.done()]
-            if pending:
-                return True
+        return bool(pending)
+
+    def __contains__(self, future: Any) -> bool:
+        return future in self._pending
+
+
+class PoolWatch:
+    """Futures handed out by ``Executor.submit`` that have not finished yet.
+
+    Such a job, in a worker thread or process, may wake the loop when it ends (through
+    ``wrap_future``, ``run_in_executor`` or its own ``call_soon_threadsafe``), so while one
+    is pending the loop's idle time is real time and no deadlock can be proven.
+    """
+
+    def __init__(self) -> None:
+        self._pending = PendingFutures()
+        self._executors: weakref.WeakSet[Any] = weakref.WeakSet()
+        """Thread pools seen: one with queued work (a job, or the None that tells its
+        workers to exit at shutdown) has workers about to run, parked or not."""
+
+    def busy(self) -> bool:
+        if self._pending.busy():
+            return True
         for executor in list(self._executors):
             queue = getattr(executor, "_work_queue", None)
             if queue is not None and not queue.empty():
@@ -769,7 +773,7 @@ class PoolWatch:
     def install(self) -> None:
         from concurrent import futures as cf
 
-        add = self.add
+        add = self._pending.add
         executors = self._executors
 
         def watched(original: Any) -> Any:

@@ -508,6 +508,8 @@ async def test_command_palette_offers_step_only_while_paused() -> None:
         generation = screen.generation
         await pilot.press("enter")
         await wait_for(pilot, lambda: screen.generation == generation + 1, what="the palette's restart")
+        # The new run starts paused too: until the child says so, space would mean "pause".
+        await wait_paused(pilot)
         await pilot.press("space")
         await wait_end(pilot)
         labels = [hit.text async for hit in ScreenCommands(screen).discover()]

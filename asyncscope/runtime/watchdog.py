@@ -50,21 +50,27 @@ class Watchdog:
 
     def _sample(self) -> None:
         now = real_perf_ns()
-        own = threading.get_ident()
         own_time = self._tracer.emitter.own_ns
         seen = self._seen
-        for ident, frame in sys._current_frames().items():
-            if ident == own:
-                continue
+        frames = sys._current_frames()
+        frames.pop(threading.get_ident(), None)
+        # Frame objects keep a finished step's locals (its task) alive: hold each one only
+        # while it is looked at, so the program's garbage is never kept by this thread
+        # (CPython's test_log_destroyed_pending_task checks a task is collected at once).
+        for ident in list(frames):
+            frame = frames.pop(ident)
             step: Any = frame
             while step is not None and step.f_code is not self._step_code:
                 step = step.f_back
             if step is None:
+                del frame
                 seen.pop(ident, None)
                 continue
             values = step.f_locals
             began, tid = values.get("began"), values.get("tid")
+            del values, step
             if began is None or tid is None:
+                del frame
                 continue
             first = seen.get(ident)
             if first is None or first[0] != began:
@@ -72,26 +78,28 @@ class Watchdog:
                 # for a CPU (descheduled by the OS) and asyncscope's own work in it are
                 # not the step's. Before this sample (one period at most) they cannot be
                 # told apart and count.
+                del frame
                 seen[ident] = (began, now, _run_delay(ident), own_time.get(ident, 0), False)
                 continue
             _began, first_at, delay_at, own_at, reported = first
-            if reported:
-                continue
             watched = now - first_at
-            if watched <= 0:
+            if reported or watched <= 0:
+                del frame
                 continue
             # The share of the watched time that was the program's, applied to the whole
             # step (the part before the first sight included).
             program_share = 1 - ((_run_delay(ident) - delay_at) + (own_time.get(ident, 0) - own_at)) / watched
             held = (now - began) * max(0.0, program_share)
             if held < self._threshold_ns:
+                del frame
                 continue
             seen[ident] = (began, first_at, delay_at, own_at, True)
-            self._report(tid, frame, held / 1e9)
+            where = self._tracer.user_site(frame)
+            del frame
+            self._report(tid, where, held / 1e9)
 
-    def _report(self, tid: int, frame: Any, held: float) -> None:
+    def _report(self, tid: int, where: str | None, held: float) -> None:
         tracer = self._tracer
-        where = tracer.user_site(frame)
         name = tracer.task_name(tid)
         message = wording.text("blocking", task=name, ms=int(self._threshold * 1000),
                                where=wording.brief_where(where) if where else "?")

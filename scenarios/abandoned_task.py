@@ -5,17 +5,26 @@
 # title.ja = "main が戻ると見捨てられるタスク"
 # summary.en = "create_task without await: only 'I say,' is printed, then asyncio.run cancels the task."
 # summary.ja = "await しない create_task: 'I say,' だけが表示され、asyncio.run がタスクをキャンセルする。"
-# watch.en = "The hello task runs up to its first sleep, then main returns. At shutdown the task ends 'cancelled' and a cancelled-at-shutdown diagnostic appears."
-# watch.ja = "hello タスクは最初の sleep まで進み、main が戻ります。終了時にタスクは cancelled になり、cancelled-at-shutdown の診断が出ます。"
+# watch.en = "main returns at once, but hello's first step is already queued ahead of the callback that stops the loop: it prints 'I say,' and starts to sleep. At shutdown asyncio.run cancels it: the task ends 'cancelled' and a cancelled-at-shutdown diagnostic appears."
+# watch.ja = "main はすぐに戻りますが、hello の最初のステップはループを止めるコールバックより先にキューに入っているので、'I say,' を表示して sleep に入ります。終了時に asyncio.run がそれをキャンセルし、タスクは cancelled で終わり、cancelled-at-shutdown の診断が出ます。"
 # explain.en = """
-# `create_task` schedules the task, and it runs as soon as main yields to the loop. But
-# main returns without awaiting it, and `asyncio.run` then cancels every task still
-# pending. Only the part before the task's first suspension ran: `I say,` is printed,
-# `hello` never is."""
+# `create_task` wraps hello in a task and queues its first step on the loop. main returns
+# without awaiting it. The loop does not stop at that instant: main's end only queues the
+# callback that stops the loop, behind hello's first step. So hello still runs up to its
+# first real suspension, `await asyncio.sleep(1)`, and prints `I say,`. Then `asyncio.run`
+# cancels every task still pending: `hello` is never printed.
+#
+# Do not rely on that first step: work that must finish has to be awaited (or run in a
+# TaskGroup)."""
 # explain.ja = """
-# `create_task` はタスクをスケジュールし、main がループに制御を返すとすぐに実行されます。
-# しかし main はそれを await せずに戻り、`asyncio.run` はまだ終わっていないタスクをすべて
-# キャンセルします。最初の中断までの部分だけが実行され、`I say,` は表示されますが `hello` は表示されません。"""
+# `create_task` は hello をタスクに包み、その最初のステップをループのキューに入れます。
+# main はそれを await せずに戻ります。
+# ループはその瞬間には止まりません。main が終わると、ループを止めるコールバックがキューに入りますが、それは hello の最初のステップの後ろです。
+# そのため hello は最初の本当の中断である `await asyncio.sleep(1)` まで動き、`I say,` を表示します。
+# その後 `asyncio.run` はまだ終わっていないタスクをすべてキャンセルするので、`hello` は表示されません。
+#
+# この最初のステップを当てにしてはいけません。
+# 終わらせる必要のある処理は await する(または TaskGroup の中で動かす)必要があります。"""
 #
 # [expect]
 # status = "finished"
@@ -36,8 +45,7 @@ async def hello():
 
 
 async def main():
-    asyncio.create_task(hello())
-    await asyncio.sleep(0)  # let the task start: it prints, then sleeps
+    asyncio.create_task(hello())  # never awaited: main returns at once
 
 
 asyncio.run(main())

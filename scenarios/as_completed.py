@@ -13,8 +13,8 @@
 # `asyncio.as_completed(aws)` gives you an iterator of awaitables: each `await` returns the
 # next result to finish. It wraps the coroutines in tasks, so they all run concurrently."""
 # explain.ja = """
-# `gather` はすべての結果を、渡した順番でまとめて返します。準備ができた結果から順に処理したい
-# とき(進捗を表示する、一番速い答えを使う)は、`asyncio.as_completed(aws)` を使います。
+# `gather` はすべての結果を、渡した順番でまとめて返します。
+# 準備ができた結果から順に処理したいとき(進捗を表示する、一番速い答えを使う)は、`asyncio.as_completed(aws)` を使います。
 # これは awaitable のイテレーターを返し、`await` するたびに次に終わった結果が得られます。
 # コルーチンはタスクに包まれるので、すべて並行に動きます。"""
 #

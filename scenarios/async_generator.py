@@ -6,7 +6,7 @@
 # summary.en = "An async generator awaits between values; break out of async for, and who closes it?"
 # summary.ja = "非同期ジェネレーターは値と値の間で await する。async for を break したら、誰が閉じるのか。"
 # watch.en = "The generator runs inside main's task: no task of its own. After the first break, its 'closed' line comes from a separate task the loop creates to finish it off (asyncio's own, so it is listed with the internal tasks: press i); with aclosing(), main closes it right away."
-# watch.ja = "ジェネレーターは main のタスクの中で動き、専用のタスクは持ちません。一回目の break の後、'closed' の行はループが後始末のために作る別のタスクから出ます (asyncio 自身のタスクなので、内部タスクとして表示されます。i キーで表示できます)。aclosing() を使うと main がすぐに閉じます。"
+# watch.ja = "ジェネレーターは main のタスクの中で動き、専用のタスクは持ちません。一回目の break の後、'closed' の行はループが後始末のために作る別のタスクから出ます (asyncio 自身のタスクなので内部タスクとして扱われ、i キーを押すと一覧に表示されます)。aclosing() を使うと main がすぐに閉じます。"
 # explain.en = """
 # An `async def` containing `yield` is an async generator: `async for` pulls values from it,
 # and it may `await` between them (here, one reading per second). Like an awaited coroutine
@@ -17,14 +17,14 @@
 # generator is garbage-collected (or at the latest when `asyncio.run` ends). To close it at
 # a predictable moment, wrap it in `contextlib.aclosing()`."""
 # explain.ja = """
-# `yield` を含む `async def` は非同期ジェネレーターです。`async for` が値を取り出し、
-# 値と値の間で `await` できます(ここでは 1 秒ごとに一つの測定値)。await されたコルーチンと同じく、
-# 値を使う側のタスクの中で動きます。
+# `yield` を含む `async def` は非同期ジェネレーターです。
+# `async for` が値を取り出し、値と値の間で `await` できます(ここでは 1 秒ごとに一つの測定値)。
+# await されたコルーチンと同じく、値を使う側のタスクの中で動きます。
 #
-# 途中で `break` すると、ジェネレーターは中断したまま残されます。`finally` ブロックが動くのは
-# 閉じられたときだけです。asyncio は、ジェネレーターがガベージコレクションされたとき(遅くとも
-# `asyncio.run` の終わり)に、専用のタスクでそれを閉じてくれます。決まったタイミングで閉じるには
-# `contextlib.aclosing()` で包みます。"""
+# 途中で `break` すると、ジェネレーターは中断したまま残されます。
+# `finally` ブロックが動くのは閉じられたときだけです。
+# asyncio は、ジェネレーターがガベージコレクションされたとき(遅くとも `asyncio.run` の終わり)に、専用のタスクでそれを閉じてくれます。
+# 決まったタイミングで閉じるには `contextlib.aclosing()` で包みます。"""
 #
 # [expect]
 # status = "finished"

@@ -16,12 +16,11 @@
 # `RuntimeError: asyncio.run() cannot be called from a running event loop`. There you
 # simply `await` the coroutine."""
 # explain.ja = """
-# `asyncio.run(main())` は通常の(同期の)コードから非同期コードへの橋渡しです。イベントループを
-# 作り、`main()` をタスクとして最後まで実行し、ループを片付けて main の戻り値を返します。
+# `asyncio.run(main())` は通常の(同期の)コードから非同期コードへの橋渡しです。
+# イベントループを作り、`main()` をタスクとして最後まで実行し、ループを片付けて main の戻り値を返します。
 # プログラムの一番外側で一度だけ呼びます。
 #
-# `async def` の中ではすでにループが動いているので、`asyncio.run` は
-# `RuntimeError: asyncio.run() cannot be called from a running event loop` で拒否します。
+# `async def` の中ではすでにループが動いているので、`asyncio.run` は `RuntimeError: asyncio.run() cannot be called from a running event loop` で拒否します。
 # そこでは単にコルーチンを `await` します。"""
 #
 # [expect]

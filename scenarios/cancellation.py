@@ -16,13 +16,12 @@
 # Swallowing `CancelledError` (catching it and carrying on) breaks timeouts and TaskGroups,
 # which rely on cancellation to work."""
 # explain.ja = """
-# `task.cancel()` はタスクをその場で止めるわけではありません。次にタスクが再開するとき、
-# 中断していた `await` の位置で `CancelledError` が送出されるよう頼むだけです。タスクはそれを
-# 捕まえて後片付けをしてもよく(その間に await することもできます)、最後には再送出すべきです。
+# `task.cancel()` はタスクをその場で止めるわけではありません。
+# 次にタスクが再開するとき、中断していた `await` の位置で `CancelledError` が送出されるよう頼むだけです。
+# タスクはそれを捕まえて後片付けをしてもよく(その間に await することもできます)、最後には再送出すべきです。
 # そうすればタスクは本当に cancelled で終わり、await している側も `CancelledError` を受け取ります。
 #
-# `CancelledError` を握りつぶす(捕まえてそのまま続ける)と、キャンセルに頼っている
-# タイムアウトや TaskGroup が正しく動かなくなります。"""
+# `CancelledError` を握りつぶす(捕まえてそのまま続ける)と、キャンセルに頼っているタイムアウトや TaskGroup が正しく動かなくなります。"""
 #
 # [expect]
 # status = "finished"

@@ -3,10 +3,10 @@
 # level = "intermediate"
 # title.en = "A CPU-bound task starves the others; sleep(0) shares"
 # title.ja = "CPU を使い続けるタスクがほかを飢えさせる。sleep(0) で譲る"
-# summary.en = "A number-crunching loop with no await runs all its chunks before the heartbeat can beat; await asyncio.sleep(0) after each chunk lets them take turns."
-# summary.ja = "await のない計算ループは、ハートビートが動く前に全部のチャンクを実行してしまう。各チャンクの後に await asyncio.sleep(0) を入れると交互に動く。"
-# watch.en = "In round 1 the greedy cruncher takes a single long step: chunk 0, 1, 2, then the heartbeat. In round 2 the polite cruncher takes one step per chunk, and the heartbeat's lines interleave with them. Only round 1 gets a blocking diagnostic: its single step holds the loop for 180 ms, over the 100 ms limit, while each polite step takes 60 ms."
-# watch.ja = "第 1 ラウンドでは欲張りな計算タスクが一つの長いステップで chunk 0、1、2 を実行し、その後でハートビートが動きます。第 2 ラウンドでは行儀のよい計算タスクがチャンクごとに一ステップずつ進み、ハートビートの行と交互に並びます。blocking の診断が出るのは第 1 ラウンドだけです。その一つのステップは 100 ms の上限を超える 180 ms ループを占有しますが、行儀のよいステップは一つ 60 ms です。"
+# summary.en = "A number-crunching loop with no await runs all its chunks before the heartbeat can beat again; await asyncio.sleep(0) after each chunk lets them take turns."
+# summary.ja = "await のない計算ループは、ハートビートがもう一度動く前に全部のチャンクを実行してしまう。各チャンクの後に await asyncio.sleep(0) を入れると交互に動く。"
+# watch.en = "In round 1, after 'heartbeat 0', the greedy cruncher takes a single long step: chunk 0, 1, 2; only then does the heartbeat beat again. In round 2 the polite cruncher takes one step per chunk, and the heartbeat's lines interleave with them. Only round 1 gets a blocking diagnostic: its single step holds the loop for 180 ms, over the 100 ms limit, while each polite step takes 60 ms."
+# watch.ja = "第 1 ラウンドでは 'heartbeat 0' の後、欲張りな計算タスクが一つの長いステップで chunk 0、1、2 を実行し、それが終わってやっとハートビートがもう一度動きます。第 2 ラウンドでは行儀のよい計算タスクがチャンクごとに一ステップずつ進み、ハートビートの行と交互に並びます。blocking の診断が出るのは第 1 ラウンドだけです。その一つのステップは 100 ms の上限を超える 180 ms ループを占有しますが、行儀のよいステップは一つ 60 ms です。"
 # explain.en = """
 # A task keeps the loop until it reaches an `await` that actually suspends. A long
 # computation without one starves every other task, exactly like a blocking call.
@@ -16,12 +16,13 @@
 # the loop. (Both rounds take the same 0.18 s of CPU time, 0.36 s in all: sharing does not make
 # the work faster, it only lets the heartbeat beat in between. For truly heavy work, use a process pool.)"""
 # explain.ja = """
-# タスクは、実際に中断する `await` に着くまでループを占有します。await のない長い計算は、
-# ブロッキング呼び出しとまったく同じように、ほかのすべてのタスクを飢えさせます。
+# タスクは、実際に中断する `await` に着くまでループを占有します。
+# await のない長い計算は、ブロッキング呼び出しとまったく同じように、ほかのすべてのタスクを飢えさせます。
 #
-# `await asyncio.sleep(0)` は時間ゼロだけ中断します。タスクは実行可能キューの最後に回り、ほかの実行可能な
-# ものが先に動きます。長いループの中に入れてループを分け合いましょう。(どちらのラウンドも CPU 時間は同じ 0.18 秒、
-# 合計 0.36 秒です。分け合っても計算は速くならず、その合間にハートビートが動けるだけです。本当に重い処理にはプロセスプールを使います。)"""
+# `await asyncio.sleep(0)` は時間ゼロだけ中断します。
+# タスクは実行可能キューの最後に回り、ほかの実行可能なものが先に動きます。
+# 長いループの中に入れてループを分け合いましょう。
+# (どちらのラウンドも CPU 時間は同じ 0.18 秒、合計 0.36 秒です。分け合っても計算は速くならず、その合間にハートビートが動けるだけです。本当に重い処理にはプロセスプールを使います。)"""
 #
 # [expect]
 # status = "finished"

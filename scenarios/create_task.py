@@ -10,11 +10,19 @@
 # explain.en = """
 # `asyncio.create_task(coro)` wraps the coroutine in a task and schedules it at once.
 # While one task sleeps, the event loop runs the other: both sleeps overlap, so the
-# program takes as long as the longest sleep (2 s). The output follows the sleeps."""
+# program takes as long as the longest sleep (2 s). The output follows the sleeps.
+#
+# Run `sequential` and `gather` one after the other and compare the clock: `sequential`
+# awaits the same two coroutines one after another and takes 3 s; `gather` makes the tasks
+# for you and takes 2 s, like this program."""
 # explain.ja = """
 # `asyncio.create_task(coro)` はコルーチンをタスクに包み、すぐにスケジュールします。
-# 一方のタスクが眠っている間、イベントループはもう一方を実行します。二つの sleep が重なるので、
-# プログラムは一番長い sleep (2 秒) だけかかります。出力の順番は sleep の長さに従います。"""
+# 一方のタスクが眠っている間、イベントループはもう一方を実行します。
+# 二つの sleep が重なるので、プログラムは一番長い sleep (2 秒) だけかかります。
+# 出力の順番は sleep の長さに従います。
+#
+# `sequential` と `gather` を続けて実行し、時計を比べてみましょう。
+# 同じ二つのコルーチンを順番に await する `sequential` は 3 秒、タスクを代わりに作ってくれる `gather` はこのプログラムと同じ 2 秒です。"""
 #
 # [expect]
 # status = "finished"

@@ -6,8 +6,8 @@
 # title.ja = "イーガータスク (eager task、Python 3.12 以降)"
 # summary.en = "With eager_task_factory, create_task runs the coroutine at once, up to its first real suspension."
 # summary.ja = "eager_task_factory を使うと、create_task はコルーチンをその場で、最初の本当の中断まで実行する。"
-# watch.en = "A lazy task has not run yet right after create_task. An eager task has: the one that never suspends is already done, and the one that sleeps has run up to its sleep. On Python 3.11 the program only prints that eager tasks need 3.12."
-# watch.ja = "遅延(通常)のタスクは create_task の直後にはまだ動いていません。イーガータスクはもう動いています。中断しないものはすでに完了し、sleep するものは sleep まで進んでいます。Python 3.11 では、イーガータスクには 3.12 が必要だと表示するだけです。"
+# watch.en = "A lazy task has not run yet right after create_task. An eager task has: the one that never suspends is already done, and the one that sleeps has run up to its sleep. On early Python 3.13 releases, 3.13.0 among them, the two eager tasks are listed with the name 'None' (a CPython bug, gh-130033, fixed in a later 3.13 release). On Python 3.11 the program only prints that eager tasks need 3.12."
+# watch.ja = "遅延(通常)のタスクは create_task の直後にはまだ動いていません。イーガータスクはもう動いています。中断しないものはすでに完了し、sleep するものは sleep まで進んでいます。初期の Python 3.13 (3.13.0 など)では二つのイーガータスクが 'None' という名前で表示されます(CPython のバグ gh-130033 で、その後の 3.13 のリリースで直っています)。Python 3.11 では、イーガータスクには 3.12 が必要だと表示するだけです。"
 # explain.en = """
 # Normally `create_task` only schedules the task: its first step runs at the loop's next
 # turn, after the creating task yields. With `loop.set_task_factory(asyncio.eager_task_factory)`
@@ -16,14 +16,24 @@
 # programs with many small tasks faster.
 #
 # The order of execution changes: code you expected to run "later" now runs first. Turn it
-# on deliberately, and test."""
-# explain.ja = """
-# 通常 `create_task` はタスクをスケジュールするだけで、最初のステップは作った側のタスクが制御を返した後、
-# ループの次の番で動きます。`loop.set_task_factory(asyncio.eager_task_factory)` (Python 3.12 以降)を
-# 使うと、コルーチンは `create_task` の中でそのまま動き始めます。中断せずに終われば(キャッシュに当たった
-# 場合など)スケジュールはまったく行われず、小さなタスクが多いプログラムが速くなることがあります。
+# on deliberately, and test.
 #
-# 実行の順番が変わります。「後で」動くと思っていたコードが先に動きます。意図して有効にし、テストしましょう。"""
+# On early Python 3.13 releases (3.13.0 among them), `create_task` with a task factory
+# overwrites the task's name with the string "None" when you give no name (CPython
+# gh-130033, fixed in a later 3.13 release): `get_name()` returns "None" in the program
+# too. Pass `name=` if the name matters."""
+# explain.ja = """
+# 通常 `create_task` はタスクをスケジュールするだけで、最初のステップは作った側のタスクが制御を返した後、ループの次の番で動きます。
+# `loop.set_task_factory(asyncio.eager_task_factory)` (Python 3.12 以降)を使うと、コルーチンは `create_task` の中でそのまま動き始めます。
+# 中断せずに終われば(キャッシュに当たった場合など)スケジュールはまったく行われず、小さなタスクが多いプログラムが速くなることがあります。
+#
+# 実行の順番が変わります。
+# 「後で」動くと思っていたコードが先に動きます。
+# 意図して有効にし、テストしましょう。
+#
+# 初期の Python 3.13 (3.13.0 など)では、タスクファクトリーを設定した状態で名前を付けずに `create_task` を呼ぶと、タスクの名前が文字列 "None" で上書きされます(CPython gh-130033、その後の 3.13 のリリースで修正)。
+# プログラムの中でも `get_name()` は "None" を返します。
+# 名前が大事なら `name=` を渡しましょう。"""
 #
 # [expect]
 # status = "finished"

@@ -13,10 +13,11 @@
 # at once (until `clear()`). Use it to say "the data is ready" or "shut down now" to any
 # number of tasks. Unlike a Lock, nobody owns an Event."""
 # explain.ja = """
-# `asyncio.Event` はタスクが待つことのできるフラグです。`await event.wait()` は別のタスクが
-# `event.set()` を呼ぶまで中断し、呼ばれると待っていた全員が起きます。その後の wait は
-# (`clear()` するまで)すぐに戻ります。「データの準備ができた」「今すぐ終了せよ」を何個の
-# タスクにでも伝えられます。Lock と違い、Event には持ち主がいません。"""
+# `asyncio.Event` はタスクが待つことのできるフラグです。
+# `await event.wait()` は別のタスクが `event.set()` を呼ぶまで中断し、呼ばれると待っていた全員が起きます。
+# その後の wait は(`clear()` するまで)すぐに戻ります。
+# 「データの準備ができた」「今すぐ終了せよ」を何個のタスクにでも伝えられます。
+# Lock と違い、Event には持ち主がいません。"""
 #
 # [expect]
 # status = "finished"

@@ -17,9 +17,8 @@
 # true background jobs, add a done callback that logs failures."""
 # explain.ja = """
 # タスクの中で送出された例外はタスクに保存され、そのタスクを await した場所で改めて送出されます。
-# 誰も await しなければ(`result()` や `exception()` も呼ばなければ)エラーは失われます。Python は
-# タスクオブジェクトが最終的に削除されたとき(ずっと後かもしれません)に
-# "Task exception was never retrieved" とログに出すだけです。
+# 誰も await しなければ(`result()` や `exception()` も呼ばなければ)エラーは失われます。
+# Python はタスクオブジェクトが最終的に削除されたとき(ずっと後かもしれません)に "Task exception was never retrieved" とログに出すだけです。
 #
 # 開始したタスクはすべて await するか、タスクのエラーを送出し直してくれる TaskGroup を使いましょう。
 # 本当のバックグラウンド処理には、失敗を記録する完了コールバックを付けます。"""

@@ -17,13 +17,12 @@
 # drop it when it is done with `task.add_done_callback(background_tasks.discard)`. Better
 # still, use a TaskGroup."""
 # explain.ja = """
-# イベントループはタスクへの *弱い* 参照しか持ちません。タイマーや I/O を待つタスクはループ自身の
-# データ構造によって生き残りますが、ほかの誰も参照していないものを待つタスクは、仕事の途中で
-# ガベージコレクターに回収されることがあります。タスクは終わらず、Python は
-# "Task was destroyed but it is pending!" とログに出すだけです。
+# イベントループはタスクへの *弱い* 参照しか持ちません。
+# タイマーや I/O を待つタスクはループ自身のデータ構造によって生き残りますが、ほかの誰も参照していないものを待つタスクは、仕事の途中でガベージコレクターに回収されることがあります。
+# タスクは終わらず、Python は "Task was destroyed but it is pending!" とログに出すだけです。
 #
-# asyncio のドキュメントにある対策は、開始したタスクを set などにすべて保持し、終わったら
-# `task.add_done_callback(background_tasks.discard)` で取り除くことです。TaskGroup を使えばなお良いでしょう。"""
+# asyncio のドキュメントにある対策は、開始したタスクを set などにすべて保持し、終わったら `task.add_done_callback(background_tasks.discard)` で取り除くことです。
+# TaskGroup を使えばなお良いでしょう。"""
 #
 # [expect]
 # status = "finished"

@@ -15,12 +15,12 @@
 # cancel the other awaitables: they keep running in the background. If you need "one fails,
 # all stop", use a TaskGroup (next scenario)."""
 # explain.ja = """
-# `gather(..., return_exceptions=True)` はすべての完了を待ち、例外を本来の値の位置に入れて
-# 結果リストとして返します。一つの失敗がほかの結果を隠しません。
+# `gather(..., return_exceptions=True)` はすべての完了を待ち、例外を本来の値の位置に入れて結果リストとして返します。
+# 一つの失敗がほかの結果を隠しません。
 #
-# 指定しない場合、`gather` は最初の例外が起きた時点でそれを送出しますが、ほかの処理は
-# キャンセル *しません*。それらは裏で動き続けます。「一つが失敗したら全部止める」には
-# TaskGroup を使います(次のシナリオ)。"""
+# 指定しない場合、`gather` は最初の例外が起きた時点でそれを送出しますが、ほかの処理はキャンセル *しません*。
+# それらは裏で動き続けます。
+# 「一つが失敗したら全部止める」には TaskGroup を使います(次のシナリオ)。"""
 #
 # [expect]
 # status = "finished"

@@ -17,14 +17,14 @@
 # `writer.write()` only buffers; `await writer.drain()` waits until the data can be sent.
 # Close writers and servers when done (`async with server:` does it for the server)."""
 # explain.ja = """
-# `asyncio.start_server(handler, host, port)` はソケットで待ち受け、接続ごとに新しいタスクで
-# `handler(reader, writer)` を呼びます。`asyncio.open_connection(host, port)` はクライアント側です。
+# `asyncio.start_server(handler, host, port)` はソケットで待ち受け、接続ごとに新しいタスクで `handler(reader, writer)` を呼びます。
+# `asyncio.open_connection(host, port)` はクライアント側です。
 # ポート 0 を指定すると、OS が空いているポートを選びます。
 #
 # `await reader.readline()` はソケットにデータが届くまでタスクを中断し、その間ループは空いています。
-# これこそ asyncio の目的で、一つのスレッドで多くの接続を扱えます。`writer.write()` はバッファーに
-# 入れるだけで、`await writer.drain()` が送れるようになるまで待ちます。終わったら writer とサーバーを
-# 閉じます(サーバーは `async with server:` が閉じてくれます)。"""
+# これこそ asyncio の目的で、一つのスレッドで多くの接続を扱えます。
+# `writer.write()` はバッファーに入れるだけで、`await writer.drain()` が送れるようになるまで待ちます。
+# 終わったら writer とサーバーを閉じます(サーバーは `async with server:` が閉じてくれます)。"""
 #
 # [expect]
 # status = "finished"

@@ -12,9 +12,8 @@
 # ever runs it; when the object is thrown away, Python warns
 # `RuntimeWarning: coroutine 'hello' was never awaited`."""
 # explain.ja = """
-# `hello()` はコルーチンオブジェクトを作るだけです。`await` (または `create_task`) がなければ
-# 誰も実行せず、オブジェクトが捨てられたときに Python が
-# `RuntimeWarning: coroutine 'hello' was never awaited` と警告します。"""
+# `hello()` はコルーチンオブジェクトを作るだけです。
+# `await` (または `create_task`) がなければ誰も実行せず、オブジェクトが捨てられたときに Python が `RuntimeWarning: coroutine 'hello' was never awaited` と警告します。"""
 #
 # [expect]
 # status = "finished"

@@ -3,26 +3,26 @@
 # level = "intermediate"
 # title.en = "Queue: producer and consumers"
 # title.ja = "Queue: 生産者と消費者"
-# summary.en = "A producer puts four jobs into a Queue of size 2; two workers take them; join() waits until all are done."
-# summary.ja = "生産者が大きさ 2 の Queue に四つの仕事を入れ、二人の作業者が取り出す。join() は全部終わるまで待つ。"
-# watch.en = "The producer blocks on the third put until a worker takes a job (backpressure). Idle workers wait on Queue.get. main waits on join() until t=3, then cancels the workers, which loop forever."
-# watch.ja = "生産者は三つ目の put で、作業者が仕事を取るまでブロックします(バックプレッシャー)。手の空いた作業者は Queue.get で待ちます。main は t=3 まで join() で待ち、永久にループする作業者をキャンセルします。"
+# summary.en = "A producer puts four jobs into a Queue with maxsize 2; two workers take them; join() waits until all are done."
+# summary.ja = "生産者が maxsize 2 の Queue に四つのジョブを入れ、二つのワーカーが取り出す。join() は全部終わるまで待つ。"
+# watch.en = "The producer blocks on the third put until a worker takes a job (backpressure). Idle workers wait on Queue.get. main waits in join() until t=3; the task list shows that wait as Event.wait, because join() waits on an Event inside the Queue. Then main cancels the workers, which loop forever."
+# watch.ja = "生産者は三つ目の put で、ワーカーがジョブを取るまでブロックします(バックプレッシャー)。手の空いたワーカーは Queue.get で待ちます。main は t=3 まで join() で待ちます。join() は Queue の内部の Event を待つので、タスク一覧ではこの待ちが Event.wait と表示されます。その後 main は、永久にループするワーカーをキャンセルします。"
 # explain.en = """
 # `asyncio.Queue` hands items from producers to consumers. `await queue.get()` suspends a
 # consumer while the queue is empty; with `maxsize`, `await queue.put()` suspends the
 # producer while it is full, so a fast producer cannot run away from slow consumers.
 #
 # Each consumer calls `queue.task_done()` after finishing an item, and `await queue.join()`
-# returns when every item put has been marked done. Consumers written as `while True`
-# loops never end by themselves: cancel them when the work is done."""
+# returns when every item put has been marked done (inside, it waits on an `asyncio.Event`
+# that the last `task_done()` sets). Consumers written as `while True` loops never end by
+# themselves: cancel them when the work is done."""
 # explain.ja = """
-# `asyncio.Queue` は生産者から消費者へ品物を渡します。キューが空の間、`await queue.get()` は
-# 消費者を中断させます。`maxsize` を指定すると、満杯の間は `await queue.put()` が生産者を
-# 中断させるので、速い生産者が遅い消費者を置き去りにすることはありません。
+# `asyncio.Queue` は生産者から消費者へアイテムを渡します。
+# キューが空の間、`await queue.get()` は消費者を中断させます。
+# `maxsize` を指定すると、満杯の間は `await queue.put()` が生産者を中断させるので、速い生産者が遅い消費者を置き去りにすることはありません。
 #
-# 消費者は一つ処理するたびに `queue.task_done()` を呼び、`await queue.join()` は入れたすべての
-# 品物が処理済みになると戻ります。`while True` で書いた消費者は自分では終わらないので、
-# 仕事が済んだらキャンセルします。"""
+# 消費者はアイテムを一つ処理するたびに `queue.task_done()` を呼び、`await queue.join()` は入れたすべてのアイテムが処理済みになると戻ります(内部では、最後の `task_done()` がセットする `asyncio.Event` を待っています)。
+# `while True` で書いた消費者は自分では終わらないので、仕事が済んだらキャンセルします。"""
 #
 # [expect]
 # status = "finished"

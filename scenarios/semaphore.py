@@ -13,10 +13,10 @@
 # way to limit concurrency: start as many tasks as you like, but let only `n` of them talk
 # to the server at the same time. Waiting tasks get their turn in the order they came."""
 # explain.ja = """
-# `asyncio.Semaphore(n)` は空き枠の数を数えるカウンターです。`async with semaphore:` は枠を一つ取り
-# (空きがなければ待ち)、ブロックの終わりで返します。並行数を制限する定番の方法で、タスクは
-# いくつ作ってもよく、サーバーと同時に話すのは `n` 個だけにできます。待っているタスクは来た順に
-# 順番が回ってきます。"""
+# `asyncio.Semaphore(n)` は空き枠の数を数えるカウンターです。
+# `async with semaphore:` は枠を一つ取り(空きがなければ待ち)、ブロックの終わりで返します。
+# 並行数を制限する定番の方法で、タスクはいくつ作ってもよく、サーバーと同時に話すのは `n` 個だけにできます。
+# 待っているタスクは来た順に順番が回ってきます。"""
 #
 # [expect]
 # status = "finished"

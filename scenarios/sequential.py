@@ -10,11 +10,18 @@
 # explain.en = """
 # `await coro()` runs the coroutine inside the current task: no new task is created.
 # main is suspended until goodbye() has slept 2 s and printed, and only then does it
-# call hello(), which sleeps 1 s more. Total: 2 + 1 = 3 s."""
+# call hello(), which sleeps 1 s more. Total: 2 + 1 = 3 s.
+#
+# Run `create_task` and `gather` after this one and compare the clock: the same two sleeps
+# take 3 s here and 2 s there."""
 # explain.ja = """
-# `await coro()` はコルーチンを現在のタスクの中で実行します。新しいタスクは作られません。
+# `await coro()` はコルーチンを現在のタスクの中で実行します。
+# 新しいタスクは作られません。
 # main は goodbye() が 2 秒眠って表示するまで中断し、その後で hello() を呼び、さらに 1 秒眠ります。
-# 合計 2 + 1 = 3 秒です。"""
+# 合計 2 + 1 = 3 秒です。
+#
+# この後で `create_task` と `gather` を実行し、時計を比べてみましょう。
+# 同じ二つの sleep が、ここでは 3 秒、あちらでは 2 秒です。"""
 #
 # [expect]
 # status = "finished"

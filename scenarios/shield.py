@@ -16,10 +16,10 @@
 # Shield protects the task from the cancellation of the waiter, not from `task.cancel()`
 # called on the task itself."""
 # explain.ja = """
-# タイムアウトは待っている処理をキャンセルします。`asyncio.shield(aw)` はその間に盾を置きます。
+# タイムアウトは待っている処理をキャンセルします。
+# `asyncio.shield(aw)` はその間に盾を置きます。
 # 外側の待機は(ここでは `wait_for` のタイムアウトで)キャンセルされても、内側のタスクは続きます。
-# ファイルの保存のように途中で切ってはいけない処理に使い、あとで結果を await できるよう
-# タスクへの参照を持っておきます。
+# ファイルの保存のように途中で切ってはいけない処理に使い、あとで結果を await できるようタスクへの参照を持っておきます。
 #
 # shield が守るのは待っている側のキャンセルからであり、タスク自身に対する `task.cancel()` からではありません。"""
 #

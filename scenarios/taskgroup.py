@@ -15,12 +15,12 @@
 #
 # This is "structured concurrency": no task outlives the block, and no error goes unnoticed."""
 # explain.ja = """
-# `async with asyncio.TaskGroup() as tg:` はブロックの終わりで、`tg.create_task()` で作った
-# すべてのタスクを待ちます。どれかが例外を送出すると、グループは残りのタスクをすべてキャンセルし
-# (それらは `CancelledError` を受け取るので後片付けのコードが動きます)、終わるのを待ってから、
-# エラーをまとめた `ExceptionGroup` を送出します。`except*` で受け取ります。
+# `async with asyncio.TaskGroup() as tg:` はブロックの終わりで、`tg.create_task()` で作ったすべてのタスクを待ちます。
+# どれかが例外を送出すると、グループは残りのタスクをすべてキャンセルし(それらは `CancelledError` を受け取るので後片付けのコードが動きます)、終わるのを待ってから、エラーをまとめた `ExceptionGroup` を送出します。
+# `except*` で受け取ります。
 #
-# これが「構造化された並行性」です。ブロックより長生きするタスクはなく、エラーが見過ごされることもありません。"""
+# これが「構造化された並行性」です。
+# ブロックより長生きするタスクはなく、エラーが見過ごされることもありません。"""
 #
 # [expect]
 # status = "finished"

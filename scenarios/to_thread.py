@@ -16,13 +16,12 @@
 # make CPU-heavy Python code faster, because of the GIL; for that, use a process pool
 # (`loop.run_in_executor(ProcessPoolExecutor(), ...)`)."""
 # explain.ja = """
-# `await asyncio.to_thread(func, *args)` は通常のブロッキング関数をループの既定のエグゼキューターの
-# スレッドで実行し、それが戻るまで呼び出したタスクだけを中断します。ループは空いたままなので、
-# ほかのタスクは動き続けます。
+# `await asyncio.to_thread(func, *args)` は通常のブロッキング関数をループの既定のエグゼキューターのスレッドで実行し、それが戻るまで呼び出したタスクだけを中断します。
+# ループは空いたままなので、ほかのタスクは動き続けます。
 #
 # スレッドが役に立つのはブロッキング I/O (ファイル、`requests`、古いデータベースドライバー)です。
-# GIL があるので CPU の重い Python コードは速くなりません。その場合はプロセスプール
-# (`loop.run_in_executor(ProcessPoolExecutor(), ...)`)を使います。"""
+# GIL があるので CPU の重い Python コードは速くなりません。
+# その場合はプロセスプール(`loop.run_in_executor(ProcessPoolExecutor(), ...)`)を使います。"""
 #
 # [expect]
 # status = "finished"

@@ -13,10 +13,11 @@
 # anything: the pending tasks keep running until you cancel them yourself. Cancel them
 # and wait for them, or they will be cancelled (or, worse, left running) later."""
 # explain.ja = """
-# `done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)` は
-# どれか一つのタスクが終わった時点で、二つの set を返します。`wait_for` と違い、`wait` は何も
-# キャンセルしません。残ったタスクは自分でキャンセルするまで動き続けます。キャンセルして
-# 終わるのを待ちましょう。そうしないと後でキャンセルされるか、悪くすると動き続けます。"""
+# `done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)` はどれか一つのタスクが終わった時点で、二つの set を返します。
+# `wait_for` と違い、`wait` は何もキャンセルしません。
+# 残ったタスクは自分でキャンセルするまで動き続けます。
+# キャンセルして終わるのを待ちましょう。
+# そうしないと後でキャンセルされるか、悪くすると動き続けます。"""
 #
 # [expect]
 # status = "finished"

@@ -166,7 +166,7 @@ def run_command(headless: bool, as_json: bool, trace: str | None, clock: str, ti
         sys.exit(error_result(str(exc), scenario or "", clock, as_json))
     if headless or as_json:
         try:
-            code = run_headless(target, clock=clock, timeout=timeout, trace=trace, as_json=as_json, lang=lang,
+            code = run_headless(target, clock=clock, timeout=timeout, trace=trace, as_json=as_json,
                                 slow=slow, python=python)
         except InterpreterError as exc:
             sys.exit(error_result(str(exc), scenario or "", clock, as_json))
@@ -318,3 +318,35 @@ def serve_command(host: str, port: int, public: bool, paused: bool, speed: float
             f"asyncscope: serving on {url}  (open it in a browser; each tab runs its own app; Ctrl+C stops)"))
     except ServeError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+@main.command("export")
+@click.argument("trace", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "output", required=True, metavar="OUT", type=click.Path(dir_okay=False),
+              help="The file to write (replaced when the export is complete).")
+@click.option("--format", "fmt", type=click.Choice(["perfetto", "chrome"]), default="perfetto", show_default=True,
+              help="perfetto: Perfetto's protobuf trace; chrome: Trace Event JSON (chrome://tracing, speedscope).")
+@_lang_option
+def export_command(trace: str, output: str, fmt: str, lang: str | None) -> None:
+    """Write a recorded run (a --trace file) for a timeline viewer such as ui.perfetto.dev.
+
+    One track per task (nested under its creator's in Perfetto), a slice per step, instants
+    for output lines, diagnostics and waits, arrows from creator to created task and from an
+    awaited task to its awaiter; times are the run's loop clock (docs/export.md). Exit
+    status: 0, 1 for a trace cut short (exported up to its last whole batch), 2 for a trace
+    that cannot be read or an output that cannot be written."""
+    from asyncscope.export import ExportError, export_trace
+    from asyncscope.trace import TraceError
+
+    wording.set_language(lang or wording.default_language())
+    try:
+        summary = export_trace(trace, output, fmt)
+    except (TraceError, ExportError) as exc:
+        click.echo(f"asyncscope: error: {exc}", err=True)
+        sys.exit(2)
+    if summary.truncated:
+        click.echo(f"asyncscope: {trace} is truncated: the export stops at its last whole batch", err=True)
+    click.echo(f"asyncscope: wrote {output} ({fmt}): {summary.tasks:,} tasks, {summary.slices:,} steps, "
+               f"{summary.output_lines:,} output lines, {summary.diagnostics:,} diagnostics, "
+               f"{summary.flows:,} arrows")
+    sys.exit(1 if summary.truncated else 0)

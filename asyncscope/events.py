@@ -33,13 +33,15 @@ __all__ = [
     "TaskCreated",
     "TaskDone",
     "TaskRenamed",
+    "TaskWait",
     "Tick",
     "Wait",
     "decode_batch",
     "encode_batch",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""2: diagnostics and the end carry facts (``facts``, ``waits``, ``reason``), never sentences."""
 
 
 class Wait(msgspec.Struct, array_like=True, omit_defaults=True):
@@ -161,14 +163,36 @@ class Output(Event, tag="out"):
     thread: str | None
 
 
+class TaskWait(msgspec.Struct, array_like=True):
+    """One task of a deadlock: what it waits on, where it is suspended."""
+
+    task: int
+    name: str
+    """Its name when the deadlock was seen (views show today's name, see ``Model.task_name``)."""
+    wait: Wait | None
+    where: str | None
+
+
+Fact = str | int | float | None
+
+
 class Diagnostic(Event, tag="diag"):
-    """Something worth telling the user: a classic mistake, a deadlock, an error."""
+    """Something worth telling the user: a classic mistake, a deadlock, an error.
+
+    A fact, not a sentence: ``kind`` says what it is and ``facts`` holds its numbers and
+    names (``{"coro": "fetch"}`` for ``never-awaited``, ``{"ms": 100}`` for ``blocking``);
+    the parent words it in the user's language when it is shown
+    (``wording.diagnostic_text``), so a trace reads the same in every language.
+    ``docs/events.md`` lists the facts of each kind.
+    """
 
     t: float
     kind: str
-    message: str
     task: int | None
     where: str | None
+    facts: dict[str, Fact] = msgspec.field(default_factory=dict)
+    waits: list[TaskWait] | None = None
+    """``deadlock``: every task still pending, in creation order."""
 
 
 class Tick(Event, tag="tick"):
@@ -196,7 +220,10 @@ class End(Event, tag="end"):
     """The program ended. Sent by the child when it can; synthesised by the parent otherwise.
 
     ``status``: ``finished``, ``failed``, ``crashed``, ``timeout``, ``deadlock``,
-    ``error`` or ``stopped``.
+    ``error`` or ``stopped``. ``message`` is the program's own words (its uncaught
+    exception, an error in the input); when asyncscope ended or lost the run, ``reason``
+    says why (``timeout``, ``not-ending``, ``user``, ``signal``, ``exit``, ``trace-cut``)
+    with its ``facts``, worded at display time (``wording.end_text``).
     """
 
     t: float
@@ -204,6 +231,8 @@ class End(Event, tag="end"):
     exit_code: int
     message: str | None
     traceback: str | None
+    reason: str | None = None
+    facts: dict[str, Fact] = msgspec.field(default_factory=dict)
 
 
 AnyEvent = (

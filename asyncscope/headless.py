@@ -26,12 +26,11 @@ def run_headless(
     timeout: float | None = None,
     trace: str | None = None,
     as_json: bool = False,
-    lang: str = "en",
     slow: float = 0.1,
     python: str | None = None,
 ) -> int:
     """Run ``target`` instantly under the chosen clock; print the report; return the exit code."""
-    session = Session(target, clock=clock, speed=None, timeout=timeout, trace_path=trace, lang=lang, slow=slow,
+    session = Session(target, clock=clock, speed=None, timeout=timeout, trace_path=trace, slow=slow,
                       stdin="inherit", python=python)
     model = Model()
     session.start()
@@ -140,7 +139,7 @@ def report_trace(path: str, *, as_json: bool = False, at: float | None = None) -
 def error_result(message: str, target_label: str, clock: str, as_json: bool) -> int:
     """Report a target that could not even start (bad file, unknown scenario)."""
     model = Model()
-    model.apply(Diagnostic(0.0, "error", message, None, None))
+    model.apply(Diagnostic(0.0, "error", None, None, {"error": message}))
     model.apply(End(0.0, "error", 2, message, None))
     if not as_json:
         print(f"asyncscope: error: {message}", file=sys.stderr)

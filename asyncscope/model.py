@@ -72,6 +72,17 @@ class TaskInfo:
     """The loop callback that created it, when no task did."""
 
     @property
+    def cancel_text(self) -> str | None:
+        """Why it was cancelled, in words (``by`` is not included)."""
+        return wording.cancel_cause(self.cancelled_by)
+
+    @property
+    def cancelled_by_text(self) -> str:
+        """``by timeout, through main``: the cancelled column of the task table and report."""
+        cause = self.cancel_text
+        return wording.text("cancelled-by", cause=cause) if cause else ""
+
+    @property
     def final(self) -> bool:
         return self.state in FINAL_STATES
 
@@ -203,7 +214,7 @@ class Model:
     def _diagnostic(self, event: Diagnostic) -> None:
         info = self.tasks.get(event.task) if event.task is not None else None
         if event.where is None and info is not None and info.where:
-            event = Diagnostic(event.t, event.kind, event.message, event.task, info.where)
+            event = Diagnostic(event.t, event.kind, event.task, info.where, event.facts, event.waits)
         if event.kind == "destroyed-pending" and info is not None and not info.final:
             # Garbage-collected while pending: it will never run again, and never end.
             info.wait = None
@@ -287,6 +298,15 @@ class Model:
         if info.state == "ready" and info.wait is None:
             return ""
         return wording.wait_text(info.wait, self.task_name)
+
+    def diagnostic_text(self, diagnostic: Diagnostic) -> str:
+        """The diagnostic in words, in the current language, naming tasks as the views do."""
+        return wording.diagnostic_text(diagnostic, self.task_name)
+
+    @property
+    def end_text(self) -> str | None:
+        """Why the run ended, in words (None while it runs)."""
+        return wording.end_text(self.end)
 
     def lines_text(self) -> list[str]:
         return [line.text for line in self.output]

@@ -103,7 +103,7 @@ def _task_json(model: Model, info: TaskInfo) -> TaskRow:
     return TaskRow(
         info.id, info.name, info.coro, info.parent, JSON_STATES.get(info.state, "pending"),
         info.created_at, info.where, info.steps, info.internal, info.ended_at, info.result,
-        info.error, info.cancelled_by, wait, chain, info.origin, info.from_callback,
+        info.error, info.cancel_text, wait, chain, info.origin, info.from_callback,
     )
 
 
@@ -116,7 +116,7 @@ def to_json(model: Model, clock: str) -> dict[str, Any]:
         "exit_code": end.exit_code if end is not None else None,  # null: still running (report --at)
         "clock": clock,
         "elapsed": model.t,
-        "message": end.message if end else None,
+        "message": model.end_text,
         "tasks": [_task_json(model, info) for info in model.tasks.values()],
         "output": [
             {"t": line.t, "task": None if line.task is None else name(line.task),
@@ -124,7 +124,7 @@ def to_json(model: Model, clock: str) -> dict[str, Any]:
             for line in model.output
         ],
         "diagnostics": [
-            {"kind": d.kind, "message": d.message, "task": None if d.task is None else name(d.task),
+            {"kind": d.kind, "message": model.diagnostic_text(d), "task": None if d.task is None else name(d.task),
              "where": d.where, "t": d.t}
             for d in model.diagnostics
         ],
@@ -222,14 +222,15 @@ class ReportPrinter:
                 row.append(diag.kind, style="bold yellow")
                 if diag.where:
                     row.append(f" {relative_where(diag.where)}", style="dim")
-                row.append(f"  {safe_text(diag.message)}")
+                row.append(f"  {safe_text(model.diagnostic_text(diag))}")
                 console.print(row)
         status = model.status
         verdict = Text(status, style=STATUS_STYLE.get(status, "bold"))
         code = exit_code(model) if model.end is not None else "-"  # still running (report --at)
         verdict.append(f"  loop time {model.t:.3f}s  exit code {code}", style="")
-        if model.end and model.end.message and status != "finished":
-            verdict.append(f"  {safe_text(model.end.message)}")
+        end_text = model.end_text
+        if end_text and status != "finished":
+            verdict.append(f"  {safe_text(end_text)}")
         console.print(verdict)
 
     def _start(self) -> None:
@@ -280,7 +281,7 @@ _MIN_DETAIL = 24
 
 def _task_cells(model: Model, info: TaskInfo) -> dict[str, Text]:
     if info.final:
-        detail = info.error or (f"by {info.cancelled_by}" if info.cancelled_by else "")
+        detail = info.error or info.cancelled_by_text
     else:
         detail = model.wait_text(info)
         suspended = model.suspended_at(info)

@@ -77,7 +77,6 @@ class Session:
     paused: bool = False
     timeout: float | None = None
     """Wall seconds before the child is stopped with status ``timeout``."""
-    lang: str = "en"
     slow: float = 0.1
     """Seconds one task step may hold the loop before a ``blocking`` diagnostic."""
     trace_path: str | None = None
@@ -119,7 +118,6 @@ class Session:
             "kind": self.target.kind,
             "target": self.target.value,
             "args": list(self.target.args),
-            "lang": self.lang,
             "slow": self.slow,
             "stdin": self.stdin,
             "other_venv": interpreter.other_venv,
@@ -295,9 +293,8 @@ class Session:
             batch = decode_batch(body)
         except (msgspec.DecodeError, ValueError) as exc:  # ValueError: bad UTF-8 in a string
             # Never drop a batch silently: say so, and keep reading.
-            self._deliver([Diagnostic(self._last_t, "internal-error",
-                                      f"asyncscope could not decode {len(body)} bytes of events: {exc}",
-                                      None, None)])
+            self._deliver([Diagnostic(self._last_t, "internal-error", None, None,
+                                      {"error": f"asyncscope could not decode {len(body)} bytes of events: {exc}"})])
             return
         self._deliver(batch, header + body)
 
@@ -361,17 +358,13 @@ class Session:
 
     def _synthesised_end(self, returncode: int) -> End:
         reason = self._stop_reason
+        t = self._last_t
         if reason == "timeout":
-            return End(self._last_t, "timeout", 124,
-                       f"stopped after {self.timeout:g} s of wall time (--timeout)", None)
+            return End(t, "timeout", 124, None, None, "timeout", {"seconds": self.timeout})
         if reason == "terminated":
-            return End(self._last_t, "stopped", 143,
-                       "the program did not end after the signal asyncscope passed on to it, so it was stopped",
-                       None)
+            return End(t, "stopped", 143, None, None, "not-ending")
         if reason is not None:
-            return End(self._last_t, "stopped", 130, "stopped by the user", None)
+            return End(t, "stopped", 130, None, None, "user")
         if returncode < 0:
-            name = _signal_name(-returncode)
-            return End(self._last_t, "crashed", 128 - returncode, f"the program was killed by {name}", None)
-        return End(self._last_t, "crashed", returncode,
-                   f"the program ended abruptly with exit code {returncode} (os._exit or a fatal error)", None)
+            return End(t, "crashed", 128 - returncode, None, None, "signal", {"signal": _signal_name(-returncode)})
+        return End(t, "crashed", returncode, None, None, "exit", {"code": returncode})

@@ -47,11 +47,9 @@ class TraceSource:
             self._queue.put(batch)
         tail: list[Event] = []
         if self.truncated:
-            tail.append(Diagnostic(last_t, "trace-truncated",
-                                   f"{self.path} ends mid-batch: the run is shown up to its last whole batch",
-                                   None, None))
+            tail.append(Diagnostic(last_t, "trace-truncated", None, None, {"path": str(self.path)}))
         if not got_end:
-            tail.append(End(last_t, "stopped", 1, "the trace ends before the run did", None))
+            tail.append(End(last_t, "stopped", 1, None, None, "trace-cut"))
         if tail:
             self._queue.put(tail)
         self._queue.put(None)

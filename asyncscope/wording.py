@@ -1,7 +1,8 @@
 """Every sentence asyncscope says about a program, in English and Japanese.
 
-Both the child (diagnostics) and the views (wait descriptions, narration) word things
-here, so a message is written once and exists in both languages
+Only the parent words things: the child reports facts (``Diagnostic.facts``), and the
+views word them here at display time, in the chosen language, so a trace recorded in
+English reads in Japanese. A message is written once and exists in both languages
 (``tests/test_wording.py`` checks that every key has both). No UI imports.
 """
 
@@ -14,7 +15,17 @@ from typing import Any
 
 from asyncscope.display import brief_where
 
-__all__ = ["set_language", "language", "text", "wait_text", "LANGUAGES", "default_language"]
+__all__ = [
+    "LANGUAGES",
+    "default_language",
+    "cancel_cause",
+    "diagnostic_text",
+    "end_text",
+    "language",
+    "set_language",
+    "text",
+    "wait_text",
+]
 
 LANGUAGES = ("en", "ja")
 
@@ -92,6 +103,37 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ja": "{count} 個のスレッドでイベントループが同時に動いています。すべてのループが同じ時間軸を"
         "共有できるよう、待ち時間は飛ばさず実時間で待ちます。",
     },
+    "trace-truncated": {
+        "en": "{path} ends mid-batch: the run is shown up to its last whole batch",
+        "ja": "{path} はバッチの途中で切れています。最後の完全なバッチまでを表示します",
+    },
+    "end-timeout": {
+        "en": "stopped after {seconds:g} s of wall time (--timeout)",
+        "ja": "実時間で {seconds:g} 秒経ったので停止しました (--timeout)",
+    },
+    "end-not-ending": {
+        "en": "the program did not end after the signal asyncscope passed on to it, so it was stopped",
+        "ja": "asyncscope が伝えたシグナルの後もプログラムが終わらなかったため、停止しました",
+    },
+    "end-user": {"en": "stopped by the user", "ja": "ユーザーが停止しました"},
+    "end-signal": {
+        "en": "the program was killed by {signal}",
+        "ja": "プログラムは {signal} で強制終了されました",
+    },
+    "end-exit": {
+        "en": "the program ended abruptly with exit code {code} (os._exit or a fatal error)",
+        "ja": "プログラムは終了コード {code} で突然終わりました (os._exit または致命的なエラー)",
+    },
+    "end-trace-cut": {
+        "en": "the trace ends before the run did",
+        "ja": "トレースは実行が終わる前に途切れています",
+    },
+    "cause-shutdown": {"en": "asyncio.run() shutdown", "ja": "asyncio.run() の終了処理"},
+    "cause-taskgroup": {"en": "TaskGroup (a sibling task failed)", "ja": "TaskGroup (兄弟タスクが失敗)"},
+    "cause-timeout": {"en": "timeout", "ja": "タイムアウト"},
+    "cause-cancellation": {"en": "cancellation", "ja": "キャンセル"},
+    "cancelled-by": {"en": "by {cause}", "ja": "{cause} による"},
+    "cause-through": {"en": "{cause}, through {task}", "ja": "{cause} ({task} 経由)"},
     "waits-on": {"en": "{task} waits on {what}", "ja": "{task} は {what} を待っています"},
     "at": {"en": " at {where}", "ja": "({where})"},
     "wait-sleep": {"en": "sleep → t={until:.3f}", "ja": "sleep → t={until:.3f}"},
@@ -155,45 +197,79 @@ def wait_text(wait: Any, name_of: Callable[[int], str]) -> str:
     return text("wait-future")
 
 
-def never_awaited(qualname: str) -> str:
-    return text("never-awaited", name=qualname, short=qualname.rsplit(".", 1)[-1])
+def _name(diagnostic: Any, name_of: Callable[[int], str] | None) -> str:
+    """Today's name of the diagnostic's task (it may have been renamed since), else the
+    name it had when the child saw it."""
+    if diagnostic.task is not None and name_of is not None:
+        return name_of(diagnostic.task)
+    return str(diagnostic.facts.get("name") or "?")
 
 
-def cancelled_at_shutdown(task: str, coro: str) -> str:
-    return text("cancelled-at-shutdown", task=task, coro=coro)
-
-
-def _task_name(task: Any) -> str:
-    try:
-        return task.get_name()
-    except Exception:
-        return repr(task)
-
-
-def destroyed_pending(task: Any) -> str:
-    try:
-        coro = task.get_coro()
-        coro_name = getattr(coro, "__qualname__", None) or type(coro).__name__
-    except Exception:
-        coro_name = "?"
-    return text("destroyed-pending", task=_task_name(task), coro=coro_name)
-
-
-def never_retrieved(task: Any, exc: BaseException | None) -> str:
-    error = type(exc).__name__ if exc is not None else "an exception"
-    if exc is not None and str(exc):
-        error = f"{error}: {exc}"
-    return text("exception-never-retrieved", task=_task_name(task), error=error)
-
-
-def deadlock_message(
-    waits: Iterable[tuple[int, str, Any, str | None]], name_of: Callable[[int], str]
-) -> str:
+def deadlock_waits(waits: Iterable[Any], name_of: Callable[[int], str] | None = None) -> str:
+    """``Task-2 waits on Lock.acquire at deadlock.py:50; ...``: who waits on what."""
+    names = name_of or (lambda tid: f"task {tid}")
     parts = []
-    for _tid, name, wait, where in waits:
-        part = text("waits-on", task=name, what=wait_text(wait, name_of))
-        if where:
-            part += text("at", where=brief_where(where))
+    for item in waits:
+        part = text("waits-on", task=names(item.task) if name_of else item.name,
+                    what=wait_text(item.wait, names))
+        if item.where:
+            part += text("at", where=brief_where(item.where))
         parts.append(part)
-    detail = "; ".join(parts) + "." if parts else text("deadlock-none")
-    return text("deadlock", waits=detail)
+    return "; ".join(parts) + "." if parts else text("deadlock-none")
+
+
+def diagnostic_text(diagnostic: Any, name_of: Callable[[int], str] | None = None) -> str:
+    """A diagnostic in the current language, from the facts it carries.
+
+    ``name_of`` gives a task's name as the views show it (``Model.task_name``); without it
+    the names the child saw are used. A kind this version has no words for shows its
+    facts as they are, so a newer trace still says something.
+    """
+    kind = diagnostic.kind
+    facts = diagnostic.facts
+    if kind == "never-awaited":
+        coro = str(facts.get("coro") or "?")
+        return text(kind, name=coro, short=coro.rsplit(".", 1)[-1])
+    if kind in ("cancelled-at-shutdown", "destroyed-pending"):
+        return text(kind, task=_name(diagnostic, name_of), coro=facts.get("coro") or "?")
+    if kind == "exception-never-retrieved":
+        return text(kind, task=_name(diagnostic, name_of), error=facts.get("error") or "an exception")
+    if kind == "blocking":
+        where = diagnostic.where
+        return text(kind, task=_name(diagnostic, name_of), ms=facts.get("ms") or 0,
+                    where=brief_where(where) if where else "?")
+    if kind == "deadlock":
+        return text(kind, waits=deadlock_waits(diagnostic.waits or (), name_of))
+    if kind == "several-loops":
+        return text(kind, count=facts.get("count") or 2)
+    if kind in ("stdin-closed", "uvloop-replaced", "datetime-real"):
+        return text(kind)
+    if kind == "trace-truncated":
+        return text(kind, path=facts.get("path") or "?")
+    if "error" in facts:  # error, internal-error: the error's own words
+        return str(facts["error"])
+    return "; ".join(f"{key}={value}" for key, value in facts.items()) or kind
+
+
+def cancel_cause(cause: str | None) -> str | None:
+    """Why a task was cancelled, in words: ``timeout@main`` → ``timeout, through main``.
+    Causes this version does not know are shown as they are."""
+    if not cause:
+        return None
+    key, _, through = cause.partition("@")
+    words = text(f"cause-{key}") if f"cause-{key}" in MESSAGES else key
+    return text("cause-through", cause=words, task=through) if through else words
+
+
+def end_text(end: Any) -> str | None:
+    """Why the run ended, in the current language: asyncscope's reason when it ended or
+    lost the run, else the program's own message (its uncaught exception)."""
+    if end is None:
+        return None
+    reason = end.reason
+    if reason is None:
+        return end.message
+    key = f"end-{reason}"
+    if key not in MESSAGES:
+        return end.message or reason
+    return text(key, **end.facts)

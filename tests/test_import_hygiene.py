@@ -17,6 +17,19 @@ def test_runtime_imports_neither_textual_nor_rich():
     assert result.stdout.strip() == "[]"
 
 
+def test_runtime_says_nothing_in_words():
+    """The child reports facts; every sentence is the parent's, in the viewer's language
+    (a trace recorded in English replays in Japanese)."""
+    code = (
+        "import sys\n"
+        "import asyncscope.runtime.bootstrap, asyncscope.runtime.loop, asyncscope.runtime.hooks\n"
+        "import asyncscope.runtime.watchdog, asyncscope.runtime.capture, asyncscope.runtime.gate\n"
+        "print('asyncscope.wording' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
+
+
 def test_package_root_is_lazy():
     code = "import sys, asyncscope\nprint(sorted(m for m in sys.modules if m.startswith(('textual', 'rich', 'click'))))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -151,3 +151,24 @@ def test_fuzzed_traces_never_crash_the_reader(sample_trace: bytes, tmp_path_fact
         assert err.getvalue().count("\n") <= 1
     else:
         json.loads(stdout_buffer.getvalue())  # exactly one JSON object
+
+
+def test_a_trace_recorded_in_english_reads_in_japanese(tmp_path: Path) -> None:
+    """The child reports facts; the words are the viewer's: a deadlock and a task cancelled
+    at shutdown, recorded under ``--lang en``, are told in Japanese by ``report --lang ja``."""
+    trace = tmp_path / "deadlock.trace"
+    live = run_cli("run", "--headless", "--json", "--lang", "en", "--trace", str(trace), "deadlock")
+    english = json.loads(live.stdout)
+    assert "no task can make progress" in english["diagnostics"][0]["message"]
+    japanese = json.loads(run_cli("report", str(trace), "--json", "--lang", "ja").stdout)
+    message = japanese["diagnostics"][0]["message"]
+    assert message.startswith("デッドロック") and "Lock.acquire" in message
+    assert japanese["tasks"] == english["tasks"]
+
+
+def test_an_older_schema_is_refused_in_one_line(tmp_path: Path) -> None:
+    trace = tmp_path / "old.trace"
+    trace.write_bytes(MAGIC[:7] + bytes([1]))
+    result = run_cli("report", str(trace))
+    assert result.returncode != 0
+    assert "version" in result.stderr and len(result.stderr.strip().splitlines()) == 1

@@ -28,7 +28,6 @@ from typing import Any
 
 import msgspec
 
-from asyncscope import wording
 from asyncscope.events import SCHEMA_VERSION, Command, Diagnostic, End, Hello
 from asyncscope.runtime import uvloop_swap
 from asyncscope.runtime.capture import OutputCapture
@@ -167,7 +166,6 @@ def main() -> None:
     events_fd = _out_of_the_way(int(config["events_fd"]))
     control_fd = _out_of_the_way(int(config["control_fd"]))
     _die_with_parent()
-    wording.set_language(config.get("lang", "en"))
 
     emitter = Emitter(events_fd)
     clock = Clock(virtual=config["clock"] == "virtual", speed=config.get("speed"))
@@ -227,7 +225,7 @@ def main() -> None:
     if config.get("stdin") != "inherit":
         sys.stdin.close()
         sys.stdin = EmptyStdin(lambda: emitter.emit(
-            Diagnostic(clock.now(), "stdin-closed", wording.text("stdin-closed"), None, None)))
+            Diagnostic(clock.now(), "stdin-closed", None, None)))
     sys.stdout = capture.stdout  # type: ignore[assignment]
     sys.stderr = capture.stderr  # type: ignore[assignment]
     tracer.install()
@@ -236,7 +234,7 @@ def main() -> None:
     def on_uvloop() -> None:
         if not told_uvloop:
             told_uvloop.append(True)
-            emitter.emit(Diagnostic(clock.now(), "uvloop-replaced", wording.text("uvloop-replaced"), None, None))
+            emitter.emit(Diagnostic(clock.now(), "uvloop-replaced", None, None))
 
     uvloop_swap.install(on_uvloop)
     clock.install()  # from here on, the program's time functions read the clock
@@ -274,7 +272,7 @@ def main() -> None:
         run.status = "error"
         run.exit_code = 2
         run.message = str(exc)
-        emitter.emit(Diagnostic(clock.now(), "error", str(exc), None, None))
+        emitter.emit(Diagnostic(clock.now(), "error", None, None, {"error": str(exc)}))
     except BaseException as exc:  # the program's own uncaught exception, as Python reports it
         text = _user_traceback(exc, own_files)
         sys.stderr.write(text)
@@ -296,7 +294,7 @@ def main() -> None:
                     f". The active virtualenv {other_venv} was not used: asyncscope cannot run "
                     f"there. Install it there ({other_venv}/bin/pip install asyncscope), or "
                     f"pass --python {other_venv}/bin/python")
-            emitter.emit(Diagnostic(clock.now(), "error", run.message, None, where))
+            emitter.emit(Diagnostic(clock.now(), "error", None, where, {"error": run.message}))
     else:
         run.status = "finished"
         run.exit_code = 0

@@ -20,6 +20,8 @@ asyncio would queue them, and the only delay is the gate's (see ``gate.py``).
 from __future__ import annotations
 
 import contextvars
+import math
+import selectors
 import sys
 import threading
 import types
@@ -100,6 +102,23 @@ def _probe_step_callback_types() -> frozenset[type]:
     return frozenset(found)
 
 
+_MS_SELECTORS = tuple(getattr(selectors, name) for name in ("EpollSelector", "PollSelector", "DevpollSelector")
+                      if hasattr(selectors, name))
+"""Selectors whose ``select`` waits in whole milliseconds (see ``selectors.EpollSelector``)."""
+
+
+def _timer_slack() -> float:
+    """The kernel's slack on a timed wait (Linux: 50 µs unless changed), in seconds."""
+    try:
+        with open("/proc/self/timerslack_ns") as file:
+            return int(file.read()) / 1e9
+    except (OSError, ValueError):
+        return 50e-6
+
+
+_TIMER_SLACK = _timer_slack()
+
+
 class IdleSelector:
     """Wraps a loop's selector: the loop calls ``select`` once per iteration, which makes it
     the place to gate iterations and to let the (virtual) clock pass while the loop idles."""
@@ -108,6 +127,16 @@ class IdleSelector:
         self._selector = selector
         self._loop = loop
         self._tracer = tracer
+        self._whole_ms = isinstance(selector, _MS_SELECTORS)
+
+    def _wake_after(self, timeout: float) -> float:
+        """How long the real selector would have slept for ``timeout``: epoll and poll round
+        it up to a whole millisecond, and the kernel adds its timer slack. A skip lasts as
+        long, so timers that would fall due together in one wake-up under plain Python (two
+        tasks' ``sleep(0.2)`` begun a few microseconds apart) still do, in the same order."""
+        if self._whole_ms:
+            timeout = math.ceil(timeout * 1e3) * 1e-3
+        return timeout + _TIMER_SLACK
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._selector, name)
@@ -140,7 +169,7 @@ class IdleSelector:
         stepping = gate.paused  # the user asked for a step over this wait: take it at once
         if clock.speed is not None and not stepping:
             tracer.emitter.flush()  # let the viewer see the state before a slow skip
-        clock.skip(timeout, self._progress, gate.pause_requested, instant=stepping)
+        clock.skip(self._wake_after(timeout), self._progress, gate.pause_requested, instant=stepping)
         tracer._emit(Tick(clock.now()))
         if not tracer.told_datetime:
             tracer.check_datetime()
@@ -377,7 +406,7 @@ def install_hooks(tracer: Tracer) -> None:
         original_abort = taskgroups.TaskGroup._abort
 
         def _abort(self: Any) -> None:
-            cause = "TaskGroup (a sibling task failed)"
+            cause = "taskgroup"
             if not getattr(self, "_errors", None):
                 # No child failed: the group's own task is being cancelled (a timeout, a
                 # cancel() from outside), and the group passes that on to its children.
@@ -385,7 +414,7 @@ def install_hooks(tracer: Tracer) -> None:
                 known = tracer.known_task_id(parent) if parent is not None else None
                 why = tracer._cancelled_by.get(known) if known is not None else None
                 name = parent.get_name() if parent is not None else "its task"
-                cause = f"{(why or 'cancellation').split(', through')[0]}, through {name}"
+                cause = f"{(why or 'cancellation').split('@')[0]}@{name}"
             for task in list(self._tasks):
                 tracer.mark_cancelled_by(task, cause)
             original_abort(self)

@@ -15,8 +15,7 @@ import weakref
 from asyncio import events, tasks
 from typing import TYPE_CHECKING, Any
 
-from asyncscope import wording
-from asyncscope.events import Code, Diagnostic, Step, TaskRenamed, Wait
+from asyncscope.events import Code, Diagnostic, Fact, Step, TaskRenamed, TaskWait, Wait
 from asyncscope.runtime.clock import real_perf_ns, real_sleep
 
 if TYPE_CHECKING:
@@ -392,8 +391,7 @@ class Tracer:
             # that loop's clock under it, so every idle wait is real while both run.
             self._told_several_loops = True
             count = len({t.ident for t in threading.enumerate()} & self.loop_threads)
-            self._emit(Diagnostic(self.clock.now(), "several-loops",
-                                  wording.text("several-loops", count=count), None, None))
+            self._emit(Diagnostic(self.clock.now(), "several-loops", None, None, {"count": count}))
         return True
 
     def _busy_thread(self) -> threading.Thread | None:
@@ -455,8 +453,7 @@ class Tracer:
                 continue
             if any(value is suspect for value in vars(module).values() for suspect in suspects):
                 self.told_datetime = True
-                self._emit(Diagnostic(self.clock.now(), "datetime-real", wording.text("datetime-real"),
-                                      None, file))
+                self._emit(Diagnostic(self.clock.now(), "datetime-real", None, file))
                 return
 
     def internal_error(self, message: str) -> None:
@@ -464,7 +461,7 @@ class Tracer:
         if message in self._internal_errors:
             return
         self._internal_errors.add(message)
-        self._emit(Diagnostic(self.clock.now(), "internal-error", message, None, None))
+        self._emit(Diagnostic(self.clock.now(), "internal-error", None, None, {"error": message}))
 
     def deadlock(self, loop: Any) -> None:
         """Nothing is ready and nothing can ever wake the loop: report who waits on what."""
@@ -476,18 +473,11 @@ class Tracer:
             waiter = task._fut_waiter
             chain, lib_code = self.await_chain(task)
             wait = self.describe(waiter, lib_code) if waiter is not None else None
-            waits.append((tid, task.get_name(), wait, self._innermost_user_line(task)))
-        message = wording.deadlock_message(waits, lambda tid: self._name_of(loop, tid))
-        where = waits[0][3] if waits else None
-        self._emit(Diagnostic(self.clock.now(), "deadlock", message, waits[0][0] if waits else None, where))
+            waits.append(TaskWait(tid, task.get_name(), wait, self._innermost_user_line(task)))
+        tid, where = (waits[0].task, waits[0].where) if waits else (None, None)
+        self._emit(Diagnostic(self.clock.now(), "deadlock", tid, where, waits=waits))
         if self.on_deadlock is not None:
             self.on_deadlock()
-
-    def _name_of(self, loop: Any, tid: int) -> str:
-        for task in tasks.all_tasks(loop):
-            if self._ids.get(id(task)) == tid:
-                return task.get_name()
-        return f"task {tid}"
 
     def _innermost_user_line(self, task: Any) -> str | None:
         where = None
@@ -511,15 +501,17 @@ class Tracer:
         if message.startswith("Task was destroyed but it is pending"):
             if task is not None:
                 self._ids.pop(id(task), None)
-            self._emit(Diagnostic(self.clock.now(), "destroyed-pending", wording.destroyed_pending(task), tid, None))
+            self._emit(Diagnostic(self.clock.now(), "destroyed-pending", tid, None, _task_facts(task)))
         elif "exception was never retrieved" in message:
             if task is not None:
                 self._failed.pop(id(task), None)
             exc = context.get("exception")
-            self._emit(
-                Diagnostic(self.clock.now(), "exception-never-retrieved",
-                           wording.never_retrieved(task, exc), tid, None)
-            )
+            error = type(exc).__name__ if exc is not None else None
+            if exc is not None and str(exc):
+                error = f"{error}: {exc}"
+            facts = _task_facts(task)
+            facts["error"] = error
+            self._emit(Diagnostic(self.clock.now(), "exception-never-retrieved", tid, None, facts))
 
     def on_never_awaited(self, coro: Any, frame: Any) -> None:
         qualname = getattr(coro, "__qualname__", None) or repr(coro)
@@ -538,7 +530,7 @@ class Tracer:
             current = _current_task(loop)
             if current is not None:
                 tid = self.known_task_id(current)
-        self._emit(Diagnostic(self.clock.now(), "never-awaited", wording.never_awaited(qualname), tid, where))
+        self._emit(Diagnostic(self.clock.now(), "never-awaited", tid, where, {"coro": qualname}))
 
     def on_shutdown_cancel(self, loop: Any) -> None:
         """``asyncio.run`` is about to cancel the tasks ``main`` left behind."""
@@ -546,20 +538,21 @@ class Tracer:
             if task.done():
                 continue
             tid = self.task_id(task)
-            self._cancelled_by[tid] = "asyncio.run() shutdown"
+            self._cancelled_by[tid] = "shutdown"
             coro = _task_coro(task)
             code = getattr(coro, "cr_code", None)
             if code is None or self.origin(code) != "user":
                 continue  # asyncio's own clean-up (an async generator's aclose()), a library's task
-            self._emit(
-                Diagnostic(self.clock.now(), "cancelled-at-shutdown",
-                           wording.cancelled_at_shutdown(task.get_name(), _coro_name(task)),
-                           tid, None)
-            )
+            self._emit(Diagnostic(self.clock.now(), "cancelled-at-shutdown", tid, None,
+                                  {"name": task.get_name(), "coro": _coro_name(task)}))
 
     def mark_cancelled_by(self, task: Any, cause: str) -> None:
         """Remember why ``task`` is being cancelled, and pass the cause on to what it
-        awaits: cancelling a task cancels the task (or gather) it is suspended on."""
+        awaits: cancelling a task cancels the task (or gather) it is suspended on.
+
+        A cause is a fact, worded by the parent (``wording.cancel_cause``): ``shutdown``,
+        ``taskgroup``, ``timeout`` or ``cancellation``, followed by ``@name`` when it came
+        through the task named ``name``."""
         seen = 0
         while task is not None and not task.done() and seen < 32:
             seen += 1
@@ -567,10 +560,10 @@ class Tracer:
             self._cancelled_by.setdefault(tid, cause)
             waiter = task._fut_waiter
             if isinstance(waiter, _TASK_TYPES):
-                cause = f"{cause.split(', through')[0]}, through {task.get_name()}"
+                cause = f"{cause.split('@')[0]}@{task.get_name()}"
                 task = waiter
             elif type(waiter).__name__ == "_GatheringFuture":
-                through = f"{cause.split(', through')[0]}, through {task.get_name()}"
+                through = f"{cause.split('@')[0]}@{task.get_name()}"
                 for child in getattr(waiter, "_children", ()):
                     if isinstance(child, _TASK_TYPES):
                         self.mark_cancelled_by(child, through)
@@ -621,6 +614,17 @@ def _task_coro(task: Any) -> Any:
     if _GET_CORO_CRASHES and task.done():
         return None
     return task.get_coro()
+
+
+def _task_facts(task: Any) -> dict[str, Fact]:
+    """Name and coroutine of a task met in a finalizer (it may be half torn down)."""
+    facts: dict[str, Fact] = {}
+    try:
+        facts["name"] = task.get_name()
+        facts["coro"] = _coro_name(task)
+    except Exception:
+        facts.setdefault("name", repr(task))
+    return facts
 
 
 def _coro_name(task: Any) -> str:

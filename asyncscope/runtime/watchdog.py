@@ -15,7 +15,6 @@ import sys
 import threading
 from typing import TYPE_CHECKING, Any
 
-from asyncscope import wording
 from asyncscope.events import Diagnostic
 from asyncscope.runtime.clock import real_perf_ns, real_sleep
 
@@ -100,10 +99,8 @@ class Watchdog:
 
     def _report(self, tid: int, where: str | None, held: float) -> None:
         tracer = self._tracer
-        name = tracer.task_name(tid)
-        message = wording.text("blocking", task=name, ms=int(self._threshold * 1000),
-                               where=wording.brief_where(where) if where else "?")
-        tracer.emitter.emit(Diagnostic(tracer.clock.now(), "blocking", message, tid, where))
+        facts = {"name": tracer.task_name(tid), "ms": int(self._threshold * 1000), "held_ms": int(held * 1000)}
+        tracer.emitter.emit(Diagnostic(tracer.clock.now(), "blocking", tid, where, facts))
         tracer.emitter.flush()
 
 

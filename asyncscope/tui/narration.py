@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from asyncscope import wording
 from asyncscope.display import safe_text
 from asyncscope.events import (
     Diagnostic,
@@ -197,7 +198,7 @@ class Narrator:
             self._created(model, event)  # type: ignore[arg-type]
         elif kind is Diagnostic:
             self.add(event.t, ("diagnostic", {"kind": event.kind,  # type: ignore[attr-defined]
-                                              "message": _gist(event.kind, event.message)}),  # type: ignore[attr-defined]
+                                              "message": _gist(event.kind, model.diagnostic_text(event))}),  # type: ignore[arg-type]
                      event.task, "diagnostic")  # type: ignore[attr-defined]
         elif kind is End:
             self.add(event.t, ("end", {"status": event.status, "t": event.t}), kind="end")  # type: ignore[attr-defined]
@@ -299,7 +300,7 @@ class Narrator:
             parts.append(("fails", {"error": event.error or "an exception"}))
         elif event.state == "cancelled":
             if event.cancelled_by:
-                parts.append(("cancelled-by", {"by": event.cancelled_by}))
+                parts.append(("cancelled-by", {"by": wording.cancel_cause(event.cancelled_by)}))
             else:
                 parts.append(("cancelled", {}))
         elif event.result not in (None, "None"):

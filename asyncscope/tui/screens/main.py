@@ -191,7 +191,7 @@ class RunScreen(Screen[None]):
             session = TraceSource(self.replay)
         else:
             session = Session(self.target, clock=self.clock, speed=self.speed, paused=self.start_paused,
-                              lang=lang, trace_path=self._next_trace())
+                              trace_path=self._next_trace())
         self.paused = False
         self.asked = None
         self.ended = False

@@ -129,7 +129,7 @@ class TaskDetail(VerticalScroll):
             head = Text.assemble((diagnostic.kind, "bold yellow"))
             head.append(f"  t={diagnostic.t:.3f}", style="dim")
             parts.append(head)
-            parts.append(Text(safe_lines(diagnostic.message)))
+            parts.append(Text(safe_lines(self.model.diagnostic_text(diagnostic))))
         info = self.model.tasks.get(self.task_id) if self.task_id is not None else None
         if info is not None:
             parts.extend(self._task_parts(info))
@@ -185,7 +185,7 @@ class TaskDetail(VerticalScroll):
         if info.state == "done" and info.result not in (None, "None"):
             parts.append(row("result", Text(safe_text(info.result or ""))))
         if info.state == "cancelled" and info.cancelled_by:
-            parts.append(row("cancelled", f"by {info.cancelled_by}"))
+            parts.append(row("cancelled", info.cancelled_by_text))
         where = model.suspended_at(info) if not info.final else None
         if where:
             title = "runs next at" if model.paused and model.next_task == info.id else "suspended at"

@@ -72,7 +72,7 @@ class DiagnosticsList(OptionList):
         if diagnostic.where:
             text.append(f" {brief_where(diagnostic.where)}", style="dim")
         text.append("\n")
-        text.append(safe_text(diagnostic.message))
+        text.append(safe_text(self.model.diagnostic_text(diagnostic)))
         return text
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -66,6 +66,7 @@ class StatusBar(Static):
         if model.diagnostics:
             count = len(model.diagnostics)
             text.append(f"  ⚠ {count}", style="yellow")
-        if end is not None and end.message and status != "finished":
-            text.append(f"  {safe_text(end.message)}", style=STATUS_STYLE.get(status, ""))
+        end_text = model.end_text
+        if end_text and status != "finished":
+            text.append(f"  {safe_text(end_text)}", style=STATUS_STYLE.get(status, ""))
         return text

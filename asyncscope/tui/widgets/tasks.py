@@ -383,7 +383,7 @@ class TaskTable(ScrollView, can_focus=True):
             if info.state == "failed":
                 return Text(safe_text(info.error or "failed"), style="red")
             if info.state == "cancelled":
-                return Text(f"by {info.cancelled_by}" if info.cancelled_by else "", style="yellow")
+                return Text(info.cancelled_by_text, style="yellow")
             if info.state == "done":
                 return Text(f"→ {safe_text(info.result)}" if info.result not in (None, "None") else "",
                             style="dim")

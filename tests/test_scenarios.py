@@ -1,10 +1,13 @@
 """The built-in scenarios keep their word (issue #4).
 
 Every scenario declares, in its header, what a run of it shows: status, loop time under the
-virtual clock, the printed lines in order, the diagnostics, the number of user tasks. Each
-of those is asserted here against a real headless run, one test per scenario and field, so
-an explanation can never drift from the behaviour. The same program run plainly with
-``python file.py`` must print the same lines: asyncscope shows the real program.
+virtual clock, the printed lines in order, the diagnostics, the number of user tasks, and
+(``stderr``) the messages Python writes to stderr: strings that appear in its stderr lines
+in that order, where ``[]`` means nothing is written there. Each of those is asserted here
+against a real headless run, one test per scenario and field, so an explanation can never
+drift from the behaviour. The same program run plainly with ``python file.py`` must print
+the same lines and the same stderr messages, and fail exactly when its status is "failed":
+asyncscope shows the real program.
 
 All runs happen once, in parallel, in module-scoped fixtures.
 """
@@ -25,7 +28,7 @@ from asyncscope import catalog
 
 SCENARIOS = catalog.scenarios()
 NAMES = [scenario.name for scenario in SCENARIOS]
-FIELDS = ("status", "elapsed", "output", "diagnostics", "user_tasks")
+FIELDS = ("status", "elapsed", "output", "diagnostics", "user_tasks", "stderr")
 KNOWN_KEYS = {*FIELDS, "real_time"}
 LEVELS = {"beginner", "intermediate", "advanced"}
 PARTS = ("title", "summary", "watch", "explain")
@@ -38,10 +41,24 @@ WORKERS = max(2, min(6, (os.cpu_count() or 2) * 2))
 KNOWN_RUNNER_BUGS: dict[tuple[str, str], str] = {}
 # The calls that make a task; a task's `where` should point at one of them.
 TASK_MAKERS = re.compile(r"create_task|gather|as_completed|wait_for|start_server")
+# Calls that run a coroutine as a new top-level task (no parent): asyncio.run and the old way.
+TOP_LEVEL_RUNNERS = ("asyncio.run(", "run_until_complete(")
 
 
 def stdout_lines(verdict: dict[str, Any]) -> list[str]:
     return [line["text"] for line in verdict["output"] if line["stream"] == "stdout"]
+
+
+def stderr_lines(verdict: dict[str, Any]) -> list[str]:
+    return [line["text"] for line in verdict["output"] if line["stream"] == "stderr"]
+
+
+def says_in_order(lines: list[str], wanted: list[str]) -> bool:
+    """Each of ``wanted`` is part of a line, in this order; ``[]`` means no lines at all."""
+    if not wanted:
+        return not lines
+    remaining = iter(lines)
+    return all(any(text in line for line in remaining) for text in wanted)
 
 
 def _headless(scenario: catalog.Scenario) -> dict[str, Any]:
@@ -54,9 +71,9 @@ def _headless(scenario: catalog.Scenario) -> dict[str, Any]:
     return verdict
 
 
-def _plain(scenario: catalog.Scenario) -> tuple[list[str], bool, str]:
-    """``python file.py``: its stdout lines, whether it had to be stopped (it hung), and
-    its stderr if it failed."""
+def _plain(scenario: catalog.Scenario) -> tuple[list[str], bool, int | None, str]:
+    """``python file.py``: its stdout lines, whether it had to be stopped (it hung), its
+    exit status (None when stopped) and its stderr."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}  # keep the lines a hung program printed
     hangs = scenario.expected().get("status") == "deadlock"
     try:
@@ -64,9 +81,9 @@ def _plain(scenario: catalog.Scenario) -> tuple[list[str], bool, str]:
                                 timeout=HANG_SECONDS if hangs else 60, env=env, cwd=ROOT, check=False)
     except subprocess.TimeoutExpired as exc:
         out = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
-        return out.splitlines(), True, ""
-    failure = result.stderr[-2000:] if result.returncode else ""
-    return result.stdout.splitlines(), False, failure
+        err = exc.stderr.decode() if isinstance(exc.stderr, bytes) else (exc.stderr or "")
+        return out.splitlines(), True, None, err
+    return result.stdout.splitlines(), False, result.returncode, result.stderr
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +93,7 @@ def verdicts() -> dict[str, dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
-def plain_runs() -> dict[str, tuple[list[str], bool, str]]:
+def plain_runs() -> dict[str, tuple[list[str], bool, int | None, str]]:
     with ThreadPoolExecutor(WORKERS) as pool:
         return dict(zip(NAMES, pool.map(_plain, SCENARIOS), strict=True))
 
@@ -112,16 +129,25 @@ def test_scenario_does_what_its_header_says(verdicts, scenario, field):
     elif field == "user_tasks":
         tasks = [(task["name"], task["coro"]) for task in user_tasks(verdict)]
         assert len(tasks) == expected["user_tasks"], tasks
+    elif field == "stderr":
+        assert says_in_order(stderr_lines(verdict), expected["stderr"]), stderr_lines(verdict)
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=NAMES)
 def test_plain_python_prints_the_same_lines(verdicts, plain_runs, scenario):
     """asyncscope must not change what a program prints. A deadlocked scenario hangs when run
-    plainly: it is stopped after a few seconds, having printed the same lines."""
-    lines, hung, failure = plain_runs[scenario.name]
-    assert not failure, f"{scenario.name} failed when run plainly:\n{failure}"
-    assert hung == (scenario.expected().get("status") == "deadlock")
+    plainly: it is stopped after a few seconds, having printed the same lines. A scenario
+    whose status is "failed" (a beginner's crash on purpose) fails plainly too, with the same
+    messages on stderr; every other one exits cleanly."""
+    lines, hung, returncode, stderr = plain_runs[scenario.name]
+    expected = scenario.expected()
+    assert hung == (expected.get("status") == "deadlock")
+    if not hung:
+        fails = expected.get("status") == "failed"
+        assert (returncode != 0) == fails, f"exit status {returncode} when run plainly:\n{stderr[-2000:]}"
     assert lines == stdout_lines(verdicts[scenario.name])
+    if "stderr" in expected:
+        assert says_in_order(stderr.splitlines(), expected["stderr"]), stderr[-2000:]
 
 
 @pytest.mark.parametrize("scenario", [
@@ -131,9 +157,9 @@ def test_plain_python_prints_the_same_lines(verdicts, plain_runs, scenario):
 def test_each_task_points_at_the_line_that_made_it(verdicts, scenario):
     """What the task list says about "where": the line of the scenario that asked for the
     task (create_task, gather, ...), never a line inside the task's own coroutine. Tasks
-    made by asyncio.run itself point at asyncio.run; tasks the loop made from a callback (a
-    server's connection handler) name the callback and point at their coroutine's own
-    definition, the program's code that the callback runs."""
+    made by asyncio.run (or the old loop.run_until_complete) point at that call; tasks the
+    loop made from a callback (a server's connection handler) name the callback and point
+    at their coroutine's own definition, the program's code that the callback runs."""
     source = scenario.source.splitlines()
     for task in user_tasks(verdicts[scenario.name]):
         path, line = task["where"].rsplit(":", 1)
@@ -141,7 +167,7 @@ def test_each_task_points_at_the_line_that_made_it(verdicts, scenario):
         text = source[int(line) - 1]
         if task["from_callback"] is not None:
             assert text.lstrip().startswith(f"async def {task['coro']}("), (task["name"], text)
-        elif "asyncio.run(" not in text:
+        elif not any(runner in text for runner in TOP_LEVEL_RUNNERS):
             assert TASK_MAKERS.search(text), (task["name"], task["coro"], text)
             assert task["parent"] is not None, task
 

@@ -1,0 +1,459 @@
+"""What a recorded run becomes in a timeline viewer, whatever the file format.
+
+:class:`Mapper` walks a trace's events once, in order, batch by batch, and tells a
+:class:`Writer` what to draw:
+
+- the program is one process (its pid and file name, from ``hello``);
+- every task is one track, named as in the task table (today's name: a rename is
+  passed on as the same track again), nested under the track of the task that created
+  it (``TaskCreated.parent``) where the format can nest;
+- every task step (``step`` and ``done`` events) is one slice on its task's track, named
+  after the task's coroutine. The child stamps ``t`` when the step has ended and
+  measures ``dur_ns`` around the step itself, so the slice is ``[t - dur, t]``. On one
+  track slices never overlap: a step that would begin before the previous one ended
+  (the end stamp is taken a few microseconds after the step, and a duration is real time)
+  begins where the previous one ended instead, and keeps its end, and nothing begins
+  before the run did (``Summary.clamped`` counts the slices moved);
+- instants: every output line (its text, at the time of its first fragment, on the
+  track of the task that printed it), every diagnostic (its kind, worded in args), every
+  wait a step ends in (what it waits on, at the step's end), and the run's end;
+- flows (arrows): from the step in which a task created another to the created task's
+  first step, and from an awaited task's last step to the next step of each task that
+  was waiting on it (``task`` and ``gather`` waits list the awaited tasks) when it
+  finishes;
+- output and diagnostics outside any task go on one more track, "outside any task".
+
+Times are the run's loop clock in integer nanoseconds: 0 is the start of the run, as on
+screen. Memory holds one small record per task and the output lines still open, never
+the events: a trace of any length streams through.
+
+Extension point, resources: when the wire schema reports resources (queue sizes,
+semaphore values), give each a counter track with :meth:`Writer.counter_track` on its
+first event and draw each change with :meth:`Writer.counter`; both formats already
+implement them. Add the event type to ``Mapper._handlers``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any, Protocol
+
+from asyncscope import wording
+from asyncscope.events import (
+    Diagnostic,
+    End,
+    Event,
+    Hello,
+    Output,
+    Step,
+    TaskCreated,
+    TaskDone,
+    TaskRenamed,
+)
+
+__all__ = ["Mapper", "Summary", "Track", "Writer", "MAX_DEPTH", "NAME_LIMIT"]
+
+MAX_DEPTH = 8
+"""Task tracks nest at most this deep under the process; a task created deeper is listed
+beside its creator's track instead of under it (Perfetto refused deeper hierarchies
+before version 50, and eight levels of tasks are already hard to read)."""
+
+NAME_LIMIT = 200
+"""An instant's name shows at most this many characters of an output line; the whole
+line is then in its ``text`` argument."""
+
+PROGRAM_TRACK = 0
+"""Track id of "outside any task" (task ids start at 1)."""
+
+
+class Track:
+    """One lane of the timeline: a task, or what happens outside any task."""
+
+    __slots__ = ("tid", "name", "coro", "parent", "depth", "where", "origin", "declared", "last_end",
+                 "wait", "flows_out", "flows_in", "done", "cache")
+
+    def __init__(self, tid: int, name: str, coro: str, parent: Track | None, where: str | None = None,
+                 origin: str = "user") -> None:
+        self.tid = tid
+        self.name = name
+        self.coro = coro
+        """The slices' name: the coroutine the task runs."""
+        self.parent = parent
+        """The track this one is drawn under (None: directly under the process)."""
+        self.depth = 1 if parent is None else parent.depth + 1
+        self.where = where
+        """Where it was created (``file:line``, or the loop callback that made it)."""
+        self.origin = origin
+        self.declared = False
+        self.last_end = 0  # nothing begins before the run
+        self.wait: Any = None
+        self.flows_out: list[int] | None = None
+        self.flows_in: list[int] | None = None
+        self.done = False
+        self.cache: Any = None
+        """The writer's own precomputed bytes or strings for this track's slices."""
+
+    @property
+    def description(self) -> str:
+        """A line about the track for a viewer's details pane."""
+        if self.tid == PROGRAM_TRACK:
+            return "output and diagnostics of code outside any task, and the run's end"
+        text = f"{self.coro} · created at {self.where or '?'}"
+        return text if self.origin == "user" else f"{text} · {self.origin}'s task"
+
+
+class Writer(Protocol):
+    """A file format. Times are integer nanoseconds of loop time; ``args`` are small
+    ``{name: str | int | float}`` dicts shown beside an event."""
+
+    def process(self, pid: int, name: str, argv: list[str], labels: dict[str, str]) -> None:
+        """Called once, before anything else."""
+
+    def track(self, track: Track) -> None:
+        """Declare a track, or declare it again after a rename (its parent is declared first)."""
+
+    def slice(self, track: Track, start: int, end: int, args: dict[str, Any] | None,
+              flows_out: list[int] | None, flows_in: list[int] | None) -> None:
+        """A step. ``flows_out`` start arrows at it, ``flows_in`` end arrows at it."""
+
+    def instant(self, track: Track, ts: int, name: str, category: str, args: dict[str, Any] | None) -> None: ...
+
+    def retire(self, track: Track) -> None:
+        """The task's last slice is written: drop what only slices need (instants may follow)."""
+
+    def counter_track(self, key: int, name: str, parent: Track | None, unit: str | None) -> None:
+        """Declare a counter track (a resource: queue size, semaphore value). Not used yet."""
+
+    def counter(self, key: int, ts: int, value: float) -> None:
+        """A counter track's value from ``ts`` on. Not used yet."""
+
+    def flush(self) -> None:
+        """Write what is buffered (called after every batch of the trace)."""
+
+    def close(self) -> None:
+        """Write the rest and finish the file (it stays open: the caller closes it)."""
+
+
+@dataclass
+class Summary:
+    """What an export wrote, for the command's closing line and for tests."""
+
+    events: int = 0
+    tasks: int = 0
+    slices: int = 0
+    clamped: int = 0
+    """Slices whose start was moved to the previous slice's end on their track."""
+    output_lines: int = 0
+    diagnostics: int = 0
+    waits: int = 0
+    flows: int = 0
+    truncated: bool = False
+
+
+class Mapper:
+    """Folds events into :class:`Writer` calls (see the module docstring for what maps to what)."""
+
+    def __init__(self, writer: Writer, label: str = "") -> None:
+        self.writer = writer
+        self.summary = Summary()
+        self._label = label
+        self._started = False
+        self._tasks: dict[int, Track] = {}
+        self._program: Track | None = None
+        self._open_lines: dict[tuple[int | None, str, str | None], tuple[int, list[str], int | None]] = {}
+        self._awaiters: dict[int, list[tuple[Track, Any]]] = {}
+        self._next_flow = 1
+        self._half_flows: set[int] = set()
+        self._last_t = 0.0
+        self._strings: dict[str, str] = {}
+        self._slices = 0
+        self._clamped = 0
+        self._write_slice = writer.slice
+        self._ended = False
+        self._handlers: dict[type, Callable[[Any], None]] = {
+            Step: self._step,
+            TaskDone: self._done,
+            TaskCreated: self._created,
+            TaskRenamed: self._renamed,
+            Output: self._output,
+            Diagnostic: self._diagnostic,
+            End: self._end,
+            Hello: self._hello,
+        }
+        diagnostic_text = getattr(wording, "diagnostic_text", None)
+        self._diagnostic_text: Callable[..., str] | None = diagnostic_text
+        self._end_text: Callable[[Any], str | None] | None = getattr(wording, "end_text", None)
+
+    # -- feeding ----------------------------------------------------------------------
+
+    def feed(self, batch: Iterable[Event]) -> None:
+        """Map one batch of events, then let the writer write what it buffered."""
+        handlers = self._handlers
+        step = self._step
+        count = 0
+        for event in batch:
+            count += 1
+            if type(event) is Step:  # most events: skip the dict
+                step(event)
+                continue
+            handler = handlers.get(type(event))
+            if handler is not None:
+                handler(event)
+        self.summary.events += count
+        if count:
+            last_t = getattr(event, "t", None)
+            if isinstance(last_t, float) and last_t > self._last_t:
+                self._last_t = last_t
+        self.writer.flush()
+
+    def finish(self, truncated: bool = False, path: str = "") -> Summary:
+        """After the last batch: lines never ended, a truncated trace, tracks never used."""
+        self._start()
+        for key in list(self._open_lines):
+            self._close_line(key)
+        if truncated:
+            self.summary.truncated = True
+            facts = {"path": path}
+            fake = SimpleNamespace(kind="trace-truncated", facts=facts, task=None, where=None, waits=None)
+            text = self._diagnostic_text(fake, self._name_of) if self._diagnostic_text else "trace-truncated"
+            self._instant(self._outside(), self._ns(self._last_t), "trace-truncated", "diagnostic", {"text": text})
+        for track in self._tasks.values():
+            if not track.declared:
+                self._declare(track)
+        self.writer.close()
+        self.summary.slices = self._slices
+        self.summary.clamped = self._clamped
+        return self.summary
+
+    # -- handlers ---------------------------------------------------------------------
+
+    def _hello(self, event: Hello) -> None:
+        if self._started:
+            return
+        self._started = True
+        labels = {"python": event.python, "clock": event.clock, "target": event.target}
+        self.writer.process(event.pid, os.path.basename(event.target) or self._label, list(event.argv), labels)
+
+    def _start(self) -> None:
+        if not self._started:  # a trace without its hello: still one process
+            self._started = True
+            self.writer.process(1, self._label, [], {})
+
+    def _created(self, event: TaskCreated) -> None:
+        self._start()
+        creator = self._tasks.get(event.parent) if event.parent is not None else None
+        parent = creator
+        while parent is not None and parent.depth >= MAX_DEPTH:
+            parent = parent.parent
+        strings = self._strings  # one copy of each coroutine name and creating line, not one a task
+        coro = strings.setdefault(event.coro, event.coro)
+        where = event.where or event.from_callback
+        if where is not None:
+            where = strings.setdefault(where, where)
+        track = Track(event.task, event.name, coro, parent, where, event.origin)
+        self._tasks[event.task] = track
+        self.summary.tasks += 1
+        if creator is not None and not creator.done:
+            flow = self._flow()
+            self._add_flow_out(creator, flow)
+            self._add_flow_in(track, flow)
+
+    def _renamed(self, event: TaskRenamed) -> None:
+        track = self._tasks.get(event.task)
+        if track is not None and track.name != event.name:
+            track.name = event.name
+            if track.declared:
+                self.writer.track(track)
+
+    def _step(self, event: Step) -> None:
+        # The commonest event: the slice is placed here rather than in ``_slice`` (one call less).
+        track = self._tasks.get(event.task) or self._unknown(event.task)
+        end = int(event.t * 1e9 + 0.5)
+        start = end - event.dur_ns
+        if start < track.last_end:
+            start = track.last_end
+            self._clamped += 1
+            if end < start:
+                end = start
+        track.last_end = end
+        self._slices += 1
+        if not track.declared:
+            self._declare(track)
+        out = track.flows_out
+        into = track.flows_in
+        if out is not None or into is not None:
+            track.flows_out = track.flows_in = None
+            self._write_flows(out)
+            self._write_flows(into)
+        self._write_slice(track, start, end, None, out, into)
+        wait = event.wait
+        track.wait = wait
+        if wait is not None:
+            self.summary.waits += 1
+            self.writer.instant(track, end, wording.wait_text(wait, self._name_of), "wait", None)
+            if wait.tasks and wait.kind in ("task", "gather"):
+                awaiters = self._awaiters
+                for awaited in wait.tasks:
+                    entry = awaiters.get(awaited)
+                    if entry is None:
+                        awaiters[awaited] = [(track, wait)]
+                    else:
+                        entry.append((track, wait))
+                        size = len(entry)
+                        if size >= 32 and size & (size - 1) == 0:  # a task awaited again and again
+                            entry[:] = [(who, what) for who, what in entry if who.wait is what]
+
+    def _done(self, event: TaskDone) -> None:
+        track = self._tasks.get(event.task) or self._unknown(event.task)
+        for awaiter, wait in self._awaiters.pop(event.task, ()):
+            if awaiter.wait is wait and not awaiter.done:
+                flow = self._flow()
+                self._add_flow_out(track, flow)
+                self._add_flow_in(awaiter, flow)
+        args: dict[str, Any] = {"state": event.state}
+        if event.error:
+            args["error"] = event.error
+        if event.cancelled_by:
+            args["cancelled by"] = event.cancelled_by
+        self._slice(track, event.t, event.dur_ns, args)
+        track.done = True
+        track.wait = None
+        self.writer.retire(track)
+
+    def _output(self, event: Output) -> None:
+        key = (event.task, event.stream, event.thread)
+        line = self._open_lines.get(key)
+        if line is None:
+            line = self._open_lines[key] = (self._ns(event.t), [event.text], event.task)
+        else:
+            line[1].append(event.text)
+        if event.nl:
+            self._close_line(key)
+
+    def _close_line(self, key: tuple[int | None, str, str | None]) -> None:
+        ts, parts, task = self._open_lines.pop(key)
+        text = "".join(parts)
+        track = self._track_of(task)
+        args: dict[str, Any] = {"stream": key[1]}
+        if key[2] is not None:
+            args["thread"] = key[2]
+        name = text
+        if len(text) > NAME_LIMIT:
+            name = text[:NAME_LIMIT - 1] + "…"
+            args["text"] = text
+        self.summary.output_lines += 1
+        self._instant(track, ts, name, "output", args)
+
+    def _diagnostic(self, event: Diagnostic) -> None:
+        self.summary.diagnostics += 1
+        args: dict[str, Any] = {}
+        if self._diagnostic_text is not None:
+            args["text"] = self._diagnostic_text(event, self._name_of)
+        if event.where:
+            args["where"] = event.where
+        self._instant(self._track_of(event.task), self._ns(event.t), event.kind, "diagnostic", args)
+
+    def _end(self, event: End) -> None:
+        if self._ended:
+            return
+        self._ended = True
+        for key in list(self._open_lines):
+            self._close_line(key)
+        args: dict[str, Any] = {"status": event.status, "exit code": event.exit_code}
+        text = self._end_text(event) if self._end_text is not None else event.message
+        if text:
+            args["text"] = text
+        self._instant(self._outside(), self._ns(event.t), f"end: {event.status}", "run", args)
+
+    # -- helpers ----------------------------------------------------------------------
+
+    def _slice(self, track: Track, t: float, dur_ns: int, args: dict[str, Any] | None) -> None:
+        """A step's slice (see ``_step``, which does the same inline)."""
+        end = int(t * 1e9 + 0.5)
+        start = end - dur_ns
+        if start < track.last_end:
+            start = track.last_end
+            self._clamped += 1
+            if end < start:
+                end = start
+        track.last_end = end
+        self._slices += 1
+        if not track.declared:
+            self._declare(track)
+        out = track.flows_out
+        into = track.flows_in
+        if out is not None or into is not None:
+            track.flows_out = track.flows_in = None
+            self._write_flows(out)
+            self._write_flows(into)
+        self._write_slice(track, start, end, args, out, into)
+
+    def _instant(self, track: Track, ts: int, name: str, category: str, args: dict[str, Any] | None) -> None:
+        if not track.declared:
+            self._declare(track)
+        self.writer.instant(track, ts, name, category, args)
+
+    def _declare(self, track: Track) -> None:
+        self._start()
+        parent = track.parent
+        if parent is not None and not parent.declared:
+            self._declare(parent)
+        track.declared = True
+        self.writer.track(track)
+
+    def _ns(self, t: float) -> int:
+        return int(t * 1e9 + 0.5)
+
+    def _flow(self) -> int:
+        flow = self._next_flow
+        self._next_flow = flow + 1
+        return flow
+
+    def _write_flows(self, flows: list[int] | None) -> None:
+        """Count the arrows whose both ends are written (a trace cut short may leave one end)."""
+        if flows:
+            half = self._half_flows
+            for flow in flows:
+                if flow in half:
+                    half.remove(flow)
+                    self.summary.flows += 1
+                else:
+                    half.add(flow)
+
+    @staticmethod
+    def _add_flow_out(track: Track, flow: int) -> None:
+        if track.flows_out is None:
+            track.flows_out = [flow]
+        else:
+            track.flows_out.append(flow)
+
+    @staticmethod
+    def _add_flow_in(track: Track, flow: int) -> None:
+        if track.flows_in is None:
+            track.flows_in = [flow]
+        else:
+            track.flows_in.append(flow)
+
+    def _track_of(self, task: int | None) -> Track:
+        if task is None:
+            return self._outside()
+        return self._tasks.get(task) or self._unknown(task)
+
+    def _outside(self) -> Track:
+        if self._program is None:
+            self._program = Track(PROGRAM_TRACK, "outside any task", "", None)
+        return self._program
+
+    def _unknown(self, task: int) -> Track:
+        """A task whose creation is not in the trace (it cannot happen today): still a track."""
+        self._start()
+        track = self._tasks[task] = Track(task, f"task {task}", f"task {task}", None)
+        self.summary.tasks += 1
+        return track
+
+    def _name_of(self, task: int) -> str:
+        track = self._tasks.get(task)
+        return track.name if track is not None else f"task {task}"

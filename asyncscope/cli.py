@@ -322,7 +322,7 @@ def serve_command(host: str, port: int, public: bool, paused: bool, speed: float
 
 @main.command("export")
 @click.argument("trace", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", "output", required=True, metavar="OUT", type=click.Path(dir_okay=False),
+@click.option("-o", "--output", "output", required=True, metavar="OUT",
               help="The file to write (replaced when the export is complete).")
 @click.option("--format", "fmt", type=click.Choice(["perfetto", "chrome"]), default="perfetto", show_default=True,
               help="perfetto: Perfetto's protobuf trace; chrome: Trace Event JSON (chrome://tracing, speedscope).")

@@ -75,7 +75,7 @@ def export_trace(trace_path: str, out_path: str, fmt: str = "perfetto") -> Summa
     finished = False
     try:
         with handle:
-            summary = _export(trace_path, handle, fmt)
+            summary = _export(trace_path, handle, fmt)  # type: ignore[arg-type]
         os.chmod(handle.name, _new_file_mode(out_path))
         os.replace(handle.name, out_path)
         finished = True

@@ -83,7 +83,7 @@ class Track:
         """The slices' name: the coroutine the task runs."""
         self.parent = parent
         """The track this one is drawn under (None: directly under the process)."""
-        self.depth = 1 if parent is None else parent.depth + 1
+        self.depth: int = 1 if parent is None else parent.depth + 1
         self.where = where
         """Where it was created (``file:line``, or the loop callback that made it)."""
         self.origin = origin

@@ -60,7 +60,7 @@ async def fetch_user(user_id):
 async def main():
     user = fetch_user(1)  # the mistake: no await, so user is a coroutine object
     print(f"main: fetch_user(1) gave a {type(user).__name__} object")
-    print(f"main: hello, {user['name']}")  # TypeError: 'coroutine' object is not subscriptable
+    print(f"main: hello, {user['name']}")  # fails: a coroutine object is not a dict
 
 
 asyncio.run(main())

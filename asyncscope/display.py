@@ -12,7 +12,7 @@ import os
 
 __all__ = [
     "TASK_COLOURS", "STATE_STYLE", "STATUS_STYLE", "safe_text", "task_colour", "split_where",
-    "brief_where", "relative_where",
+    "brief_where", "relative_where", "quote",
 ]
 
 TASK_COLOURS = ("cyan", "magenta", "green", "yellow", "blue", "red", "bright_cyan", "bright_magenta")
@@ -87,3 +87,11 @@ def relative_where(where: str | None) -> str:
     except ValueError:
         rel = path
     return f"{rel if not rel.startswith('..') else path}:{line}"
+
+
+def quote(text: str, limit: int = 40) -> str:
+    """``'hello'`` for narration, shortened and with control characters made visible."""
+    text = safe_text(text)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return f"'{text}'"

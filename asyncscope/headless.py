@@ -32,7 +32,7 @@ def run_headless(
     """Run ``target`` instantly under the chosen clock; print the report; return the exit code."""
     session = Session(target, clock=clock, speed=None, timeout=timeout, trace_path=trace, slow=slow,
                       stdin="inherit", python=python)
-    model = Model()
+    model = Model(narrator=None)
     session.start()
     printer = _live_printer(model, target, as_json)
     with SignalRelay(session):
@@ -120,14 +120,14 @@ def report_trace(path: str, *, as_json: bool = False, at: float | None = None) -
     from asyncscope.trace import TraceError
 
     source = TraceSource(path)
+    model = Model(narrator=None)
     try:
-        source.start()
+        source.start(check=False)  # one pass: a batch that cannot be read stops the report there
+        model.apply_all(events_until(source, at))
     except TraceError as exc:
         return error_result(str(exc), path, "virtual", as_json)
     if source.truncated:
         print(f"asyncscope: {path} is truncated: the report stops at its last whole batch", file=sys.stderr)
-    model = Model()
-    model.apply_all(events_until(source, at))
     if at is not None and model.end is None:
         model.t = max(model.t, at)  # the moment asked for, not the last event before it
     clock = model.hello.clock if model.hello is not None else "virtual"
@@ -138,7 +138,7 @@ def report_trace(path: str, *, as_json: bool = False, at: float | None = None) -
 
 def error_result(message: str, target_label: str, clock: str, as_json: bool) -> int:
     """Report a target that could not even start (bad file, unknown scenario)."""
-    model = Model()
+    model = Model(narrator=None)
     model.apply(Diagnostic(0.0, "error", None, None, {"error": message}))
     model.apply(End(0.0, "error", 2, message, None))
     if not as_json:

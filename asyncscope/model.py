@@ -1,16 +1,27 @@
-"""The fold: ``state = apply(state, event)``.
+"""The run state and the one fold that builds it: ``delta = model.apply_batch(events)``.
 
-Live view, headless report and replay of a trace all build their state here and only
-here, so they cannot disagree. Views read the model; they never look at events. No UI
+Live view, headless report, replay of a trace and time travel all build their state here
+and only here, so they cannot disagree. Task states and waits, output, diagnostics, the
+narration (:class:`~asyncscope.narration.Narrator`) and the timeline's marks
+(``TaskInfo.prints``/``flags``) are all parts of one :class:`Model`; panes read it, and
+the :class:`Delta` of the last batch, and never look at events.
+
+Time travel needs the state at any event index. :meth:`Model.snapshot` makes a frozen copy
+cheaply (copy-on-write: the task table is copied shallowly, and a task is copied only when
+an event changes it after a snapshot), and :meth:`Snapshot.restore` gives a model that
+folds on from there (``history.RunHistory`` keeps one every few thousand events). No UI
 imports: the headless report and the tests use it without Textual.
 """
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from asyncscope import wording
+from asyncscope.narration import Narrator
 from asyncscope.events import (
     Code,
     Diagnostic,
@@ -28,9 +39,31 @@ from asyncscope.events import (
     Wait,
 )
 
-__all__ = ["Model", "TaskInfo", "OutputLine", "FINAL_STATES", "ChainLink"]
+__all__ = ["Model", "TaskInfo", "OutputLine", "FINAL_STATES", "ChainLink", "Delta", "Snapshot", "any_between", "TUI_OUTPUT_LIMIT"]
 
 FINAL_STATES = frozenset({"done", "failed", "cancelled", "destroyed"})
+
+TUI_OUTPUT_LIMIT = 100_000
+"""Output lines the TUI's model keeps: memory stays bounded however much a program prints."""
+
+_epochs = itertools.count(1)
+"""Every model and every snapshot gets its own epoch: an object stamped with another
+epoch is shared with a snapshot, and is copied before it is changed."""
+
+
+def any_between(times: list[float] | None, start: float, end: float) -> bool:
+    """Whether sorted ``times`` has one in ``[start, end)`` (a timeline cell's marks)."""
+    if not times:
+        return False
+    index = bisect.bisect_left(times, start)
+    return index < len(times) and times[index] < end
+
+
+def _add_sorted(times: list[float], t: float) -> None:
+    if not times or times[-1] <= t:
+        times.append(t)
+    else:
+        bisect.insort(times, t)
 
 
 @dataclass
@@ -43,8 +76,11 @@ class ChainLink:
     lib: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class TaskInfo:
+    """One task as the views show it. Slotted: a long run keeps many of them, and a
+    snapshot holds a copy of each task that changed since the one before."""
+
     id: int
     name: str
     coro: str
@@ -70,6 +106,22 @@ class TaskInfo:
     """``user``, ``library`` or ``asyncio`` (see :class:`asyncscope.events.TaskCreated`)."""
     from_callback: str | None = None
     """The loop callback that created it, when no task did."""
+    prints: list[float] | tuple[()] = ()
+    """Loop times it printed at, sorted (the timeline's marks). An empty tuple until the
+    first: most tasks never print, and a snapshot's copy of them then shares it."""
+    flags: list[float] | tuple[()] = ()
+    """Loop times of its diagnostics, sorted (an empty tuple until the first)."""
+    epoch: int = 0
+    """The model epoch that owns this object (see :meth:`Model._own`)."""
+
+    def clone(self, epoch: int) -> TaskInfo:
+        return TaskInfo(
+            self.id, self.name, self.coro, self.parent, self.created_at, self.where, self.internal,
+            self.state, self.wait, self.chain, self.steps, self.busy_ns, self.ended_at, self.result,
+            self.error, self.traceback, self.cancelled_by, list(self.history), self.origin,
+            self.from_callback, list(self.prints) if self.prints else (),
+            list(self.flags) if self.flags else (), epoch,
+        )
 
     @property
     def cancel_text(self) -> str | None:
@@ -92,7 +144,7 @@ class TaskInfo:
         self.state = state
 
 
-@dataclass
+@dataclass(slots=True)
 class OutputLine:
     seq: int
     t: float
@@ -101,6 +153,30 @@ class OutputLine:
     text: str
     thread: str | None
     complete: bool
+
+    def clone(self) -> OutputLine:
+        return OutputLine(self.seq, self.t, self.task, self.stream, self.text, self.thread, self.complete)
+
+
+@dataclass
+class Delta:
+    """What one batch of events changed, so panes know what to redraw."""
+
+    tasks: set[int] = field(default_factory=set)
+    new_tasks: bool = False
+    renamed: bool = False
+    output: bool = False
+    diagnostics: bool = False
+    narration: bool = False
+    ended: bool = False
+    stepped: list[int] = field(default_factory=list)
+    """Tasks whose steps ran, in order (follow mode selects the last one it shows)."""
+
+    @classmethod
+    def everything(cls, model: Model) -> Delta:
+        """A whole new state (a jump in time): every pane redraws."""
+        return cls(tasks=set(model.tasks), new_tasks=True, renamed=True, output=True,
+                   diagnostics=True, narration=True, ended=model.end is not None)
 
 
 @dataclass
@@ -124,7 +200,11 @@ class Model:
     and a trace file keep everything."""
     output_dropped: int = 0
     """Lines removed from the front of ``output`` to honour ``output_limit``."""
+    narrator: Narrator | None = field(default_factory=Narrator)
+    """The narration, part of the state; None where nobody reads it (the headless
+    report), which folds a large trace faster."""
     _open_lines: dict[tuple[int | None, str, str | None], OutputLine] = field(default_factory=dict)
+    epoch: int = field(default_factory=lambda: next(_epochs))
 
     # -- folding ----------------------------------------------------------------------
 
@@ -135,9 +215,53 @@ class Model:
 
     def apply(self, event: Event) -> None:
         self.events_applied += 1
+        narrator = self.narrator
+        if narrator is not None:
+            narrator.observe(self, event)
         handler = _HANDLERS.get(type(event))
         if handler is not None:
             handler(self, event)
+
+    def apply_batch(self, events: Iterable[Event]) -> Delta:
+        """Fold ``events`` and say what they changed (panes redraw once per batch)."""
+        delta = Delta()
+        narrator = self.narrator
+        said = len(narrator.sentences) + narrator.dropped if narrator is not None else 0
+        apply = self.apply
+        for event in events:
+            apply(event)
+            kind = type(event)
+            if kind is Step or kind is TaskDone:
+                delta.tasks.add(event.task)  # type: ignore[attr-defined]
+                delta.stepped.append(event.task)  # type: ignore[attr-defined]
+            elif kind is Output:
+                delta.output = True
+            elif kind is TaskCreated:
+                delta.new_tasks = True
+                delta.tasks.add(event.task)  # type: ignore[attr-defined]
+            elif kind is Paused:
+                delta.tasks.update(event.ready)  # type: ignore[attr-defined]
+                if event.next is not None:  # type: ignore[attr-defined]
+                    delta.tasks.add(event.next)  # type: ignore[attr-defined]
+            elif kind is Diagnostic:
+                delta.diagnostics = True
+                if event.task is not None:  # type: ignore[attr-defined]
+                    delta.tasks.add(event.task)  # type: ignore[attr-defined]
+            elif kind is TaskRenamed:
+                delta.renamed = True
+                delta.tasks.add(event.task)  # type: ignore[attr-defined]
+            elif kind is End:
+                delta.ended = True
+        if narrator is not None:
+            delta.narration = len(narrator.sentences) + narrator.dropped != said
+        return delta
+
+    def _own(self, tid: int | None) -> TaskInfo | None:
+        """The task to change, copied first when a snapshot shares it."""
+        info = self.tasks.get(tid)  # type: ignore[arg-type]
+        if info is not None and info.epoch != self.epoch:
+            info = self.tasks[tid] = info.clone(self.epoch)  # type: ignore[index]
+        return info
 
     def _hello(self, event: Hello) -> None:
         self.hello = event
@@ -147,26 +271,30 @@ class Model:
 
     def _created(self, event: TaskCreated) -> None:
         info = TaskInfo(event.task, event.name, event.coro, event.parent, event.t, event.where, event.internal,
-                        origin=event.origin, from_callback=event.from_callback)
+                        origin=event.origin, from_callback=event.from_callback, epoch=self.epoch)
         info.history.append((event.t, "ready"))
         self.tasks[event.task] = info
         self._advance(event.t)
 
     def _renamed(self, event: TaskRenamed) -> None:
-        info = self.tasks.get(event.task)
+        info = self._own(event.task)
         if info is not None:
             info.name = event.name
 
     def _count_step(self, event: Step | TaskDone) -> TaskInfo | None:
         """What every step does, the last one included: count it, move the clock."""
         self.steps += 1
-        self._advance(event.t)
+        t = event.t
+        if t > self.t:
+            self.t = t
         if self.next_task == event.task:
             self.next_task = None
         info = self.tasks.get(event.task)
         if info is not None:
-            info.steps += 1
-            info.busy_ns += event.dur_ns
+            if info.epoch != self.epoch:
+                info = self._own(event.task)
+            info.steps += 1  # type: ignore[union-attr]
+            info.busy_ns += event.dur_ns  # type: ignore[union-attr]
         return info
 
     def _step(self, event: Step) -> None:
@@ -205,6 +333,13 @@ class Model:
                 drop = len(output) - limit  # in chunks, so a flood does not shift the list per line
                 del output[:drop]
                 self.output_dropped += drop
+            if event.task is not None:
+                info = self._own(event.task)
+                if info is not None:
+                    if info.prints:
+                        _add_sorted(info.prints, event.t)  # type: ignore[arg-type]
+                    else:
+                        info.prints = [event.t]
         if event.nl:
             line.complete = True
             self._open_lines.pop(key, None)
@@ -212,13 +347,18 @@ class Model:
             self._open_lines[key] = line
 
     def _diagnostic(self, event: Diagnostic) -> None:
-        info = self.tasks.get(event.task) if event.task is not None else None
+        info = self._own(event.task) if event.task is not None else None
         if event.where is None and info is not None and info.where:
             event = Diagnostic(event.t, event.kind, event.task, info.where, event.facts, event.waits)
-        if event.kind == "destroyed-pending" and info is not None and not info.final:
-            # Garbage-collected while pending: it will never run again, and never end.
-            info.wait = None
-            info._set(event.t, "destroyed")
+        if info is not None:
+            if info.flags:
+                _add_sorted(info.flags, event.t)  # type: ignore[arg-type]
+            else:
+                info.flags = [event.t]
+            if event.kind == "destroyed-pending" and not info.final:
+                # Garbage-collected while pending: it will never run again, and never end.
+                info.wait = None
+                info._set(event.t, "destroyed")
         self.diagnostics.append(event)
 
     def _tick(self, event: Tick) -> None:
@@ -229,8 +369,8 @@ class Model:
         self.next_task = event.next
         for tid in event.ready:
             info = self.tasks.get(tid)
-            if info is not None and not info.final:
-                info._set(event.t, "ready")
+            if info is not None and not info.final and info.state != "ready":
+                self._own(tid)._set(event.t, "ready")  # type: ignore[union-attr]
         self._advance(event.t)
 
     def _resumed(self, event: Resumed) -> None:
@@ -246,6 +386,47 @@ class Model:
     def _advance(self, t: float) -> None:
         if t > self.t:
             self.t = t
+
+    # -- snapshots --------------------------------------------------------------------
+
+    def snapshot(self) -> Snapshot:
+        """The state as it is now, unchanged by whatever this model folds next.
+
+        Cheap: the task table is copied shallowly and both sides then copy a task only
+        when they change it; output lines still open are the only lines ever changed, so
+        only they are copied.
+        """
+        snap = Snapshot(self._copy(next(_epochs)))
+        self.epoch = next(_epochs)  # from now on, tasks shared with the snapshot are copied first
+        self._detach_open_lines()
+        return snap
+
+    def _copy(self, epoch: int) -> Model:
+        copy = Model.__new__(Model)
+        copy.__dict__.update(self.__dict__)
+        copy.tasks = dict(self.tasks)
+        copy.output = list(self.output)
+        copy.diagnostics = list(self.diagnostics)
+        copy._open_lines = dict(self._open_lines)
+        copy.narrator = self.narrator.clone() if self.narrator is not None else None
+        copy.epoch = epoch
+        return copy
+
+    def _detach_open_lines(self) -> None:
+        """Give this model its own copies of the lines it may still extend."""
+        if not self._open_lines:
+            return
+        fresh = {id(line): line.clone() for line in self._open_lines.values()}
+        output = self.output
+        found = 0
+        for index in range(len(output) - 1, -1, -1):
+            line = fresh.get(id(output[index]))
+            if line is not None:
+                output[index] = line
+                found += 1
+                if found == len(fresh):
+                    break
+        self._open_lines = {key: fresh[id(line)] for key, line in self._open_lines.items()}
 
     # -- queries ----------------------------------------------------------------------
 
@@ -310,6 +491,23 @@ class Model:
 
     def lines_text(self) -> list[str]:
         return [line.text for line in self.output]
+
+
+@dataclass
+class Snapshot:
+    """A frozen state of the run (see :meth:`Model.snapshot`)."""
+
+    model: Model
+
+    @property
+    def events_applied(self) -> int:
+        return self.model.events_applied
+
+    def restore(self) -> Model:
+        """A model at this moment, free to fold on without changing the snapshot."""
+        model = self.model._copy(next(_epochs))
+        model._detach_open_lines()
+        return model
 
 
 _HANDLERS: dict[type, Callable[[Model, Event], None]] = {

@@ -9,7 +9,6 @@ for a trace cut short, a diagnostic saying so and an End at its last moment).
 
 from __future__ import annotations
 
-import queue
 from collections.abc import Iterator
 
 from asyncscope.events import Diagnostic, End, Event
@@ -26,33 +25,60 @@ class TraceSource:
     def __init__(self, path: str) -> None:
         self.path = path
         self.truncated = False
-        self._queue: queue.SimpleQueue[list[Event] | None] = queue.SimpleQueue()
+        self._batches: Iterator[list[Event]] = iter(())
+        self._ahead: list[list[Event]] = []
+        self._last_t = 0.0
+        self._got_end = False
+        self._exhausted = False
         self._finished = False
 
-    def start(self) -> None:
-        """Read the whole trace. Raises :class:`~asyncscope.trace.TraceError` for a file
-        that is not a readable trace."""
-        last_t = 0.0
-        got_end = False
+    def start(self, check: bool = True) -> None:
+        """Open the trace. Raises :class:`~asyncscope.trace.TraceError` for a file that is
+        not a readable trace: with ``check``, for any batch of it (the whole file is decoded
+        once and let go, about 0.4 s a million events), so a view never opens on a trace it
+        cannot show to the end; without, for its header and first batch, and later batches
+        raise it from :meth:`next_batch`. Batches are read as they are asked for, so a long
+        trace is never all in memory at once."""
 
         def cut_short() -> None:
             self.truncated = True
 
-        for batch in read_trace(self.path, cut_short):
-            for event in batch:
-                t = getattr(event, "t", None)
-                if isinstance(t, float) and t > last_t:
-                    last_t = t
-                got_end = got_end or isinstance(event, End)
-            self._queue.put(batch)
+        if check:
+            for _batch in read_trace(self.path, cut_short):
+                pass
+            self.truncated = False
+        self._batches = read_trace(self.path, cut_short)
+        first = next(self._batches, None)
+        if first is not None:
+            self._ahead.append(first)
+
+    def _read(self) -> list[Event] | None:
+        if self._ahead:
+            batch = self._ahead.pop(0)
+        elif self._exhausted:
+            return None
+        else:
+            batch = next(self._batches, None)
+        if batch is None:
+            self._exhausted = True
+            return self._tail()
+        for event in batch:
+            t = getattr(event, "t", None)
+            if isinstance(t, float) and t > self._last_t:
+                self._last_t = t
+            if type(event) is End:
+                self._got_end = True
+        return batch
+
+    def _tail(self) -> list[Event] | None:
+        """What the parent adds to a trace that stops short: a diagnostic, an end."""
         tail: list[Event] = []
         if self.truncated:
-            tail.append(Diagnostic(last_t, "trace-truncated", None, None, {"path": str(self.path)}))
-        if not got_end:
-            tail.append(End(last_t, "stopped", 1, None, None, "trace-cut"))
-        if tail:
-            self._queue.put(tail)
-        self._queue.put(None)
+            tail.append(Diagnostic(self._last_t, "trace-truncated", None, None, {"path": str(self.path)}))
+        if not self._got_end:
+            tail.append(End(self._last_t, "stopped", 1, None, None, "trace-cut"))
+        self._got_end = True
+        return tail or None
 
     @property
     def pid(self) -> None:
@@ -64,10 +90,7 @@ class TraceSource:
 
     def next_batch(self, timeout: float | None = None) -> list[Event] | None:
         """The next batch; None once the trace is exhausted (it never waits)."""
-        try:
-            batch = self._queue.get_nowait()
-        except queue.Empty:
-            batch = None
+        batch = None if self._finished else self._read()
         if batch is None:
             self._finished = True
         return batch

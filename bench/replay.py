@@ -1,20 +1,26 @@
-"""Replay and time travel on a large trace: how long reading it back takes.
+"""Replay and time travel on a large trace: how long reading it back and jumping take.
 
-Records bench/churn.py under ``--trace`` (about 650,000 events with the default sizes),
-then measures, side by side in one run:
+Records bench/churn.py under ``--trace`` (about 1,000,000 events with the default sizes:
+8 rounds of 10,000 tasks), then measures, side by side in one run:
 
 - ``asyncscope report TRACE --json`` end to end (a new process, as a user runs it);
 - reading and decoding the trace alone;
-- one time-travel jump as the run screen makes it today: a fresh fold (model, narration,
-  marks) of every event up to the moment shown, at the middle and at the end.
+- loading it as ``asyncscope replay`` does: every event folded once into the run history
+  (live state, narration, marks, a snapshot every ``SNAPSHOT_EVERY`` events), and the
+  memory that holds (RSS of this process, before and after);
+- time-travel jumps as the run screen makes them (``RunHistory.state_at``): to the start,
+  the middle, one step back from the end, and at a random moment (the worst of 20).
 
-Usage: ``python bench/replay.py [ROUNDS] [TASKS]`` (defaults 5 and 10,000). Figures go to
+Usage: ``python bench/replay.py [ROUNDS] [TASKS]`` (defaults 8 and 10,000). Figures go to
 docs/performance.md.
 """
 
 from __future__ import annotations
 
+import gc
 import os
+import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -23,12 +29,18 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
+from asyncscope.history import SNAPSHOT_EVERY, RunHistory  # noqa: E402
+from asyncscope.model import TUI_OUTPUT_LIMIT, Model  # noqa: E402
 from asyncscope.source import TraceSource  # noqa: E402
-from asyncscope.tui.feed import Feed  # noqa: E402
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
 
 
 def main() -> None:
-    rounds, tasks = (sys.argv[1:3] + ["5", "10000"][len(sys.argv[1:3]):])[:2]
+    rounds, tasks = (sys.argv[1:3] + ["8", "10000"][len(sys.argv[1:3]):])[:2]
     with tempfile.TemporaryDirectory() as tmp:
         trace = os.path.join(tmp, "churn.trace")
         cmd = [sys.executable, "-m", "asyncscope", "run", "--headless", "--json", "--trace", trace,
@@ -44,20 +56,44 @@ def main() -> None:
         began = time.perf_counter()
         source = TraceSource(trace)
         source.start()
-        events = [event for batch in source.batches() for event in batch]
+        count = sum(len(batch) for batch in source.batches())
         read_s = time.perf_counter() - began
 
-        jumps = {}
-        for label, upto in (("middle", len(events) // 2), ("end", len(events))):
-            began = time.perf_counter()
-            Feed().apply(events[:upto])
-            jumps[label] = time.perf_counter() - began
+        gc.collect()
+        rss_before = _rss_mb()
+        began = time.perf_counter()
+        source = TraceSource(trace)
+        source.start()
+        history = RunHistory(lambda: Model(output_limit=TUI_OUTPUT_LIMIT))
+        for batch in source.batches():
+            history.append(batch)
+        load_s = time.perf_counter() - began
+        gc.collect()
+        rss_after = _rss_mb()
 
-    print(f"trace: {len(events):,} events, {size / 1e6:.1f} MB")
-    print(f"report --json (new process):     {report_s:6.2f} s   (target 2 s)")
-    print(f"read + decode the trace:         {read_s:6.2f} s")
-    print(f"jump to the middle (re-fold):    {jumps['middle']:6.2f} s   (target 0.05 s)")
-    print(f"jump to the end (re-fold):       {jumps['end']:6.2f} s")
+        def jump(shown: int) -> float:
+            began = time.perf_counter()
+            history.state_at(shown)
+            return time.perf_counter() - began
+
+        n = len(history)
+        jumps = {
+            "start": jump(0),
+            "middle": jump(n // 2),
+            "back from the end": jump(history.previous_step(n)),
+        }
+        rng = random.Random(3)
+        jumps["random (worst of 20)"] = max(jump(rng.randrange(n)) for _ in range(20))
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
+    print(f"trace: {count:,} events, {size / 1e6:.1f} MB; a snapshot every {SNAPSHOT_EVERY:,} events")
+    print(f"report --json (new process):       {report_s:6.2f} s    (target 2 s)")
+    print(f"read + decode the trace:           {read_s:6.2f} s")
+    print(f"load for replay (fold + index):    {load_s:6.2f} s")
+    print(f"memory held by the loaded run:     {rss_after - rss_before:6.0f} MB  (process peak {peak:.0f} MB,"
+          f" target 300 MB)")
+    for label, seconds in jumps.items():
+        print(f"jump: {label + ':':<28}{seconds * 1000:6.1f} ms  (target 50 ms)")
 
 
 if __name__ == "__main__":

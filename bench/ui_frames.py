@@ -6,7 +6,7 @@ Run by hand (not part of the test suite)::
                               [--only KEY,...] [--show] [--profile KEY]
 
 Every widget runs alone in a headless ``App.run_test(size=(120, 40))``, scrolled to the
-middle of the rows, on the same data: a :class:`Feed` (the UI-side fold the run screen
+middle of the rows, on the same data: a :class:`RunHistory` (the one fold the run screen
 uses) holding 10,000 live tasks built from events (``TaskCreated``, ``Step`` with
 ``Wait(...)``, ``Output``, ``Tick``). Each frame folds a batch of events in which
 ``--batch`` tasks change state (40 of them on screen), hands the changes to the widget the
@@ -59,7 +59,8 @@ from textual.widgets import DataTable
 from asyncscope.events import Code, Event, Hello, Output, Step, TaskCreated, Tick, Wait
 from asyncscope.model import Model, TaskInfo
 from asyncscope.report import safe_text, task_colour
-from asyncscope.tui.feed import Changes, Feed
+from asyncscope.history import RunHistory
+from asyncscope.model import Delta
 from asyncscope.tui.format import STATE_STYLE
 from asyncscope.tui.widgets.taskrows import TaskRows
 from asyncscope.tui.widgets.tasks import TaskTable, layout_columns
@@ -104,13 +105,13 @@ def _wait(rng: random.Random, t: float, tid: int, n: int) -> tuple[Wait | None, 
 
 @dataclass
 class Workload:
-    """A Feed with ``tasks`` live tasks and a deterministic stream of update batches."""
+    """A run history with ``tasks`` live tasks and a deterministic stream of update batches."""
 
     tasks: int
     batch: int
     seed: int = 7
     rounds: int = 12
-    feed: Feed = field(default_factory=Feed)
+    history: RunHistory = field(default_factory=RunHistory)
     t: float = 0.0
     fold_ms: list[float] = field(default_factory=list)
 
@@ -124,7 +125,7 @@ class Workload:
             events.append(TaskCreated(round(tid * 1e-5, 6), tid, f"{coro}-{tid}", coro, 1, "app.py:44", False))
         events.append(Step(0.1, 1, 2000, Wait("gather", tasks=list(range(2, 12)), count=n - 1), [1, 45]))
         self.t = 0.1
-        self.feed.apply(events)
+        self.history.append(events)
         rng = self.rng
         for _ in range(self.rounds):  # every task steps a few times: histories of ~a dozen states
             events = []
@@ -136,13 +137,13 @@ class Workload:
                     events.append(Output(tid, self.t, tid, "stdout", f"task {tid} says hi", True, None))
             events.append(Tick(self.t + 0.05))
             self.t += 0.05
-            self.feed.apply(events)
+            self.history.append(events)
 
     @property
     def model(self) -> Model:
-        return self.feed.model
+        return self.history.live
 
-    def next_batch(self, visible: list[int]) -> Changes:
+    def next_batch(self, visible: list[int]) -> Delta:
         """Fold one batch: ``batch`` tasks step (``ON_SCREEN`` of them from ``visible``)."""
         rng = self.rng
         n = self.tasks
@@ -161,7 +162,7 @@ class Workload:
         self.t += 0.01
         events.append(Tick(round(self.t, 6)))
         began = time.perf_counter()
-        changes = self.feed.apply(events)
+        changes = self.history.append(events)
         self.fold_ms.append((time.perf_counter() - began) * 1000)
         return changes
 
@@ -289,7 +290,7 @@ def _setup_table(widgets: list[Widget], work: Workload, rows: TaskRows, top: int
     table.scroll_to(y=top, animate=False)
     for widget in widgets[1:]:
         assert isinstance(widget, Timeline)
-        widget.set_model(work.model, work.feed.marks)
+        widget.set_model(work.model)
         widget.set_now(work.model.t)
         widget.select(table.selected)
         widget.scroll_to(y=top, animate=False)
@@ -312,7 +313,7 @@ def _setup_timeline(widgets: list[Widget], work: Workload, rows: TaskRows, top: 
     timeline = widgets[0]
     assert isinstance(timeline, Timeline)
     rows.rebuild(work.model)
-    timeline.set_model(work.model, work.feed.marks)
+    timeline.set_model(work.model)
     timeline.set_now(work.model.t)
     timeline.select(rows.rows[top + 5])
     timeline.scroll_to(y=top, animate=False)
@@ -521,7 +522,7 @@ def main() -> None:
               f"(median), {p95(data.frame_ms) / p95(table.frame_ms):.1f}x (p95)")
     fold = [ms for r in results for ms in r.fold_ms]
     if fold:
-        print(f"model fold of one batch (Feed.apply, shared, not in ms/frame): median "
+        print(f"model fold of one batch (RunHistory.append, shared, not in ms/frame): median "
               f"{statistics.median(fold):.2f} ms, p95 {p95(fold):.2f} ms")
     for r in results:
         if r.config.key == "datatable":

@@ -17,7 +17,6 @@ __all__ = [
     "INSTANT",
     "speed_label",
     "normalise_speed",
-    "quote",
     "safe_lines",
     "fit_cells",
 ]
@@ -60,11 +59,3 @@ def fit_cells(text: str, width: int) -> str:
             cut = cut[:-1]
         text = cut + "…"
     return set_cell_size(text, width)
-
-
-def quote(text: str, limit: int = 40) -> str:
-    """``'hello'`` for narration, shortened and with control characters made visible."""
-    text = safe_text(text)
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    return f"'{text}'"

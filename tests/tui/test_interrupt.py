@@ -51,10 +51,10 @@ async def test_ctrl_c_lets_the_program_shut_down_gracefully(tmp_path: Path) -> N
     program.write_text(GRACEFUL)
     async with app_for(str(program)).run_test(size=SIZE) as pilot:
         screen = pilot.app.screen
-        await wait_for(pilot, lambda: any(line.text == "serving" for line in screen.feed.model.output),
+        await wait_for(pilot, lambda: any(line.text == "serving" for line in screen.shown.output),
                        what="the service to start")
         await screen.run_action("interrupt")
         screen = await wait_end(pilot)
-        model = screen.feed.model
+        model = screen.shown
         assert [line.text for line in model.output] == ["serving", "shutting down"]
         assert model.end is not None and model.end.status == "finished" and model.end.exit_code == 0

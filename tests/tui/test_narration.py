@@ -6,8 +6,10 @@ import pytest
 from conftest import SteadyClockSession as Session  # times rounded: see conftest
 
 from asyncscope.targets import resolve
-from asyncscope.tui.feed import Feed, drain
-from asyncscope.tui.narration import NARRATION, Narrator, say
+from asyncscope import wording
+from asyncscope.model import Model
+from asyncscope.narration import NARRATION, Narrator, say
+from asyncscope.tui.feed import drain
 
 
 def test_every_key_has_both_languages() -> None:
@@ -29,12 +31,13 @@ def test_japanese_sentences_format_with_the_same_fields() -> None:
 def _narrate(name: str, lang: str = "en") -> list[str]:
     session = Session(resolve(name, None, ()), speed=None)
     session.start()
-    feed = Feed(narrator=Narrator(lang=lang))
+    model = Model()
     ended = False
     while not ended:
         events, ended = drain(session, first_wait=1.0)
-        feed.apply(events)
-    return [sentence.text for sentence in feed.narrator.sentences]
+        model.apply_batch(events)
+    assert model.narrator is not None
+    return [sentence.render(model.task_name, lang) for sentence in model.narrator.sentences]
 
 
 def test_sequential_says_same_task_no_new_task() -> None:
@@ -87,13 +90,14 @@ def test_a_renamed_task_is_called_by_its_new_name_everywhere() -> None:
     coroutine, also in sentences said before the rename."""
     from asyncscope.events import Hello, Step, TaskCreated, TaskRenamed, Wait
 
-    feed = Feed(narrator=Narrator())
-    feed.apply([Hello(1, 1, "3.11", "virtual", "prog.py", []),
+    model = Model()
+    model.apply_batch([Hello(1, 1, "3.11", "virtual", "prog.py", []),
                 TaskCreated(0.0, 1, "Task-1", "main", None, "prog.py:9", False),
                 TaskCreated(0.0, 2, "Task-2", "Server.serve", 1, "prog.py:5", False),
                 Step(0.0, 1, 10, Wait("task", tasks=[2]), None)])
-    feed.apply([TaskRenamed(0.0, 2, "uvicorn")])
-    said = [sentence.text for sentence in feed.narrator.sentences]
+    model.apply_batch([TaskRenamed(0.0, 2, "uvicorn")])
+    assert model.narrator is not None
+    said = [sentence.render(model.task_name) for sentence in model.narrator.sentences]
     assert "Task-1 creates uvicorn for Server.serve() — a new task, scheduled to run" in said
     assert "Task-1 starts, awaits uvicorn (waits for it to finish)" in said
     assert not any("Task-2" in sentence for sentence in said)

@@ -19,17 +19,17 @@ async def test_a_pause_during_a_long_slow_sleep_shows_at_once_and_stops_the_cloc
     program.write_text("import asyncio\n\nasync def main():\n    print('nap')\n"
                        "    await asyncio.sleep(30)\n    print('awake')\n\nasyncio.run(main())\n")
     async with app_for(str(program), speed=0.5).run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: "nap" in str(run_screen(pilot).feed.model.lines_text()))
+        await wait_for(pilot, lambda: "nap" in str(run_screen(pilot).shown.lines_text()))
         await pilot.pause(0.3)
         began = time.monotonic()
         await pilot.press("space")
-        await wait_for(pilot, lambda: run_screen(pilot).feed.model.paused, within=5)
+        await wait_for(pilot, lambda: run_screen(pilot).shown.paused, within=5)
         assert time.monotonic() - began < 2  # the 30 s sleep (60 s at 0.5x) did not run out first
         screen = run_screen(pilot)
         assert "pausing" not in _status(pilot) and "paused" in _status(pilot)
-        assert screen.feed.model.t < 5  # the clock stopped where it was
+        assert screen.shown.t < 5  # the clock stopped where it was
         await pilot.press("s")  # a step over the timer: the clock jumps at once
-        await wait_for(pilot, lambda: "awake" in screen.feed.model.lines_text(), within=5)
+        await wait_for(pilot, lambda: "awake" in screen.shown.lines_text(), within=5)
 
 
 def test_a_command_not_yet_answered_is_shown() -> None:

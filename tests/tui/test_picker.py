@@ -85,7 +85,7 @@ async def test_open_a_file_from_the_picker(tmp_path: Path) -> None:
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, RunScreen), what="the run screen")
         screen = await wait_end(pilot)
         assert screen.target.display == "mine.py"
-        assert [line.text for line in screen.feed.model.output] == ["picked"]
+        assert [line.text for line in screen.shown.output] == ["picked"]
 
 
 async def test_open_dialog_cancels_with_escape() -> None:

@@ -9,7 +9,7 @@ from test_run_screen import detail_text
 from textual.widgets import Static
 from tui_support import SIZE, app_for, wait_end, wait_for
 
-from asyncscope.tui import feed
+from asyncscope import model as run_state
 from asyncscope.tui.screens.picker import PickerScreen
 from asyncscope.tui.widgets.narration import NarrationView
 from asyncscope.tui.widgets.output import OutputView
@@ -52,15 +52,15 @@ async def test_a_failed_tasks_traceback_keeps_its_lines(tmp_path: Path) -> None:
 
 
 async def test_output_subtitle_counts_lines_the_model_let_go(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(feed, "OUTPUT_LIMIT", 40)
+    monkeypatch.setattr(run_state, "TUI_OUTPUT_LIMIT", 40)
     program = tmp_path / "many.py"
     program.write_text("import asyncio\nasync def main():\n    for i in range(300):\n        print(i)\n"
                        "asyncio.run(main())\n")
     async with app_for(str(program)).run_test(size=SIZE) as pilot:
         screen = await wait_end(pilot)
         output = screen.query_one(OutputView)
-        assert screen.feed.model.output_dropped > 0
-        shown = len(screen.feed.model.output)
+        assert screen.shown.output_dropped > 0
+        shown = len(screen.shown.output)
         assert output.border_subtitle == f"300 lines, {300 - shown} not shown"
 
 

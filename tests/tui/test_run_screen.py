@@ -45,7 +45,7 @@ def detail_text(screen: RunScreen) -> str:
 
 
 def task_names(screen: RunScreen) -> list[str]:
-    model = screen.feed.model
+    model = screen.shown
     return [model.tasks[tid].name for tid in screen.query_one(TaskTable).rows.rows]
 
 
@@ -128,7 +128,7 @@ async def test_stderr_lines_are_marked(tmp_path: Path) -> None:
 async def test_paused_start_and_single_steps() -> None:
     async with app_for("create_task", paused=True).run_test(size=SIZE) as pilot:
         screen = await wait_paused(pilot)
-        model = screen.feed.model
+        model = screen.shown
         assert model.steps == 0 and screen.paused
         assert "paused · next: Task-1" in status_text(screen)
         assert screen.check_action("step", ()) is True
@@ -161,29 +161,29 @@ async def test_step_iteration_runs_every_ready_step() -> None:
     async with app_for("gather", paused=True).run_test(size=SIZE) as pilot:
         screen = await wait_paused(pilot)
         await step(pilot)  # main starts, gather wraps three coroutines in tasks
-        before = screen.feed.model.steps
+        before = screen.shown.steps
         await step(pilot, "S")
-        await wait_for(pilot, lambda: screen.feed.model.steps >= before + 3, what="three steps in one iteration")
-        assert screen.feed.model.steps >= before + 3
+        await wait_for(pilot, lambda: screen.shown.steps >= before + 3, what="three steps in one iteration")
+        assert screen.shown.steps >= before + 3
 
 
 async def test_step_keys_are_disabled_while_running() -> None:
     async with app_for("sequential", speed=1.0).run_test(size=SIZE) as pilot:
         screen = run_screen(pilot)
-        await wait_for(pilot, lambda: screen.feed.model.hello is not None, what="the child to start")
+        await wait_for(pilot, lambda: screen.shown.hello is not None, what="the child to start")
         assert not screen.paused
         assert screen.check_action("step", ()) is None
         assert screen.check_action("step_iteration", ()) is None
         assert screen.check_action("pause", ()) is True
-        steps = screen.feed.model.steps
+        steps = screen.shown.steps
         await pilot.press("s")
         await pilot.pause(0.1)
-        assert screen.feed.model.steps - steps <= 1  # 's' did nothing by itself
+        assert screen.shown.steps - steps <= 1  # 's' did nothing by itself
         # space pauses: the reactive follows the child's acknowledgement.
         await pilot.press("space")
         await wait_for(pilot, lambda: screen.paused, what="the child to acknowledge the pause")
         assert screen.check_action("step", ()) is True
-        assert screen.feed.model.t < 3.0
+        assert screen.shown.t < 3.0
         await pilot.press("space")
         await wait_for(pilot, lambda: not screen.paused, what="the resume")
         await pilot.press("plus", "plus", "plus", "plus")
@@ -207,7 +207,7 @@ async def test_speed_keys_change_the_playback_rate() -> None:
         assert screen.speed is None and "instant" in status_text(screen)
         await pilot.press("space")
         await wait_end(pilot)
-        assert screen.feed.model.t == pytest.approx(3.0, abs=0.05)
+        assert screen.shown.t == pytest.approx(3.0, abs=0.05)
 
 
 async def test_restart_runs_again_from_scratch() -> None:
@@ -218,7 +218,7 @@ async def test_restart_runs_again_from_scratch() -> None:
         await pilot.press("r")
         assert screen.generation == generation + 1 and screen.session is not first
         await wait_end(pilot)
-        assert len(screen.feed.model.output) == 4
+        assert len(screen.shown.output) == 4
         assert "finished" in status_text(screen)
         assert first is not None and first.finished
 
@@ -293,7 +293,7 @@ async def test_selection_is_kept_across_updates_and_sorting() -> None:
         assert table.selected == 2
         await step(pilot)
         await step(pilot)
-        assert screen.feed.model.next_task != 2
+        assert screen.shown.next_task != 2
         assert table.selected == 2  # not moved by new events
         await pilot.press("c")  # sort by the next column (name)…
         await pilot.press("C")  # …reversed
@@ -382,7 +382,7 @@ async def test_flooding_program_keeps_keys_responsive(tmp_path: Path) -> None:
     """))
     async with app_for(str(program)).run_test(size=SIZE) as pilot:
         screen = run_screen(pilot)
-        await wait_for(pilot, lambda: len(screen.feed.model.output) > 1000, what="the flood to start")
+        await wait_for(pilot, lambda: len(screen.shown.output) > 1000, what="the flood to start")
         import time
 
         # Pilot.press waits for the whole app to go idle, which a flood delays; what
@@ -400,7 +400,7 @@ async def test_flooding_program_keeps_keys_responsive(tmp_path: Path) -> None:
         assert not screen.query_one(Timeline).display
         assert ran and ran[0] - began < 0.5
         await wait_end(pilot, within=60)
-        model = screen.feed.model
+        model = screen.shown
         assert len(model.output) + model.output_dropped == 200_000  # every line arrived
         assert len(model.output) < 200_000  # and memory stayed bounded
         assert screen.query_one(OutputView).plain_lines()[0].startswith("… 195,000 earlier lines not shown")
@@ -413,14 +413,14 @@ async def test_hanging_program_can_be_stopped_by_restart_and_quit(tmp_path: Path
     app = app_for(str(program))
     async with app.run_test(size=SIZE) as pilot:
         screen = run_screen(pilot)
-        await wait_for(pilot, lambda: len(screen.feed.model.output) == 1, what="the print before the spin")
+        await wait_for(pilot, lambda: len(screen.shown.output) == 1, what="the print before the spin")
         first = screen.session
         assert first is not None and first.pid is not None
         await pilot.press("r")
         await wait_for(pilot, lambda: first.finished, what="the first child to be stopped")
         second = screen.session
         assert second is not None and second.pid is not None
-        await wait_for(pilot, lambda: len(screen.feed.model.output) == 1, what="the second run's print")
+        await wait_for(pilot, lambda: len(screen.shown.output) == 1, what="the second run's print")
         await pilot.press("q")
     await wait_for_gone(second.pid)
 

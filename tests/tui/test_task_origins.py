@@ -24,7 +24,6 @@ from tui_support import SIZE, app_for, wait_end
 
 from asyncscope.events import Step, TaskCreated, Wait
 from asyncscope.model import Model
-from asyncscope.tui.feed import Marks
 from asyncscope.tui.screens.help import HelpScreen
 from asyncscope.tui.screens.main import RunScreen
 from asyncscope.tui.widgets.detail import TaskDetail
@@ -79,7 +78,7 @@ def _program(tmp_path: Path) -> str:
 
 
 def _names(screen: RunScreen) -> list[str]:
-    model = screen.feed.model
+    model = screen.shown
     return [model.tasks[tid].coro for tid in screen.query_one(TaskTable).rows.rows]
 
 
@@ -262,7 +261,7 @@ class _Panes(App[None]):
 
     def on_mount(self) -> None:
         self.query_one(TaskTable).set_model(self.model)
-        self.query_one(Timeline).set_model(self.model, Marks())
+        self.query_one(Timeline).set_model(self.model)
 
 
 async def test_a_model_of_library_tasks_renders_marks_without_a_run() -> None:

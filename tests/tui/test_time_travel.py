@@ -19,7 +19,7 @@ def _status(pilot) -> str:  # type: ignore[no-untyped-def]
 
 
 def _lines(pilot) -> list[str]:  # type: ignore[no-untyped-def]
-    return run_screen(pilot).feed.model.lines_text()
+    return run_screen(pilot).shown.lines_text()
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +46,7 @@ async def test_a_replay_moves_back_and_forth_through_the_run(sequential_trace: P
         assert _lines(pilot) == []
         await pilot.press("right")  # main's first step: prints, then sleeps 2 s
         assert _lines(pilot) == ["you say,"]
-        assert "Task-1" in _status(pilot) or run_screen(pilot).feed.model.tasks
+        assert "Task-1" in _status(pilot) or run_screen(pilot).shown.tasks
         await pilot.press("g")
         await pilot.press(*"2.5", "enter")
         assert _lines(pilot) == ["you say,", "goodbye", "I say,"]
@@ -72,12 +72,12 @@ async def test_going_back_in_a_paused_live_run_then_resuming() -> None:
         await pilot.press("space")  # resuming jumps to the live edge and runs
         screen = await wait_end(pilot)
         assert "past" not in _status(pilot)
-        assert screen.feed.model.lines_text() == ["you say,", "I say,", "hello", "goodbye"]
+        assert screen.shown.lines_text() == ["you say,", "I say,", "hello", "goodbye"]
 
 
 async def test_home_and_end_belong_to_the_task_table_while_the_program_runs() -> None:
     async with app_for("gather", speed=1.0).run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: len(run_screen(pilot).feed.model.tasks) >= 3)
+        await wait_for(pilot, lambda: len(run_screen(pilot).shown.tasks) >= 3)
         await pilot.press("home")  # not paused: no time travel, the table's own key
         assert "past" not in _status(pilot)
 
@@ -110,7 +110,7 @@ async def test_a_restart_keeps_the_run_before_it_for_replay(tmp_path: Path) -> N
         screen.replay_previous(screen.previous_traces[0])
         await wait_for(pilot, lambda: getattr(pilot.app.screen, "replay", None) is not None)
         replayed = await wait_end(pilot)
-        assert replayed.feed.model.lines_text() == ["you say,", "I say,", "hello", "goodbye"]
+        assert replayed.shown.lines_text() == ["you say,", "I say,", "hello", "goodbye"]
         assert "replay" in str(replayed.query_one(StatusBar).render())
 
 

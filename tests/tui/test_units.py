@@ -7,7 +7,8 @@ import time
 from asyncscope.display import brief_where
 from asyncscope.events import Step, TaskCreated, TaskDone, Wait
 from asyncscope.model import Model
-from asyncscope.tui.feed import Feed, Marks
+from asyncscope.events import Output, TaskCreated
+from asyncscope.model import Model, any_between
 from asyncscope.tui.format import INSTANT, SPEEDS, normalise_speed, speed_label
 from asyncscope.tui.widgets.taskrows import TaskRows
 from asyncscope.tui.widgets.tasks import layout_columns
@@ -101,14 +102,14 @@ def test_timeline_ticks_are_round_and_spaced() -> None:
 
 
 def test_marks_find_prints_within_a_cell() -> None:
-    feed = Feed()
-    marks = Marks()
-    marks._add(marks.prints, 1, 0.5)
-    marks._add(marks.prints, 1, 0.25)
-    assert marks.prints[1] == [0.25, 0.5]
-    assert Marks.any_between(marks.prints[1], 0.2, 0.3)
-    assert not Marks.any_between(marks.prints[1], 0.3, 0.5)
-    assert feed.model.tasks == {}
+    model = Model()
+    model.apply_batch([TaskCreated(0.0, 1, "Task-1", "main", None, None, False),
+                       Output(1, 0.5, 1, "stdout", "late", True, None),
+                       Output(0, 0.25, 1, "stdout", "early, read later", True, None)])
+    prints = model.tasks[1].prints
+    assert prints == [0.25, 0.5]
+    assert any_between(prints, 0.2, 0.3)
+    assert not any_between(prints, 0.3, 0.5)
 
 
 def test_speeds_and_labels() -> None:

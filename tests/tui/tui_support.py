@@ -58,7 +58,7 @@ async def wait_paused(pilot: Pilot[object], steps: int | None = None, within: fl
         screen = pilot.app.screen
         if not isinstance(screen, RunScreen):
             return False
-        model = screen.feed.model
+        model = screen.shown
         return screen.paused and (steps is None or model.steps >= steps)
 
     await wait_for(pilot, ready, within, f"a pause after {steps} steps")
@@ -69,11 +69,11 @@ async def wait_paused(pilot: Pilot[object], steps: int | None = None, within: fl
 async def step(pilot: Pilot[object], key: str = "s") -> RunScreen:
     """Press a step key and wait for the next pause (or the end)."""
     screen = run_screen(pilot)
-    before = screen.feed.model.events_applied
+    before = screen.shown.events_applied
     await pilot.press(key)
 
     def done() -> bool:
-        model = screen.feed.model
+        model = screen.shown
         return (model.end is not None) or (screen.paused and model.events_applied > before
                                            and model.paused)
 

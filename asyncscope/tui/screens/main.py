@@ -2,8 +2,8 @@
 
 The screen owns the :class:`~asyncscope.session.Session`. A thread worker drains the
 session's batches and posts them as one :class:`EventsArrived` at a time; the screen
-folds them into the model (through :class:`Feed`) and refreshes the panes once per
-message. Pause, step and speed go to the child as commands; the ``paused`` reactive
+folds them into the run's :class:`~asyncscope.history.RunHistory` (the one run state,
+with snapshots for time travel) and refreshes the panes once per message. Pause, step and speed go to the child as commands; the ``paused`` reactive
 follows the child's acknowledgement (``Paused``/``Resumed`` events), never the keypress.
 Leaving the screen, restarting or quitting stops the child.
 """
@@ -29,17 +29,18 @@ from textual.widgets import Input
 from textual.worker import get_current_worker
 
 from asyncscope import catalog
-from asyncscope.events import Event
+from asyncscope.history import RunHistory
+from asyncscope import model as run_state
+from asyncscope.model import Delta, Model
+from asyncscope.narration import say
 from asyncscope.session import Session, Target
 from asyncscope.source import TraceSource
 from asyncscope.trace import TraceError
 from asyncscope.tui.actions import FOOTER_IMPORTANCE, RUN_KEYS, bindings
-from asyncscope.tui.feed import Changes, Feed, drain
+from asyncscope.tui.feed import drain
 from asyncscope.tui.format import SPEEDS, speed_label
 from asyncscope.tui.messages import EventsArrived
-from asyncscope.tui.narration import Narrator, say
 from asyncscope.tui.screens.time_prompt import TimePrompt
-from asyncscope.tui.travel import index_at, next_step, previous_step
 from asyncscope.tui.widgets.detail import TaskDetail
 from asyncscope.tui.widgets.diagnostics import DiagnosticsList
 from asyncscope.tui.widgets.footer import KeyFooter
@@ -51,6 +52,11 @@ from asyncscope.tui.widgets.tasks import TaskTable
 from asyncscope.tui.widgets.timeline import Timeline
 
 __all__ = ["RunScreen"]
+
+
+def _tui_model() -> Model:
+    """The TUI keeps a bounded output history (a flooding program must not exhaust memory)."""
+    return Model(output_limit=run_state.TUI_OUTPUT_LIMIT)
 
 _TRAVEL_ACTIONS = frozenset({"step_back", "step_forward", "travel_start", "travel_end", "travel_to_time"})
 _LIVE_ONLY_ACTIONS = frozenset({"pause", "resume", "step", "step_iteration", "interrupt"})
@@ -87,8 +93,8 @@ class RunScreen(Screen[None]):
         self.trace = trace
         self.replay = replay
         """A trace file to show instead of running the program (``asyncscope replay``)."""
-        self.history: list[Event] = []
-        """Every event of the run so far, in order: what time travel re-folds."""
+        self.history = RunHistory(_tui_model)
+        """Every event of the run so far, the live state, and the state at any moment."""
         self.cursor: int | None = None
         """Events shown while looking at the past; None at the live edge."""
         self.previous_traces: list[str] = []
@@ -103,10 +109,9 @@ class RunScreen(Screen[None]):
         self.set_reactive(RunScreen.speed, speed)
         self.lang = lang
         self.rows = TaskRows()
-        self.feed = Feed()
-        self.live_feed = self.feed
-        """The fold of everything received; ``feed`` is what the panes show (the same
-        object at the live edge, a re-fold of the first ``cursor`` events in the past)."""
+        self.shown: Model = self.history.live
+        """What the panes show: the live state at the live edge, the state after the first
+        ``cursor`` events in the past."""
         self.session: Session | TraceSource | None = None
         self.generation = 0
         self._ack = threading.Event()
@@ -115,8 +120,8 @@ class RunScreen(Screen[None]):
         self._t_base = 0.0
 
     @property
-    def model(self):  # type: ignore[no-untyped-def]
-        return self.feed.model
+    def model(self) -> Model:
+        return self.shown
 
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
@@ -181,9 +186,8 @@ class RunScreen(Screen[None]):
         """(Re)start the target from scratch."""
         self.stop_run()
         self.generation += 1
-        lang = self.lang
-        self.feed = self.live_feed = Feed(narrator=Narrator(lang=lang))
-        self.history = []
+        self.history = RunHistory(_tui_model)
+        self.shown = self.history.live
         self.cursor = None
         self._reset_panes()
         session: Session | TraceSource
@@ -216,7 +220,7 @@ class RunScreen(Screen[None]):
             self.session = None
 
     def _reset_panes(self) -> None:
-        model = self.feed.model
+        model = self.shown
         scenario = self._scenario()
         intro: list[str] = []
         if scenario is not None:
@@ -226,9 +230,9 @@ class RunScreen(Screen[None]):
         if self.start_paused:
             intro.append(say("start-paused", self.lang))
         self.query_one(TaskTable).set_model(model)
-        self.query_one(Timeline).set_model(model, self.feed.marks)
+        self.query_one(Timeline).set_model(model)
         self.query_one(OutputView).set_model(model)
-        self.query_one(NarrationView).set_narrator(self.feed.narrator, intro)
+        self.query_one(NarrationView).set_model(model, intro)
         self.query_one(DiagnosticsList).set_model(model)
         placeholder = "Select a task to see its await chain and source."
         self.query_one(TaskDetail).set_model(model, placeholder)
@@ -264,22 +268,21 @@ class RunScreen(Screen[None]):
         if message.generation != self.generation:
             return
         try:
-            changes = self.live_feed.apply(message.events)
-            self.history.extend(message.events)
+            changes = self.history.append(message.events)
         finally:
             self._ack.set()
         self._wall_at_event = time.monotonic()
         if self.cursor is not None:  # looking at the past: the live edge moves on unseen
-            live = self.live_feed.model
+            live = self.history.live
             self.paused = live.paused
             self.ended = live.end is not None
             self._show_status()
             return
         self._refresh(changes)
 
-    def _refresh(self, changes: Changes) -> None:
-        """Redraw what ``changes`` touched, from ``self.feed``."""
-        model = self.feed.model
+    def _refresh(self, changes: Delta) -> None:
+        """Redraw what ``changes`` touched, from the state shown."""
+        model = self.shown
         self._t_base = model.t
         if changes.tasks:
             self._next_timer = min(
@@ -302,7 +305,7 @@ class RunScreen(Screen[None]):
         if changes.diagnostics:
             self.query_one(DiagnosticsList).diagnostics_changed()
         self.query_one(TaskDetail).update_view()
-        live = self.live_feed.model
+        live = self.history.live
         if live.paused != self.paused or live.steps != self._asked_at_steps or live.end is not None:
             self.asked = None  # the program answered (paused, resumed, stepped or ended)
         self.paused = live.paused
@@ -320,20 +323,15 @@ class RunScreen(Screen[None]):
         if shown is not None and self.cursor is not None and shown > self.cursor:
             # Forward from a moment in the past: fold only the events in between (how
             # playback and → stay cheap); the panes update as they do live.
-            changes = self.feed.apply(self.history[self.cursor:shown])
+            changes = self.history.advance(self.shown, self.cursor, shown)
             self.cursor = shown
             self._refresh(changes)
             self.refresh_bindings()
             return
         table = self.query_one(TaskTable)
         selected = table.selected
-        if shown is None:
-            self.feed = self.live_feed
-            changes = Changes(tasks=set(self.feed.model.tasks), new_tasks=True, output=True,
-                              diagnostics=True, narration=True)
-        else:
-            self.feed = Feed(narrator=Narrator(lang=self.lang))
-            changes = self.feed.apply(self.history[:shown])
+        self.shown = self.history.live if shown is None else self.history.state_at(shown)
+        changes = Delta.everything(self.shown)
         self.cursor = shown
         self._reset_panes()
         self._refresh(changes)
@@ -347,7 +345,7 @@ class RunScreen(Screen[None]):
     def _hidden_tasks(self) -> set[int]:
         """Tasks whose steps the arrows pass over: the ones the task pane does not show."""
         view = self.rows.view
-        return {tid for tid, info in self.live_feed.model.tasks.items() if tier(info) > view}
+        return {tid for tid, info in self.history.live.tasks.items() if tier(info) > view}
 
     def _travel_or_skip(self, arrows: bool = False) -> None:
         """Time travel keys share keys with the panes (home, end): when they do not apply,
@@ -361,7 +359,7 @@ class RunScreen(Screen[None]):
         self._travel_or_skip(arrows=True)
         if self._can_travel():
             cursor = len(self.history) if self.cursor is None else self.cursor
-            self.travel_to(previous_step(self.history, cursor, self._hidden_tasks()))
+            self.travel_to(self.history.previous_step(cursor, self._hidden_tasks()))
 
     def action_step_forward(self) -> None:
         self._travel_or_skip(arrows=True)
@@ -370,11 +368,11 @@ class RunScreen(Screen[None]):
             if self.paused and not self.ended:
                 self.action_step()
             return
-        self.travel_to(next_step(self.history, self.cursor, self._hidden_tasks()))
+        self.travel_to(self.history.next_step(self.cursor, self._hidden_tasks()))
 
     def action_travel_start(self) -> None:
         self._travel_or_skip()
-        self.travel_to(previous_step(self.history, 1))
+        self.travel_to(self.history.previous_step(1))
 
     def action_travel_end(self) -> None:
         if self.cursor is None:
@@ -394,11 +392,11 @@ class RunScreen(Screen[None]):
             self._stop_playing()
             return
         if self.cursor is None:
-            self.travel_to(previous_step(self.history, 1))  # at the end: play from the start
+            self.travel_to(self.history.previous_step(1))  # at the end: play from the start
         if self.speed is None:
             self.travel_to(None)
             return
-        self._play_from = (time.monotonic(), self.feed.model.t)
+        self._play_from = (time.monotonic(), self.shown.t)
         self._playing = self.set_interval(CLOCK_TICK, self._play_tick)
         self.asked = "playing"
         self._show_status()
@@ -406,7 +404,7 @@ class RunScreen(Screen[None]):
     def _play_tick(self) -> None:
         began, t0 = self._play_from
         target = t0 + (time.monotonic() - began) * (self.speed or 1.0)
-        shown = index_at(self.history, target)
+        shown = self.history.index_at(target)
         if self.cursor is not None and shown > self.cursor:
             self.travel_to(shown)
         if self.cursor is None:  # reached the end
@@ -423,14 +421,14 @@ class RunScreen(Screen[None]):
             except ValueError:
                 self.notify(f"not a loop time: {answer!r} (try 2.5)", severity="warning", markup=False)
                 return
-            self.travel_to(index_at(self.history, t))
+            self.travel_to(self.history.index_at(t))
 
-        self.app.push_screen(TimePrompt(self.feed.model.t), go)
+        self.app.push_screen(TimePrompt(self.shown.t), go)
 
     def now(self) -> float:
         """Loop time now: the model's, or between events an estimate of the child's clock
         (a slow-motion jump of the virtual clock sends no event until it lands)."""
-        model = self.feed.model
+        model = self.shown
         if (model.end is not None or model.paused or model.hello is None or self.session is None
                 or self.cursor is not None or self.replay is not None):
             return model.t
@@ -444,7 +442,7 @@ class RunScreen(Screen[None]):
         return max(model.t, min(estimate, limit))
 
     def _clock_tick(self) -> None:
-        model = self.feed.model
+        model = self.shown
         if model.end is not None or model.paused or model.hello is None:
             return
         now = self.now()
@@ -454,15 +452,15 @@ class RunScreen(Screen[None]):
 
     def _show_status(self, now: float | None = None) -> None:
         label = f"replay · {self.target.display}" if self.replay is not None else self.target.display
-        past = None if self.cursor is None else (self.cursor, len(self.history), self.live_feed.model.status)
-        self.query_one(StatusBar).show(label, self.feed.model,
+        past = None if self.cursor is None else (self.cursor, len(self.history), self.history.live.status)
+        self.query_one(StatusBar).show(label, self.shown,
                                        self.now() if now is None else now, self.speed, self.clock,
                                        self.asked, past)
-        total = self.feed.model.t
+        total = self.shown.t
         self.query_one(Timeline).border_subtitle = f"{total:.3f} s of loop time"
         output = self.query_one(OutputView)
         dropped = output.dropped
-        count = len(self.feed.model.output) + self.feed.model.output_dropped  # every line printed
+        count = len(self.shown.output) + self.shown.output_dropped  # every line printed
         output.border_subtitle = f"{count} line{'s' if count != 1 else ''}" + (
             f", {dropped} not shown" if dropped else "")
 
@@ -497,7 +495,7 @@ class RunScreen(Screen[None]):
     def _ask(self, cmd: str, shown: str) -> None:
         self._send(cmd)
         self.asked = shown
-        self._asked_at_steps = self.feed.model.steps
+        self._asked_at_steps = self.shown.steps
         self._show_status()
 
     def action_pause(self) -> None:
@@ -648,8 +646,8 @@ class RunScreen(Screen[None]):
     def on_diagnostics_list_chosen(self, event: DiagnosticsList.Chosen) -> None:
         diagnostic = event.diagnostic
         table = self.query_one(TaskTable)
-        if diagnostic.task is not None and diagnostic.task in self.feed.model.tasks:
-            info = self.feed.model.tasks[diagnostic.task]
+        if diagnostic.task is not None and diagnostic.task in self.shown.tasks:
+            info = self.shown.tasks[diagnostic.task]
             if tier(info) > self.rows.view:
                 self.rows.view = tier(info)
                 self._rows_changed()

@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 
 from asyncscope import catalog
 from asyncscope.tui.actions import PICKER_KEYS, bindings
-from asyncscope.tui.narration import say
+from asyncscope.narration import say
 
 __all__ = ["PickerScreen", "matches"]
 

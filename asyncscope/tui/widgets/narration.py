@@ -9,17 +9,22 @@ from __future__ import annotations
 from rich.text import Text
 
 from asyncscope.display import task_colour
-from asyncscope.tui.narration import Narrator, Sentence
+from asyncscope.model import Model
+from asyncscope.narration import Narrator, Sentence
 from asyncscope.tui.widgets.linelog import LineLog
 
 __all__ = ["NarrationView"]
+
+_SILENT = Narrator()
+"""What a model that narrates nothing shows."""
 
 _KIND_STYLE = {"clock": "dim", "diagnostic": "yellow", "end": "bold"}
 _INDENT = 10  # "  1.000 ● "
 
 
 class NarrationView(LineLog):
-    """Sentences from :class:`~asyncscope.tui.narration.Narrator`."""
+    """Sentences from the run state's :class:`~asyncscope.narration.Narrator`, worded
+    now, in the current language, naming tasks as the state shown calls them."""
 
     DEFAULT_CSS = """
     NarrationView { overflow-x: hidden; }
@@ -27,7 +32,7 @@ class NarrationView(LineLog):
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
         super().__init__(name=name, id=id, classes=classes)
-        self.narrator = Narrator()
+        self.model = Model()
         self.intro: list[str] = []
         """Lines shown before any sentence (the scenario's "watch" hint)."""
         self._wrapped: list[Text] = []
@@ -36,8 +41,12 @@ class NarrationView(LineLog):
         self._width = 0
         self.wrap = True
 
-    def set_narrator(self, narrator: Narrator, intro: list[str]) -> None:
-        self.narrator = narrator
+    @property
+    def narrator(self) -> Narrator:
+        return self.model.narrator or _SILENT
+
+    def set_model(self, model: Model, intro: list[str]) -> None:
+        self.model = model
         self.intro = intro
         self._width = 0
         self.follow = True
@@ -53,7 +62,7 @@ class NarrationView(LineLog):
     def _sentence_lines(self, sentence: Sentence) -> list[Text]:
         head = Text.assemble((f"{sentence.t:7.3f} ", "dim"))
         head.append("● ", style=task_colour(sentence.task) if sentence.task is not None else "dim")
-        body = Text(sentence.text, style=_KIND_STYLE.get(sentence.kind, ""))
+        body = Text(sentence.render(self.model.task_name), style=_KIND_STYLE.get(sentence.kind, ""))
         return self._wrap(body, head, _INDENT)
 
     def _refresh_wrapped(self) -> None:
@@ -91,4 +100,4 @@ class NarrationView(LineLog):
         return [line.plain for line in self._wrapped]
 
     def plain_sentences(self) -> list[str]:
-        return [sentence.text for sentence in self.narrator.sentences]
+        return [sentence.render(self.model.task_name) for sentence in self.narrator.sentences]

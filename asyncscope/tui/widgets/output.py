@@ -3,7 +3,7 @@
 The text is the program's own: it is shown literally (``safe_text`` in a ``Text``, never
 markup), so ``[bold]`` or an ANSI escape appears as those characters. stderr lines are
 marked and red. The view keeps the last :data:`KEEP` lines and says how many earlier
-ones it no longer shows. The model keeps more (``feed.OUTPUT_LIMIT``), and a run started
+ones it no longer shows. The model keeps more (``model.TUI_OUTPUT_LIMIT``), and a run started
 with ``--trace FILE`` keeps every line on disk.
 """
 

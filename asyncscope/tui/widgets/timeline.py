@@ -25,8 +25,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from asyncscope.display import safe_text, task_colour
-from asyncscope.model import Model, TaskInfo
-from asyncscope.tui.feed import Marks
+from asyncscope.model import Model, TaskInfo, any_between
 from asyncscope.tui.format import fit_cells
 from asyncscope.tui.widgets.taskrows import MARKERS, TaskRows, tier
 
@@ -100,7 +99,6 @@ class Timeline(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self.rows = rows
         self.model = Model()
-        self.marks = Marks()
         self.now = 0.0
         """Loop time of the cursor (the screen may estimate it between events)."""
         self.zoom = 1.0
@@ -109,9 +107,8 @@ class Timeline(ScrollView, can_focus=True):
         """Middle of the window when zoomed in and panned; None follows "now"."""
         self.selected: int | None = None
 
-    def set_model(self, model: Model, marks: Marks) -> None:
+    def set_model(self, model: Model) -> None:
         self.model = model
-        self.marks = marks
         self.now = 0.0
         self.center = None
         self.lanes_changed()
@@ -215,8 +212,8 @@ class Timeline(ScrollView, can_focus=True):
         dt = span / cells
         history = info.history
         times = [t for t, _ in history]
-        prints = self.marks.prints.get(info.id)
-        diags = self.marks.diagnostics.get(info.id)
+        prints = info.prints
+        diags = info.flags
         end = info.ended_at
         now = max(self.now, self.model.t)
         lane = Text()
@@ -239,10 +236,10 @@ class Timeline(ScrollView, can_focus=True):
             if col == end_col:
                 glyphs.append(_END_GLYPH.get(info.state, ("■", None)))
                 continue
-            if Marks.any_between(diags, a, b):
+            if any_between(diags, a, b):
                 glyphs.append(_DIAG)
                 continue
-            if Marks.any_between(prints, a, b):
+            if any_between(prints, a, b):
                 glyphs.append(("●", Style(color=task_colour(info.id), bold=True)))
                 continue
             # A step ran where the task left the ready state within this cell.

@@ -2,20 +2,22 @@
 
 A learner stepping through a scenario reads here what each step did: "main awaits
 goodbye() — same task, no new task", "Task-2 sleeps until t=1.000", "Task-2 wakes,
-prints 'hello', finishes". The sentences are derived from the events as they are folded
-(:meth:`Narrator.observe` runs just *before* ``Model.apply``, so it can compare a task's
-previous state with the new one). Every key of :data:`NARRATION` has both languages
-(``tests/tui/test_narration.py`` checks). No Textual imports: this is plain logic.
+prints 'hello', finishes". The narrator is part of the run state: ``Model.apply`` calls
+:meth:`Narrator.observe` just *before* folding an event, so it can compare a task's
+previous state with the new one. It keeps *facts* (a key of :data:`NARRATION` and its
+fields); a sentence is worded when it is shown, in the language chosen then
+(``wording.language()``), naming tasks as the model shown calls them. Every key has both
+languages (``tests/tui/test_narration.py`` checks). No UI imports: this is plain logic.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from asyncscope import wording
-from asyncscope.display import safe_text
+from asyncscope.display import quote, safe_text
 from asyncscope.events import (
     Diagnostic,
     End,
@@ -27,8 +29,9 @@ from asyncscope.events import (
     Tick,
     Wait,
 )
-from asyncscope.model import Model, TaskInfo
-from asyncscope.tui.format import quote
+
+if TYPE_CHECKING:
+    from asyncscope.model import Model, TaskInfo
 
 __all__ = ["NARRATION", "Narrator", "Sentence", "TaskRef", "say"]
 
@@ -92,10 +95,14 @@ NARRATION: dict[str, dict[str, str]] = {
 }
 
 
-def _gist(kind: str, message: str, limit: int = 90) -> str:
-    """A diagnostic's message short enough for one narration sentence (without repeating
-    its kind: "deadlock: no task can ..." must not read "deadlock: deadlock")."""
-    message = message.removeprefix(f"{kind}: ")
+def _gist(diagnostic: Diagnostic, names: Callable[[int], str] | None, limit: int = 90) -> str:
+    """A diagnostic short enough for one narration sentence (without repeating its kind:
+    "deadlock: no task can ..." must not read "deadlock: deadlock"). A deadlock is told by
+    its waits, the part that says why."""
+    if diagnostic.kind == "deadlock":
+        return wording.deadlock_waits(diagnostic.waits or (), names)
+    message = wording.diagnostic_text(diagnostic, names)
+    message = message.removeprefix(f"{diagnostic.kind}: ")
     if len(message) > limit:
         message = message.split(": ", 1)[0]
     if len(message) > limit:
@@ -103,16 +110,17 @@ def _gist(kind: str, message: str, limit: int = 90) -> str:
     return message
 
 
-def say(key: str, lang: str, **fields: Any) -> str:
+def say(key: str, lang: str | None = None, **fields: Any) -> str:
+    """The sentence ``key`` with ``fields``, in ``lang`` (the current language when None)."""
     table = NARRATION[key]
-    return table.get(lang, table["en"]).format(**fields)
+    return table.get(lang or wording.language(), table["en"]).format(**fields)
 
 
-@dataclass(frozen=True)
-class TaskRef:
+class TaskRef(NamedTuple):
     """A task a sentence names. The name is looked up when the sentence is shown, so the
     narration calls a task what the task table calls it, also when it was renamed after the
-    sentence was said (``create_task(name=...)`` on 3.11 names the task just after creating it)."""
+    sentence was said (``create_task(name=...)`` on 3.11 names the task just after creating it).
+    A tuple: one is made per narrated step, and a tuple is the cheapest record to make."""
 
     id: int
     name: str
@@ -123,40 +131,55 @@ Part = tuple[str, dict[str, Any]]
 """One clause: a :data:`NARRATION` key and its fields (which may hold :class:`TaskRef`)."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Sentence:
     t: float
     words: str | tuple[Part, ...]
-    """The sentence: plain text, or clauses joined in the narrator's language."""
+    """The sentence: plain text, or clauses worded and joined when it is shown."""
     task: int | None = None
     kind: str = "step"
     """``step``, ``create``, ``clock``, ``output``, ``diagnostic`` or ``end``."""
-    lang: str = "en"
-    names: Callable[[int], str] | None = None
-    """Today's name of a task (``Model.task_name``)."""
 
     @property
     def text(self) -> str:
+        """In the current language, with the names tasks had when it was said."""
+        return self.render(None)
+
+    def render(self, names: Callable[[int], str] | None, lang: str | None = None) -> str:
+        """In ``lang`` (the current language when None), naming tasks by ``names``
+        (``Model.task_name`` of the moment shown: a task renamed later keeps the name the
+        task table gives it)."""
         words = self.words
         if isinstance(words, str):
             return words
-        clauses = [say(key, self.lang, **{name: self._resolve(value) for name, value in fields.items()})
+        clauses = [say(key, lang, **{name: _resolve(value, names) for name, value in fields.items()})
                    for key, fields in words]
-        return say("joiner", self.lang).join(clauses)
+        return say("joiner", lang).join(clauses)
 
-    def _resolve(self, value: Any) -> Any:
-        if isinstance(value, TaskRef):
-            return safe_text(self.names(value.id) if self.names is not None else value.name)
-        if isinstance(value, list):
-            return ", ".join(self._resolve(item) for item in value)
-        return value
+
+def _resolve(value: Any, names: Callable[[int], str] | None) -> Any:
+    if isinstance(value, TaskRef):
+        return safe_text(names(value.id) if names is not None else value.name)
+    if isinstance(value, list):
+        return ", ".join(_resolve(item, names) for item in value)
+    if isinstance(value, Diagnostic):
+        return _gist(value, names)
+    if isinstance(value, Cause):
+        return wording.cancel_cause(value.key) or ""
+    return value
+
+
+class Cause(NamedTuple):
+    """Why a task was cancelled (``TaskDone.cancelled_by``), worded when shown."""
+
+    key: str
 
 
 @dataclass
 class Narrator:
-    """Turns events into sentences; keeps the last ``limit`` of them."""
+    """Turns events into sentences; keeps the last ``limit`` of them (up to a quarter more
+    between two trims)."""
 
-    lang: str = "en"
     limit: int = 500
     sentences: list[Sentence] = field(default_factory=list)
     dropped: int = 0
@@ -165,21 +188,25 @@ class Narrator:
     _jump: float | None = None
     """Where the clock is jumping to: a slow-motion jump sends a Tick every few
     milliseconds, and they make one sentence, said when something else happens."""
-    _names: Callable[[int], str] | None = None
+
+    def clone(self) -> Narrator:
+        """A copy that later events do not change (a snapshot of the run state)."""
+        return Narrator(self.limit, list(self.sentences), self.dropped,
+                        {tid: list(texts) for tid, texts in self._printed.items()},
+                        dict(self._user_chain), self._jump)
 
     def add(self, t: float, words: str | tuple[Part, ...] | Part, task: int | None = None,
             kind: str = "step") -> None:
         if isinstance(words, tuple) and words and isinstance(words[0], str):
             words = (words,)  # type: ignore[assignment]  # one clause
-        self.sentences.append(Sentence(t, words, task, kind, self.lang, self._names))  # type: ignore[arg-type]
-        if len(self.sentences) > self.limit:
-            cut = len(self.sentences) - self.limit
+        self.sentences.append(Sentence(t, words, task, kind))  # type: ignore[arg-type]
+        if len(self.sentences) > self.limit + self.limit // 4:
+            cut = len(self.sentences) - self.limit  # in chunks: a long run does not shift the list per sentence
             del self.sentences[:cut]
             self.dropped += cut
 
     def observe(self, model: Model, event: Event) -> None:
         """Narrate ``event``; call it before ``model.apply(event)``."""
-        self._names = model.task_name
         kind = type(event)
         if kind is Tick:
             if event.t > model.t:  # type: ignore[attr-defined]
@@ -197,8 +224,7 @@ class Narrator:
         elif kind is TaskCreated:
             self._created(model, event)  # type: ignore[arg-type]
         elif kind is Diagnostic:
-            self.add(event.t, ("diagnostic", {"kind": event.kind,  # type: ignore[attr-defined]
-                                              "message": _gist(event.kind, model.diagnostic_text(event))}),  # type: ignore[arg-type]
+            self.add(event.t, ("diagnostic", {"kind": event.kind, "message": event}),  # type: ignore[attr-defined]
                      event.task, "diagnostic")  # type: ignore[attr-defined]
         elif kind is End:
             self.add(event.t, ("end", {"status": event.status, "t": event.t}), kind="end")  # type: ignore[attr-defined]
@@ -300,7 +326,7 @@ class Narrator:
             parts.append(("fails", {"error": event.error or "an exception"}))
         elif event.state == "cancelled":
             if event.cancelled_by:
-                parts.append(("cancelled-by", {"by": wording.cancel_cause(event.cancelled_by)}))
+                parts.append(("cancelled-by", {"by": Cause(event.cancelled_by)}))
             else:
                 parts.append(("cancelled", {}))
         elif event.result not in (None, "None"):

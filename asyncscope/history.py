@@ -1,0 +1,191 @@
+"""A run's history: every event received, the live state, and the state at any moment.
+
+Time travel, ``report --at`` and the replay's scrubbing all ask one question: what was the
+state after the first ``k`` events? :class:`RunHistory` answers it from a snapshot taken
+every :data:`SNAPSHOT_EVERY` events plus at most that many events folded on top, so a jump
+anywhere costs about the same however long the run (figures in docs/performance.md).
+
+The live model (``live``) folds every event once, as it arrives; snapshots are taken from
+it on the way, so building the index costs no second fold. Memory stays bounded on long
+runs: events are kept MessagePack-encoded (a few dozen bytes each, decoded again when a
+jump needs them), and when there are more than :data:`MAX_SNAPSHOTS` snapshots every other
+one is let go and the spacing doubles.
+"""
+
+from __future__ import annotations
+
+import bisect
+import gc
+from array import array
+from collections.abc import Callable, Container, Iterable
+
+import msgspec
+
+from asyncscope.events import Event, Output, Step, TaskDone, decode_batch
+from asyncscope.model import Delta, Model, Snapshot
+
+__all__ = ["RunHistory", "SNAPSHOT_EVERY", "MAX_SNAPSHOTS", "STEP_EVENTS"]
+
+SNAPSHOT_EVERY = 8192
+"""Events between two snapshots at first: the most a jump has to fold after restoring one."""
+MAX_SNAPSHOTS = 48
+"""Snapshots kept at most; beyond, the spacing doubles (a 1,000,000-event run: every 32,768)."""
+CHUNK = 4096
+"""Events encoded together (and decoded together when a jump reads them again)."""
+
+_encode = msgspec.msgpack.Encoder().encode
+
+STEP_EVENTS = (Step, TaskDone)
+"""The events that end a task step: the moments ``←`` and ``→`` stop at."""
+
+
+class RunHistory:
+    """Every event of a run, in order, with snapshots of the state along the way."""
+
+    def __init__(self, make_model: Callable[[], Model] = Model, every: int = SNAPSHOT_EVERY,
+                 max_snapshots: int = MAX_SNAPSHOTS, chunk: int = CHUNK) -> None:
+        self.live = make_model()
+        self.every = every
+        self.max_snapshots = max(2, max_snapshots)
+        self._snapshots: list[Snapshot] = [self.live.snapshot()]
+        self._chunk = chunk if every % chunk == 0 else every
+        """Snapshots fall on chunk boundaries (``every`` is a multiple of it, and stays so
+        when it doubles)."""
+        self._sealed: list[bytes] = []
+        """Events ``k * _chunk`` to ``(k + 1) * _chunk``, encoded."""
+        self._open: list[Event] = []
+        """The events after the last sealed chunk, as received."""
+        self._cache: tuple[int, list[Event]] = (-1, [])
+        self._times = array("d")
+        """Loop time at each event: the latest ``t`` up to it (raw output, stamped when the
+        parent read it, is left out: it may arrive after later events)."""
+        self._latest = 0.0
+
+    def __len__(self) -> int:
+        return len(self._sealed) * self._chunk + len(self._open)
+
+    def append(self, events: Iterable[Event]) -> Delta:
+        """Fold new events into the live state; say what they changed."""
+        batch = list(events)
+        live = self.live
+        delta: Delta | None = None
+        start = 0
+        while start < len(batch):
+            count = len(self)
+            room = min(self.every - count % self.every, self._chunk - count % self._chunk)
+            piece = batch[start:start + room]
+            part = live.apply_batch(piece)
+            delta = part if delta is None else _merge(delta, part)
+            self._index(piece)
+            self._open.extend(piece)
+            start += len(piece)
+            if len(self._open) == self._chunk:
+                self._sealed.append(_encode(self._open))
+                self._open = []
+            if len(self) % self.every == 0:
+                self._take_snapshot()
+        return delta if delta is not None else Delta()
+
+    def _take_snapshot(self) -> None:
+        self._snapshots.append(self.live.snapshot())
+        if len(self._snapshots) > self.max_snapshots:
+            self._snapshots = self._snapshots[::2]  # those at multiples of twice the spacing
+            self.every *= 2
+        # What a snapshot holds never changes again: keep the collector from walking it
+        # on every full collection (which made long runs stutter).
+        gc.freeze()
+
+    def events(self, start: int, stop: int) -> list[Event]:
+        """Events ``start`` to ``stop`` (decoded again where they were sealed)."""
+        stop = min(stop, len(self))
+        if start >= stop:
+            return []
+        size = self._chunk
+        out: list[Event] = []
+        for number in range(start // size, (stop - 1) // size + 1):
+            chunk = self._chunk_events(number)
+            base = number * size
+            out.extend(chunk[max(start - base, 0):stop - base])
+        return out
+
+    def event(self, index: int) -> Event:
+        size = self._chunk
+        return self._chunk_events(index // size)[index % size]
+
+    def _chunk_events(self, number: int) -> list[Event]:
+        if number >= len(self._sealed):
+            return self._open
+        if self._cache[0] != number:
+            self._cache = (number, decode_batch(self._sealed[number]))
+        return self._cache[1]
+
+    def _index(self, chunk: list[Event]) -> None:
+        latest = self._latest
+        times = self._times
+        for event in chunk:
+            t = getattr(event, "t", None)
+            if t is not None and t > latest and not (type(event) is Output and event.seq == -1):  # type: ignore[attr-defined]
+                latest = t
+            times.append(latest)
+        self._latest = latest
+
+    # -- the state at a moment ---------------------------------------------------------
+
+    def state_at(self, shown: int) -> Model:
+        """A new model with the first ``shown`` events folded (the run as it stood then)."""
+        shown = max(0, min(shown, len(self)))
+        snap = self._snapshots[min(shown // self.every, len(self._snapshots) - 1)]
+        model = snap.restore()
+        model.apply_batch(self.events(snap.events_applied, shown))
+        return model
+
+    def advance(self, model: Model, shown: int, to: int) -> Delta:
+        """Fold the events between ``shown`` and ``to`` into ``model`` (moving forward
+        from a moment in the past, as playback and ``→`` do)."""
+        return model.apply_batch(self.events(shown, to))
+
+    # -- where a key leads -------------------------------------------------------------
+
+    def index_at(self, t: float) -> int:
+        """Events shown at loop time ``t``: every event stamped at or before it."""
+        return bisect.bisect_right(self._times, t + 1e-9)
+
+    def time_at(self, shown: int) -> float:
+        return self._times[shown - 1] if shown > 0 else 0.0
+
+    def previous_step(self, cursor: int, hidden: Container[int] = ()) -> int:
+        """Events shown one task step before the moment ``cursor`` shows: just after the
+        step before the latest one shown (0, the very start, when there is none). Steps of
+        ``hidden`` tasks (asyncio's own, while the task pane hides them) are passed over."""
+        event = self.event
+        index = cursor - 1
+        while index >= 0 and not _is_step(event(index), hidden):
+            index -= 1  # the latest step shown now
+        index -= 1
+        while index >= 0 and not _is_step(event(index), hidden):
+            index -= 1  # the one before it
+        return index + 1 if index >= 0 else 0
+
+    def next_step(self, cursor: int, hidden: Container[int] = ()) -> int | None:
+        """Events shown one task step after ``cursor``; None when no later step was recorded."""
+        event = self.event
+        for index in range(cursor, len(self)):
+            if _is_step(event(index), hidden):
+                return index + 1
+        return None
+
+
+def _is_step(event: Event, hidden: Container[int] = ()) -> bool:
+    return type(event) in STEP_EVENTS and event.task not in hidden  # type: ignore[attr-defined]
+
+
+def _merge(first: Delta, second: Delta) -> Delta:
+    first.tasks |= second.tasks
+    first.stepped.extend(second.stepped)
+    first.new_tasks |= second.new_tasks
+    first.renamed |= second.renamed
+    first.output |= second.output
+    first.diagnostics |= second.diagnostics
+    first.narration |= second.narration
+    first.ended |= second.ended
+    return first

@@ -1,0 +1,77 @@
+"""The state at any moment (issue #11): snapshots plus a short fold give exactly what a
+fold from the start gives, and neither the live state nor a snapshot is changed by the
+other folding on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from cli_support import PROGRAMS, run_cli
+
+from asyncscope.history import RunHistory
+from asyncscope.model import Model
+from asyncscope.report import to_json
+from asyncscope.source import TraceSource
+
+
+def _events(target: str, tmp_path: Path) -> list:
+    trace = tmp_path / "run.trace"
+    run_cli("run", "--headless", "--json", "--trace", str(trace), target)
+    source = TraceSource(str(trace))
+    source.start()
+    return [event for batch in source.batches() for event in batch]
+
+
+def _picture(model: Model) -> tuple:
+    """Everything a pane shows: the report's JSON, the timeline's marks and histories,
+    the narration in words."""
+    narrator = model.narrator
+    assert narrator is not None
+    tasks = {tid: (info.history, info.prints, info.flags) for tid, info in model.tasks.items()}
+    said = [sentence.render(model.task_name) for sentence in narrator.sentences]
+    return to_json(model, "virtual"), tasks, said, model.events_applied
+
+
+@pytest.mark.parametrize("target", ["gather", "taskgroup", "queue_workers", "deadlock",
+                                    str(PROGRAMS / "output_mix.py"), str(PROGRAMS / "cancel_causes.py")])
+def test_the_state_at_any_moment_is_the_fold_from_the_start(target: str, tmp_path: Path) -> None:
+    events = _events(target, tmp_path)
+    # Many snapshots, thinned out as the run grows, and events sealed in small chunks:
+    # every path between them is taken.
+    history = RunHistory(every=6, max_snapshots=4, chunk=3)
+    for start in range(0, len(events), 5):  # arriving in batches, as from a live run
+        history.append(events[start:start + 5])
+    moments = sorted({0, 1, 2, 3, 6, 7, 8, 12, 13, len(events) // 3, len(events) // 2, len(events) - 1, len(events)})
+    for shown in moments:
+        fresh = Model()
+        fresh.apply_batch(events[:shown])
+        past = history.state_at(shown)
+        assert _picture(past) == _picture(fresh), shown
+        # Folding on from the past leaves the live state and the snapshots as they were.
+        history.advance(past, shown, len(events))
+        assert _picture(past) == _picture(history.live)
+    fresh = Model()
+    fresh.apply_batch(events)
+    assert _picture(history.live) == _picture(fresh)
+    assert _picture(history.state_at(len(events) // 2)) == _picture(_fold(events[: len(events) // 2]))
+    assert len(history._snapshots) <= 4 and (history.every > 6 or len(events) < 24)  # bounded: the spacing doubled
+    assert history.events(0, len(events)) == events  # sealed and decoded again, unchanged
+
+
+def _fold(events: list) -> Model:
+    model = Model()
+    model.apply_batch(events)
+    return model
+
+
+def test_a_moment_is_found_by_loop_time(tmp_path: Path) -> None:
+    history = RunHistory(every=4)
+    history.append(_events("sequential", tmp_path))
+    at_one_and_a_half = history.state_at(history.index_at(1.5))  # main sleeps 2 s after "you say,"
+    assert [line.text for line in at_one_and_a_half.output] == ["you say,"]
+    later = history.state_at(history.index_at(2.5))
+    assert [line.text for line in later.output] == ["you say,", "goodbye", "I say,"]
+    assert history.time_at(history.index_at(1.5)) <= 1.5
+    assert history.index_at(-1) == 0
+    assert history.index_at(1e9) == len(history)

@@ -99,11 +99,13 @@ class ChromeWriter:
 
     def close(self) -> None:
         pid = self._pid
-        for tid, (name, rank) in self._threads.items():
+        for count, (tid, (name, rank)) in enumerate(self._threads.items()):
             self._chunks.append(f',\n{{"ph":"M","name":"thread_name","pid":{pid},"tid":{tid},'
                                 f'"args":{{"name":{json.dumps(name)}}}}}')
             self._chunks.append(f',\n{{"ph":"M","name":"thread_sort_index","pid":{pid},"tid":{tid},'
                                 f'"args":{{"sort_index":{rank}}}}}')
+            if count % 4096 == 4095:
+                self.flush()
         self.flush()
         other = json.dumps({"producer": "asyncscope", "timestamps": "loop time of the run", **self._labels})
         self._out.write(f'\n],\n"displayTimeUnit":"ms",\n"otherData":{other}}}\n'.encode("ascii"))

@@ -36,7 +36,7 @@ implement them. Add the event type to ``Mapper._handlers``.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any, Protocol
@@ -64,6 +64,9 @@ before version 50, and eight levels of tasks are already hard to read)."""
 NAME_LIMIT = 200
 """An instant's name shows at most this many characters of an output line; the whole
 line is then in its ``text`` argument."""
+
+FLUSH_EVERY = 8192
+"""Events mapped between two writes of the writer's buffer."""
 
 PROGRAM_TRACK = 0
 """Track id of "outside any task" (task ids start at 1)."""
@@ -171,6 +174,14 @@ class Mapper:
         self._strings: dict[str, str] = {}
         self._slices = 0
         self._clamped = 0
+        self._loop_end = 0
+        """The end of the loop's latest step (steps inside another step aside)."""
+        self._one_loop = True
+        """False once the run says that loops ran in several threads: their steps overlap."""
+        self._running: list[Track] = []
+        """Tasks known to be mid-step: a task that creates another is running (innermost last)."""
+        self._inner_start: dict[int, int] = {}
+        """Running task -> the earliest start of a step that ran inside its current step."""
         self._write_slice = writer.slice
         self._ended = False
         self._handlers: dict[type, Callable[[Any], None]] = {
@@ -189,25 +200,26 @@ class Mapper:
 
     # -- feeding ----------------------------------------------------------------------
 
-    def feed(self, batch: Iterable[Event]) -> None:
-        """Map one batch of events, then let the writer write what it buffered."""
+    def feed(self, batch: Sequence[Event]) -> None:
+        """Map one batch of events; the writer writes what it buffered every ``FLUSH_EVERY``
+        events (a trace's batch can hold hundreds of thousands)."""
         handlers = self._handlers
         step = self._step
-        count = 0
-        for event in batch:
-            count += 1
-            if type(event) is Step:  # most events: skip the dict
-                step(event)
-                continue
-            handler = handlers.get(type(event))
-            if handler is not None:
-                handler(event)
-        self.summary.events += count
-        if count:
-            last_t = getattr(event, "t", None)
+        flush = self.writer.flush
+        for first in range(0, len(batch), FLUSH_EVERY):
+            for event in batch[first:first + FLUSH_EVERY]:
+                if type(event) is Step:  # most events: skip the dict
+                    step(event)
+                    continue
+                handler = handlers.get(type(event))
+                if handler is not None:
+                    handler(event)
+            flush()
+        self.summary.events += len(batch)
+        if batch:
+            last_t = getattr(batch[-1], "t", None)
             if isinstance(last_t, float) and last_t > self._last_t:
                 self._last_t = last_t
-        self.writer.flush()
 
     def finish(self, truncated: bool = False, path: str = "") -> Summary:
         """After the last batch: lines never ended, a truncated trace, tracks never used."""
@@ -256,6 +268,8 @@ class Mapper:
         track = Track(event.task, event.name, coro, parent, where, event.origin)
         self._tasks[event.task] = track
         self.summary.tasks += 1
+        if creator is not None and (not self._running or self._running[-1] is not creator):
+            self._running.append(creator)
         if creator is not None and not creator.done:
             flow = self._flow()
             self._add_flow_out(creator, flow)
@@ -269,26 +283,8 @@ class Mapper:
                 self.writer.track(track)
 
     def _step(self, event: Step) -> None:
-        # The commonest event: the slice is placed here rather than in ``_slice`` (one call less).
         track = self._tasks.get(event.task) or self._unknown(event.task)
-        end = int(event.t * 1e9 + 0.5)
-        start = end - event.dur_ns
-        if start < track.last_end:
-            start = track.last_end
-            self._clamped += 1
-            if end < start:
-                end = start
-        track.last_end = end
-        self._slices += 1
-        if not track.declared:
-            self._declare(track)
-        out = track.flows_out
-        into = track.flows_in
-        if out is not None or into is not None:
-            track.flows_out = track.flows_in = None
-            self._write_flows(out)
-            self._write_flows(into)
-        self._write_slice(track, start, end, None, out, into)
+        end = self._slice(track, event.t, event.dur_ns, None)
         wait = event.wait
         track.wait = wait
         if wait is not None:
@@ -349,6 +345,8 @@ class Mapper:
 
     def _diagnostic(self, event: Diagnostic) -> None:
         self.summary.diagnostics += 1
+        if event.kind == "several-loops":
+            self._one_loop = False
         args: dict[str, Any] = {}
         if self._diagnostic_text is not None:
             args["text"] = self._diagnostic_text(event, self._name_of)
@@ -370,16 +368,52 @@ class Mapper:
 
     # -- helpers ----------------------------------------------------------------------
 
-    def _slice(self, track: Track, t: float, dur_ns: int, args: dict[str, Any] | None) -> None:
-        """A step's slice (see ``_step``, which does the same inline)."""
+    def _slice(self, track: Track, t: float, dur_ns: int, args: dict[str, Any] | None) -> int:
+        """Place a step's slice and write it; its end.
+
+        ``t - dur_ns`` is where the step began, nearly: ``dur_ns`` is real time, which
+        includes asyncscope's own work that the virtual clock takes off program time, and
+        ``t`` is stamped once the step is recorded. So a step begins no earlier than the
+        previous step of the loop ended (the loop runs one step at a time) and than the
+        previous step of its own task. A step that ran inside another (an eager task's first
+        step, inside its creator's) begins after the enclosing one begins and does not move
+        the loop's end; the enclosing one begins before it.
+        """
         end = int(t * 1e9 + 0.5)
         start = end - dur_ns
-        if start < track.last_end:
-            start = track.last_end
+        floor = track.last_end
+        running = self._running
+        nested = False
+        if running:  # a creator is mid-step: is this its step, or one inside it?
+            if running[-1] is track:
+                running.pop()
+                nested = bool(running)
+            elif track in running:  # (a step inside it never came: be safe)
+                del running[running.index(track):]
+                nested = bool(running)
+            else:
+                nested = True
+        one_loop = self._one_loop
+        if one_loop and self._loop_end > floor:
+            floor = self._loop_end
+        if nested:
+            floor += 1  # after the enclosing step began, which begins at the floor or later
+        elif self._inner_start:  # and a step begins before any step inside it (arrows keep their direction)
+            inner = self._inner_start.pop(track.tid, None)
+            if inner is not None and start >= inner:
+                start = inner - 1
+        if start < floor:
+            start = floor
             self._clamped += 1
             if end < start:
                 end = start
         track.last_end = end
+        if nested:
+            enclosing = running[-1].tid
+            if start < self._inner_start.get(enclosing, start + 1):
+                self._inner_start[enclosing] = start
+        elif one_loop:
+            self._loop_end = end
         self._slices += 1
         if not track.declared:
             self._declare(track)
@@ -390,6 +424,7 @@ class Mapper:
             self._write_flows(out)
             self._write_flows(into)
         self._write_slice(track, start, end, args, out, into)
+        return end
 
     def _instant(self, track: Track, ts: int, name: str, category: str, args: dict[str, Any] | None) -> None:
         if not track.declared:

@@ -34,3 +34,17 @@ def test_package_root_is_lazy():
     code = "import sys, asyncscope\nprint(sorted(m for m in sys.modules if m.startswith(('textual', 'rich', 'click'))))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_the_tracer_does_not_import_its_hooks():
+    """One direction: hooks.py calls the tracer; loop.py never imports hooks (the circle the
+    review found made the order of imports matter)."""
+    import ast
+    from pathlib import Path
+
+    import asyncscope.runtime.loop as loop
+
+    tree = ast.parse(Path(loop.__file__).read_text())
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    assert not any(name and name.endswith("hooks") for name in imported)

@@ -29,7 +29,7 @@ from typing import Any
 import msgspec
 
 from asyncscope.events import SCHEMA_VERSION, Command, Diagnostic, End, Hello
-from asyncscope.runtime import uvloop_swap
+from asyncscope.runtime import hooks, uvloop_swap
 from asyncscope.runtime.capture import OutputCapture
 from asyncscope.runtime.clock import Clock
 from asyncscope.runtime.emit import Emitter
@@ -228,7 +228,7 @@ def main() -> None:
             Diagnostic(clock.now(), "stdin-closed", None, None)))
     sys.stdout = capture.stdout  # type: ignore[assignment]
     sys.stderr = capture.stderr  # type: ignore[assignment]
-    tracer.install()
+    hooks.install(tracer)
     told_uvloop: list[bool] = []
 
     def on_uvloop() -> None:

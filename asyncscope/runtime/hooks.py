@@ -32,7 +32,7 @@ from asyncscope.events import Tick
 from asyncscope.runtime.clock import real_perf_ns
 from asyncscope.runtime.loop import _TASK_TYPES, Tracer
 
-__all__ = ["TaskStepHandle", "IdleSelector", "install_hooks"]
+__all__ = ["TaskStepHandle", "IdleSelector", "install"]
 
 _STEP_NAMES = frozenset(
     # The C Task's wakeup is the builtin "task_wakeup"; its step is a TaskStepMethWrapper,
@@ -179,6 +179,21 @@ class IdleSelector:
         emitter = self._tracer.emitter
         emitter.emit(Tick(t))
         emitter.flush()
+
+
+_installed: list[Tracer] = []
+
+
+def install(tracer: Tracer) -> None:
+    """Patch the loop classes, signal.signal and the executors to report to ``tracer``.
+    Once per process. The tracer knows nothing of the hooks: they call it, never the
+    other way round (one direction, no import circle)."""
+    if _installed:
+        return
+    _installed.append(tracer)
+    install_hooks(tracer)
+    tracer.signals.install()
+    tracer.pools.install()
 
 
 def install_hooks(tracer: Tracer) -> None:

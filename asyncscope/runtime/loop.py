@@ -1,6 +1,7 @@
 """The tracer: what the instrumented loop knows about tasks, and the events it sends.
 
-The hooks that feed it live in ``hooks.py``; this module owns task identities, creation
+The hooks that feed it live in ``hooks.py``, which imports this module and never the other
+way round (``hooks.install(tracer)``); this module owns task identities, creation
 sites, await chains, waits, deadlock reports and asyncio's own warnings.
 """
 
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from asyncscope.runtime.emit import Emitter
     from asyncscope.runtime.gate import Gate
 
-__all__ = ["Tracer", "TRACER"]
+__all__ = ["Tracer"]
 
 _TASK_TYPES: tuple[type, ...] = tuple(
     {t for t in (tasks.Task, getattr(tasks, "_PyTask", None), getattr(tasks, "_CTask", None)) if t}
@@ -82,7 +83,6 @@ _current_task = tasks.current_task
 _get_ident = threading.get_ident
 _HANDLE_RUN = events.Handle._run.__code__
 
-TRACER: Tracer | None = None
 """The one tracer of this process (set by :meth:`Tracer.install`)."""
 
 
@@ -570,21 +570,6 @@ class Tracer:
                 return
             else:
                 return
-
-    # -- installation -----------------------------------------------------------------
-
-    def install(self) -> None:
-        """Patch the loop classes. Idempotent per process. Set ``capture`` first."""
-        global TRACER
-        if TRACER is not None:
-            return
-        TRACER = self
-        from asyncscope.runtime.hooks import install_hooks  # the hooks need a finished Tracer
-
-        install_hooks(self)
-        self.signals.install()
-        self.pools.install()
-
 
 def _frame_of(awaitable: Any) -> Any:
     """The frame of a coroutine, generator-based coroutine or async generator, if any."""

@@ -134,6 +134,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cause-cancellation": {"en": "cancellation", "ja": "キャンセル"},
     "cancelled-by": {"en": "by {cause}", "ja": "{cause} による"},
     "cause-through": {"en": "{cause}, through {task}", "ja": "{cause} ({task} 経由)"},
+    "list-joiner": {"en": "; ", "ja": "、"},
+    "list-end": {"en": ".", "ja": "。"},
     "waits-on": {"en": "{task} waits on {what}", "ja": "{task} は {what} を待っています"},
     "at": {"en": " at {where}", "ja": "({where})"},
     "wait-sleep": {"en": "sleep → t={until:.3f}", "ja": "sleep → t={until:.3f}"},
@@ -215,7 +217,7 @@ def deadlock_waits(waits: Iterable[Any], name_of: Callable[[int], str] | None = 
         if item.where:
             part += text("at", where=brief_where(item.where))
         parts.append(part)
-    return "; ".join(parts) + "." if parts else text("deadlock-none")
+    return text("list-joiner").join(parts) + text("list-end") if parts else text("deadlock-none")
 
 
 def diagnostic_text(diagnostic: Any, name_of: Callable[[int], str] | None = None) -> str:

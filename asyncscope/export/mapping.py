@@ -8,12 +8,16 @@
   passed on as the same track again), nested under the track of the task that created
   it (``TaskCreated.parent``) where the format can nest;
 - every task step (``step`` and ``done`` events) is one slice on its task's track, named
-  after the task's coroutine. The child stamps ``t`` when the step has ended and
-  measures ``dur_ns`` around the step itself, so the slice is ``[t - dur, t]``. On one
-  track slices never overlap: a step that would begin before the previous one ended
-  (the end stamp is taken a few microseconds after the step, and a duration is real time)
-  begins where the previous one ended instead, and keeps its end, and nothing begins
-  before the run did (``Summary.clamped`` counts the slices moved);
+  after the task's coroutine, ending at the step's ``t``. The child stamps ``t`` once the
+  step is over and recorded, in program time, and measures ``dur_ns`` around the step in
+  real time, which includes asyncscope's own work that the virtual clock takes off program
+  time; so ``t - dur_ns`` is where the step began or earlier. A slice begins there, but
+  no earlier than the loop's previous step ended (the loop runs one step at a time) nor
+  than its task's previous step ended, nor before the run: slices never overlap on a
+  track, nor across tracks, and an arrow never points back in time. An eager task's
+  first step runs inside its creator's: it begins after its creator's step began. Once
+  the run reports loops in several threads (``several-loops``), only a task's own
+  previous step bounds it. ``Summary.clamped`` counts the slices so shortened;
 - instants: every output line (its text, at the time of its first fragment, on the
   track of the task that printed it), every diagnostic (its kind, worded in args), every
   wait a step ends in (what it waits on, at the step's end), and the run's end;
@@ -25,7 +29,8 @@
 
 Times are the run's loop clock in integer nanoseconds: 0 is the start of the run, as on
 screen. Memory holds one small record per task and the output lines still open, never
-the events: a trace of any length streams through.
+the events: a trace of any length streams through (a batch at a time: the reader decodes
+one whole batch of the trace).
 
 Extension point, resources: when the wire schema reports resources (queue sizes,
 semaphore values), give each a counter track with :meth:`Writer.counter_track` on its
@@ -58,8 +63,8 @@ __all__ = ["Mapper", "Summary", "Track", "Writer", "MAX_DEPTH", "NAME_LIMIT"]
 
 MAX_DEPTH = 8
 """Task tracks nest at most this deep under the process; a task created deeper is listed
-beside its creator's track instead of under it (Perfetto refused deeper hierarchies
-before version 50, and eight levels of tasks are already hard to read)."""
+beside its creator's track instead of under it (older Perfetto trace processors refuse a
+hierarchy more than ten tracks deep, and eight levels of tasks are already hard to read)."""
 
 NAME_LIMIT = 200
 """An instant's name shows at most this many characters of an output line; the whole

@@ -174,7 +174,6 @@ class Mapper:
         self._open_lines: dict[tuple[int | None, str, str | None], tuple[int, list[str], int | None]] = {}
         self._awaiters: dict[int, list[tuple[Track, Any]]] = {}
         self._next_flow = 1
-        self._half_flows: set[int] = set()
         self._last_t = 0.0
         self._strings: dict[str, str] = {}
         self._slices = 0
@@ -241,6 +240,11 @@ class Mapper:
             if not track.declared:
                 self._declare(track)
         self.writer.close()
+        unwritten: set[int] = set()  # arrows with an end never written (a trace cut short)
+        for track in self._tasks.values():
+            unwritten.update(track.flows_out or ())
+            unwritten.update(track.flows_in or ())
+        self.summary.flows = self._next_flow - 1 - len(unwritten)
         self.summary.slices = self._slices
         self.summary.clamped = self._clamped
         return self.summary
@@ -426,8 +430,6 @@ class Mapper:
         into = track.flows_in
         if out is not None or into is not None:
             track.flows_out = track.flows_in = None
-            self._write_flows(out)
-            self._write_flows(into)
         self._write_slice(track, start, end, args, out, into)
         return end
 
@@ -451,17 +453,6 @@ class Mapper:
         flow = self._next_flow
         self._next_flow = flow + 1
         return flow
-
-    def _write_flows(self, flows: list[int] | None) -> None:
-        """Count the arrows whose both ends are written (a trace cut short may leave one end)."""
-        if flows:
-            half = self._half_flows
-            for flow in flows:
-                if flow in half:
-                    half.remove(flow)
-                    self.summary.flows += 1
-                else:
-                    half.add(flow)
 
     @staticmethod
     def _add_flow_out(track: Track, flow: int) -> None:

@@ -298,14 +298,19 @@ def check_against_trace(read: Read, expected: Expected, nested: bool = False) ->
     assert all(source <= target for source, target in read.arrow_times), "an arrow points back in time"
 
 
+def record(target: str, trace: Path) -> Path:
+    """``asyncscope run --headless --trace TRACE TARGET``, as a user records a run."""
+    result = run_cli("run", "--headless", "--json", "--trace", str(trace), target)
+    assert trace.exists(), result.stderr
+    return trace
+
+
 @pytest.fixture(scope="module")
 def recorded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     traces = {}
     for name in SCENARIOS:
         trace = tmp_path_factory.mktemp(name) / f"{name}.trace"
-        result = run_cli("run", "--headless", "--json", "--trace", str(trace), name)
-        assert trace.exists(), result.stderr
-        traces[name] = trace
+        traces[name] = record(name, trace)
     return traces
 
 
@@ -346,6 +351,35 @@ def test_the_create_task_example_reads_as_on_screen(recorded: dict[str, Path], t
     assert read.arrows[(tracks["goodbye"], tracks["main"])] == 1  # ... which wakes it when it ends
 
 
+@pytest.mark.parametrize("fmt", ["perfetto", "chrome"])
+def test_a_tasks_last_step_says_how_it_ended(recorded: dict[str, Path], fmt: str, tmp_path: Path) -> None:
+    reader, suffix = READERS[fmt]
+    out = tmp_path / f"taskgroup{suffix}"
+    assert run_cli("export", str(recorded["taskgroup"]), "-o", str(out), "--format", fmt).returncode == 0
+    read = reader(out)
+    outputs = {tid: [name for _, name, category, _ in instants if category == "output"]
+               for tid, instants in read.instants.items()}
+    ended = {outputs[tid][0] if outputs.get(tid) else read.names[tid]: slices[-1][3]
+             for tid, slices in read.slices.items()}
+    assert ended["fast: finished"] == {"state": "done"}
+    assert ended["slow: cancelled"] == {"state": "cancelled", "cancelled by": "TaskGroup (a sibling task failed)"}
+    assert {"state": "failed", "error": "ValueError: broken failed"} in ended.values()
+
+
+@pytest.mark.parametrize("fmt", ["perfetto", "chrome"])
+def test_diagnostics_are_worded_in_the_language_asked_for(recorded: dict[str, Path], fmt: str, tmp_path: Path) -> None:
+    reader, suffix = READERS[fmt]
+    texts = {}
+    for lang in ("en", "ja"):
+        out = tmp_path / f"{lang}{suffix}"
+        run_cli("export", str(recorded["never_awaited"]), "-o", str(out), "--format", fmt, "--lang", lang)
+        ((name, args),) = [(name, args) for instants in reader(out).instants.values()
+                           for _, name, category, args in instants if category == "diagnostic"]
+        assert name == "never-awaited"
+        texts[lang] = args["text"]
+    assert "was never awaited" in texts["en"] and "await されていません" in texts["ja"]
+
+
 def test_times_are_the_loop_clock_in_both_formats(recorded: dict[str, Path], tmp_path: Path) -> None:
     trace = str(recorded["gather"])
     export_trace(trace, str(tmp_path / "a.pftrace"), "perfetto")
@@ -379,7 +413,7 @@ def test_a_task_renamed_after_its_first_step_keeps_one_track_with_its_new_name(t
         asyncio.run(main())
     """)
     trace = tmp_path / "run.trace"
-    run_cli("run", "--headless", "--json", "--trace", str(trace), str(program))
+    record(str(program), trace)
     for fmt, (reader, suffix) in READERS.items():
         out = tmp_path / f"out{suffix}"
         export_trace(str(trace), str(out), fmt)
@@ -393,7 +427,7 @@ def test_a_task_renamed_after_its_first_step_keeps_one_track_with_its_new_name(t
 def test_an_eager_tasks_first_step_inside_its_creators_keeps_its_arrow(
         recorded: dict[str, Path], fmt: str, tmp_path: Path) -> None:
     trace = tmp_path / "eager.trace"
-    run_cli("run", "--headless", "--json", "--trace", str(trace), "eager_tasks")
+    record("eager_tasks", trace)
     reader, suffix = READERS[fmt]
     out = tmp_path / f"eager{suffix}"
     export_trace(str(trace), str(out), fmt)
@@ -415,7 +449,7 @@ def test_tasks_nest_at_most_eight_deep(tmp_path: Path) -> None:
         asyncio.run(level(12))
     """)
     trace = tmp_path / "run.trace"
-    run_cli("run", "--headless", "--json", "--trace", str(trace), str(program))
+    record(str(program), trace)
     export_trace(str(trace), str(tmp_path / "out.pftrace"), "perfetto")
     read = read_perfetto(tmp_path / "out.pftrace")
     expected = expected_from(trace)
@@ -505,7 +539,7 @@ def test_an_unknown_format_is_refused_by_the_command(recorded: dict[str, Path], 
 def test_a_hostile_program_exports(tmp_path: Path) -> None:
     """Markup, huge lines and output outside any task reach the file as text."""
     trace = tmp_path / "run.trace"
-    run_cli("run", "--headless", "--json", "--trace", str(trace), str(PROGRAMS / "markup.py"))
+    record(str(PROGRAMS / "markup.py"), trace)
     for fmt, (reader, suffix) in READERS.items():
         out = tmp_path / f"out{suffix}"
         export_trace(str(trace), str(out), fmt)

@@ -201,6 +201,7 @@ class Mapper:
         diagnostic_text = getattr(wording, "diagnostic_text", None)
         self._diagnostic_text: Callable[..., str] | None = diagnostic_text
         self._end_text: Callable[[Any], str | None] | None = getattr(wording, "end_text", None)
+        self._cancel_cause: Callable[[str], str | None] | None = getattr(wording, "cancel_cause", None)
 
     # -- feeding ----------------------------------------------------------------------
 
@@ -322,7 +323,7 @@ class Mapper:
         if event.error:
             args["error"] = event.error
         if event.cancelled_by:
-            args["cancelled by"] = event.cancelled_by
+            args["cancelled by"] = self._cancel_cause(event.cancelled_by) if self._cancel_cause else event.cancelled_by
         self._slice(track, event.t, event.dur_ns, args)
         track.done = True
         track.wait = None

@@ -44,12 +44,30 @@ NARRATION: dict[str, dict[str, str]] = {
         "en": "{parent} creates {task} for {coro}() — a new task, scheduled to run",
         "ja": "{parent} が新しいタスク {task} を作ります({coro}() を実行、実行予約されます)",
     },
+    "loop-creates": {
+        "en": "The loop creates {task} for {coro}() in {callback} — no task made it",
+        "ja": "ループが {callback} の中で {task}({coro}()) を作ります(作ったのはタスクではありません)",
+    },
+    "creates-outside": {
+        "en": "{task} for {coro}() is created outside any task",
+        "ja": "{task}({coro}()) はタスクの外で作られます",
+    },
+    "creates-eager": {
+        "en": "{parent} creates {task} for {coro}() — an eager task: its first step runs at once, inside create_task()",
+        "ja": "{parent} が eager タスク {task} を作ります({coro}() の最初のステップは create_task() の中ですぐに実行されます)",
+    },
     "starts": {"en": "{task} starts", "ja": "{task} が動き始め"},
+    "goes-on": {"en": "{task} goes on", "ja": "{task} が続けて"},
     "runs": {"en": "{task} runs", "ja": "{task} が実行され"},
     "wakes": {"en": "{task} wakes", "ja": "{task} が起きて"},
     "prints": {"en": "prints {text}", "ja": "{text} を表示し"},
     "prints-two": {"en": "prints {text} and {second}", "ja": "{text} と {second} を表示し"},
     "prints-more": {"en": "prints {text} and {more} more lines", "ja": "{text} ほか {more} 行を表示し"},
+    "writes-stderr": {"en": "writes {text} to stderr", "ja": "stderr に {text} を書き"},
+    "writes-stderr-more": {
+        "en": "writes {text} and {more} more to stderr",
+        "ja": "stderr に {text} ほか {more} 行を書き",
+    },
     "sleeps": {"en": "sleeps until t={until:.3f}", "ja": "t={until:.3f} まで眠ります"},
     "awaits-task": {
         "en": "awaits {tasks} (waits for it to finish)",
@@ -57,7 +75,7 @@ NARRATION: dict[str, dict[str, str]] = {
     },
     "awaits-gather": {
         "en": "awaits gather() of {count} — they run concurrently",
-        "ja": "{count} 個の gather() を await します(並行に実行されます)",
+        "ja": "{count} 個の awaitable をまとめた gather() を await します(並行に実行されます)",
     },
     "waits-sync": {"en": "waits on {detail}", "ja": "{detail} で待ちます"},
     "waits-io": {"en": "waits for I/O ({detail})", "ja": "I/O ({detail}) を待ちます"},
@@ -183,17 +201,23 @@ class Narrator:
     limit: int = 500
     sentences: list[Sentence] = field(default_factory=list)
     dropped: int = 0
-    _printed: dict[int, list[str]] = field(default_factory=dict)
+    _printed: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
+    """Task → (stream, text) of what it wrote since its step began."""
     _user_chain: dict[int, tuple[str, ...]] = field(default_factory=dict)
     _jump: float | None = None
     """Where the clock is jumping to: a slow-motion jump sends a Tick every few
     milliseconds, and they make one sentence, said when something else happens."""
+    _jump_from: float | None = None
+    """Where that jump began: a jump too small to show at three decimals is not said."""
+    _eager: dict[int, tuple[int, int]] = field(default_factory=dict)
+    """Task → (its creator, the creator's steps then), until its first step: a first step
+    before the creator's step ends is an eager task's (3.12+)."""
 
     def clone(self) -> Narrator:
         """A copy that later events do not change (a snapshot of the run state)."""
         return Narrator(self.limit, list(self.sentences), self.dropped,
                         {tid: list(texts) for tid, texts in self._printed.items()},
-                        dict(self._user_chain), self._jump)
+                        dict(self._user_chain), self._jump, self._jump_from, dict(self._eager))
 
     def add(self, t: float, words: str | tuple[Part, ...] | Part, task: int | None = None,
             kind: str = "step") -> None:
@@ -210,11 +234,15 @@ class Narrator:
         kind = type(event)
         if kind is Tick:
             if event.t > model.t:  # type: ignore[attr-defined]
+                if self._jump_from is None:
+                    self._jump_from = model.t
                 self._jump = event.t  # type: ignore[attr-defined]
             return
         if self._jump is not None:
             t, self._jump = self._jump, None
-            self.add(t, ("clock-jump", {"t": t}), kind="clock")
+            began, self._jump_from = self._jump_from, None
+            if f"{t:.3f}" != f"{began or 0.0:.3f}":
+                self.add(t, ("clock-jump", {"t": t}), kind="clock")
         if kind is Step:
             self._step(model, event)  # type: ignore[arg-type]
         elif kind is Output:
@@ -239,17 +267,22 @@ class Narrator:
         if event.internal:
             return
         task = TaskRef(event.task, event.name)
-        if event.parent is None or event.parent not in model.tasks:
-            clause: Part = ("run-creates", {"coro": event.coro, "task": task})
-        else:
+        if event.parent is not None and event.parent in model.tasks:
             parent = TaskRef(event.parent, model.task_name(event.parent))
-            clause = ("creates", {"parent": parent, "task": task, "coro": event.coro})
+            clause: Part = ("creates", {"parent": parent, "task": task, "coro": event.coro})
+            self._eager[event.task] = (event.parent, model.tasks[event.parent].steps)
+        elif event.from_callback:
+            clause = ("loop-creates", {"task": task, "coro": event.coro, "callback": event.from_callback})
+        elif not any(not info.internal for info in model.tasks.values()):
+            clause = ("run-creates", {"coro": event.coro, "task": task})
+        else:
+            clause = ("creates-outside", {"task": task, "coro": event.coro})
         self.add(event.t, clause, event.task, "create")
 
     def _output(self, model: Model, event: Output) -> None:
         if event.task is not None and event.task in model.tasks and event.thread is None:
             if event.nl or event.text:
-                self._printed.setdefault(event.task, []).append(event.text)
+                self._printed.setdefault(event.task, []).append((event.stream, event.text))
             return
         if event.text.strip():
             self.add(event.t, ("program-prints", {"text": quote(event.text)}), None, "output")
@@ -264,7 +297,9 @@ class Narrator:
         else:
             verb = "runs"
         parts: list[Part] = [(verb, {"task": TaskRef(info.id, info.name)})]
-        printed = [text for text in self._printed.pop(info.id, []) if text.strip()]
+        written = self._printed.pop(info.id, [])
+        printed = [text for stream, text in written if text.strip() and stream != "stderr"]
+        errors = [text for stream, text in written if text.strip() and stream == "stderr"]
         if printed:
             if len(printed) == 1:
                 parts.append(("prints", {"text": quote(printed[0])}))
@@ -272,21 +307,49 @@ class Narrator:
                 parts.append(("prints-two", {"text": quote(printed[0]), "second": quote(printed[1])}))
             else:
                 parts.append(("prints-more", {"text": quote(printed[0]), "more": len(printed) - 1}))
+        if errors:  # a warning Python printed (never-awaited), a traceback: told apart from prints
+            if len(errors) == 1:
+                parts.append(("writes-stderr", {"text": quote(errors[0])}))
+            else:
+                parts.append(("writes-stderr-more", {"text": quote(errors[0]), "more": len(errors) - 1}))
         return parts
+
+    def _first_step(self, model: Model, info: TaskInfo) -> None:
+        """An eager task's first step runs inside ``create_task``, before its creator's
+        step ends: say so where its creation was said ("scheduled to run" was not true)."""
+        parent, steps = self._eager.pop(info.id, (None, -1))
+        creator = model.tasks.get(parent) if parent is not None else None
+        if creator is None or creator.steps != steps:
+            return
+        for index in range(len(self.sentences) - 1, -1, -1):
+            sentence = self.sentences[index]
+            if sentence.kind == "create" and sentence.task == info.id and not isinstance(sentence.words, str):
+                (_key, fields), = sentence.words
+                self.sentences[index] = Sentence(sentence.t, (("creates-eager", fields),), info.id, "create")
+                return
 
     def _step(self, model: Model, event: Step) -> None:
         info = self._visible(model, event.task)
         if info is None:
             return
-        self._chain(model, info, event)
+        if info.steps == 0:
+            self._first_step(model, info)
+        awaits = self._chain(model, info, event)
         parts = self._opening(info)
+        if awaits:
+            # In the order it happened: the task starts, enters the coroutines it awaits,
+            # then prints and waits in the innermost one.
+            self.add(event.t, parts[0], info.id)
+            for clause in awaits:
+                self.add(event.t, clause, info.id)
+            parts[0] = ("goes-on", {"task": TaskRef(info.id, info.name)})
         parts.append(self._wait(model, event.wait))
         self.add(event.t, tuple(parts), info.id)
 
-    def _chain(self, model: Model, info: TaskInfo, event: Step) -> None:
-        """Name each coroutine the task entered by ``await`` since its last step."""
+    def _chain(self, model: Model, info: TaskInfo, event: Step) -> list[Part]:
+        """Each coroutine the task entered by ``await`` since its last step."""
         if event.chain is None:
-            return
+            return []
         names: list[str] = []
         chain = event.chain
         for index in range(0, len(chain) - 1, 2):
@@ -299,8 +362,8 @@ class Narrator:
         common = 0
         while common < min(len(before), len(names_t)) and before[common] == names_t[common]:
             common += 1
-        for depth in range(max(common, 1), len(names_t)):
-            self.add(event.t, ("awaits-coro", {"outer": names_t[depth - 1], "inner": names_t[depth]}), info.id)
+        return [("awaits-coro", {"outer": names_t[depth - 1], "inner": names_t[depth]})
+                for depth in range(max(common, 1), len(names_t))]
 
     def _wait(self, model: Model, wait: Wait | None) -> Part:
         if wait is None:
@@ -321,6 +384,8 @@ class Narrator:
         if info is None:
             return
         self._user_chain.pop(info.id, None)
+        if info.steps == 0:
+            self._first_step(model, info)
         parts = self._opening(info)
         if event.state == "failed":
             parts.append(("fails", {"error": event.error or "an exception"}))

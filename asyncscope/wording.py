@@ -59,11 +59,19 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "blocking": {
         "en": "{task} blocked the event loop for more than {ms} ms at {where}: while one step "
-        "runs, no other task can. Await asyncio.sleep() instead of time.sleep(), or move "
-        "blocking or CPU-heavy work to asyncio.to_thread().",
+        "runs, no other task can. {hint}",
         "ja": "{task} が {where} でイベントループを {ms} ミリ秒以上止めました。あるステップが実行中は、"
-        "ほかのタスクは一切動けません。time.sleep() の代わりに asyncio.sleep() を await するか、"
-        "重い処理は asyncio.to_thread() に移してください。",
+        "ほかのタスクは一切動けません。{hint}",
+    },
+    "blocking-sleep": {
+        "en": "Await asyncio.sleep() instead of calling time.sleep().",
+        "ja": "time.sleep() を呼ぶ代わりに asyncio.sleep() を await してください。",
+    },
+    "blocking-other": {
+        "en": "Move blocking I/O to asyncio.to_thread(); CPU-heavy work does not get faster in a "
+        "thread (the GIL): run it in a process pool (loop.run_in_executor with a ProcessPoolExecutor).",
+        "ja": "ブロックする I/O は asyncio.to_thread() に移してください。CPU を使う重い処理はスレッドでは"
+        "速くなりません (GIL): プロセスプール (ProcessPoolExecutor を渡した loop.run_in_executor) で実行してください。",
     },
     "deadlock": {
         "en": "deadlock: no task can make progress and nothing can wake the loop (no timer, "
@@ -238,8 +246,9 @@ def diagnostic_text(diagnostic: Any, name_of: Callable[[int], str] | None = None
         return text(kind, task=_name(diagnostic, name_of), error=facts.get("error") or "an exception")
     if kind == "blocking":
         where = diagnostic.where
+        hint = text("blocking-sleep" if facts.get("call") == "time.sleep" else "blocking-other")
         return text(kind, task=_name(diagnostic, name_of), ms=facts.get("ms") or 0,
-                    where=brief_where(where) if where else "?")
+                    where=brief_where(where) if where else "?", hint=hint)
     if kind == "deadlock":
         return text(kind, waits=deadlock_waits(diagnostic.waits or (), name_of))
     if kind == "several-loops":

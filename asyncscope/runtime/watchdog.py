@@ -11,11 +11,12 @@ from the ``_run`` frame's own local variable.
 
 from __future__ import annotations
 
+import linecache
 import sys
 import threading
 from typing import TYPE_CHECKING, Any
 
-from asyncscope.events import Diagnostic
+from asyncscope.events import Diagnostic, Fact
 from asyncscope.runtime.clock import real_perf_ns, real_sleep
 
 if TYPE_CHECKING:
@@ -99,9 +100,24 @@ class Watchdog:
 
     def _report(self, tid: int, where: str | None, held: float) -> None:
         tracer = self._tracer
-        facts = {"name": tracer.task_name(tid), "ms": int(self._threshold * 1000), "held_ms": int(held * 1000)}
+        facts: dict[str, Fact] = {"name": tracer.task_name(tid), "ms": int(self._threshold * 1000),
+                                  "held_ms": int(held * 1000), "call": _blocking_call(where)}
         tracer.emitter.emit(Diagnostic(tracer.clock.now(), "blocking", tid, where, facts))
         tracer.emitter.flush()
+
+
+def _blocking_call(where: str | None) -> str | None:
+    """``time.sleep`` when the line the step was held at calls it (the hint differs: an
+    asyncio.sleep() away from right, versus moving I/O or CPU work elsewhere)."""
+    if not where:
+        return None
+    file, _, line = where.rpartition(":")
+    try:
+        text = linecache.getline(file, int(line))
+    except (ValueError, OSError):
+        return None
+    code = text.split("#", 1)[0]
+    return "time.sleep" if "sleep(" in code and "asyncio.sleep" not in code else None
 
 
 def _run_delay(ident: int) -> int:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from conftest import SteadyClockSession as Session  # times rounded: see conftest
 
-from asyncscope.targets import resolve
-from asyncscope import wording
 from asyncscope.model import Model
 from asyncscope.narration import NARRATION, Narrator, say
+from asyncscope.targets import resolve
 from asyncscope.tui.feed import drain
 
 
@@ -22,7 +23,8 @@ def test_japanese_sentences_format_with_the_same_fields() -> None:
     fields = dict(second="'y'", task="Task-2", parent="Task-1", coro="hello", tasks="Task-2", count=3,
                   detail="Event.wait",
                   until=1.0, text="'x'", more=2, outer="main", inner="hello", result="42", error="ValueError",
-                  by="Task-1", t=2.0, kind="deadlock", message="m", status="finished")
+                  by="Task-1", t=2.0, kind="deadlock", message="m", status="finished",
+                  callback="StreamReaderProtocol.connection_made")
     for key in NARRATION:
         assert say(key, "ja", **fields)
         assert say(key, "en", **fields)
@@ -45,11 +47,15 @@ def test_sequential_says_same_task_no_new_task() -> None:
     assert "Task-1 for main(): asyncio.run() wraps the coroutine in a task and runs it on a new event loop" in said
     assert "main awaits goodbye() — same task, no new task" in said
     assert "main awaits hello() — same task, no new task" in said
-    assert "Task-1 starts, prints 'you say,', sleeps until t=2.000" in said
-    assert "Task-1 wakes, prints 'goodbye' and 'I say,', sleeps until t=3.000" in said
+    # In the order it happens: the task starts, enters the coroutine, prints and sleeps in it.
+    start = said.index("Task-1 starts")
+    assert said[start + 1:start + 3] == ["main awaits goodbye() — same task, no new task",
+                                         "Task-1 goes on, prints 'you say,', sleeps until t=2.000"]
+    assert "Task-1 goes on, prints 'goodbye' and 'I say,', sleeps until t=3.000" in said
     assert "Task-1 wakes, prints 'hello', finishes" in said
     assert said[-1] == "The program ends: finished at t=3.000"
     assert not any("creates" in sentence for sentence in said)
+    assert said.count("Nothing is ready: the clock jumps to t=2.000") == 1
 
 
 def test_create_task_names_each_new_task() -> None:
@@ -124,3 +130,18 @@ async def test_narration_pane_shows_the_name_the_task_table_shows(tmp_path) -> N
         text = " ".join(screen.query_one(NarrationView).plain_lines())
         assert "creates uvicorn for serve()" in text
         assert "Task-2" not in text or sys.version_info >= (3, 12)
+
+
+def test_tasks_no_task_made_are_not_said_to_come_from_asyncio_run() -> None:
+    """A server's connection handler is created by the loop (a protocol callback), not by
+    asyncio.run(): the narration names the callback."""
+    said = _narrate("network")
+    assert sum("asyncio.run() wraps" in sentence for sentence in said) == 1
+    assert any(sentence.startswith("The loop creates") and "connection_made" in sentence for sentence in said)
+    assert not any("jumps to t=0.000" in sentence for sentence in said)
+
+
+@pytest.mark.skipif(sys.version_info < (3, 12), reason="eager tasks exist from Python 3.12 on")
+def test_an_eager_task_is_not_said_to_be_scheduled() -> None:
+    said = _narrate("eager_tasks")
+    assert any("an eager task: its first step runs at once" in sentence for sentence in said)

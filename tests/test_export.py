@@ -530,6 +530,14 @@ def test_an_output_that_cannot_be_written_is_a_one_line_error(
     assert line.startswith("asyncscope: error: cannot write") and says in line
 
 
+def test_the_trace_itself_is_never_overwritten(recorded: dict[str, Path], tmp_path: Path) -> None:
+    trace = tmp_path / "run.trace"
+    trace.write_bytes(recorded["gather"].read_bytes())
+    result = run_cli("export", str(trace), "-o", str(trace))
+    assert result.returncode == 2 and "is the trace being exported" in _one_line_error(result)
+    assert trace.read_bytes() == recorded["gather"].read_bytes()
+
+
 def test_an_unknown_format_is_refused_by_the_command(recorded: dict[str, Path], tmp_path: Path) -> None:
     result = run_cli("export", str(recorded["gather"]), "-o", str(tmp_path / "x"), "--format", "svg")
     assert result.returncode == 2 and "Invalid value for '--format'" in result.stderr

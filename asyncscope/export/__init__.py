@@ -60,6 +60,12 @@ def export_trace(trace_path: str, out_path: str, fmt: str = "perfetto") -> Summa
         raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if os.path.isdir(out_path):
         raise ExportError(f"cannot write {out_path}: it is a directory")
+    try:
+        same = os.path.samefile(trace_path, out_path)
+    except OSError:
+        same = False
+    if same:
+        raise ExportError(f"cannot write {out_path}: it is the trace being exported")
     if os.path.exists(out_path) and not os.path.isfile(out_path):  # /dev/stdout, a pipe: write as it is
         try:
             with open(out_path, "wb") as stream:

@@ -153,7 +153,8 @@ class Summary:
     tasks: int = 0
     slices: int = 0
     clamped: int = 0
-    """Slices whose start was moved to the previous slice's end on their track."""
+    """Slices begun later than ``t - dur_ns``: where the loop's or their task's previous step
+    ended, or at the run's start (see ``Mapper._slice``)."""
     output_lines: int = 0
     diagnostics: int = 0
     waits: int = 0

@@ -28,6 +28,8 @@ __all__ = [
     "Hello",
     "Output",
     "Paused",
+    "ResourceCreated",
+    "ResourceState",
     "Resumed",
     "Step",
     "TaskCreated",
@@ -52,6 +54,8 @@ class Wait(msgspec.Struct, array_like=True, omit_defaults=True):
     ``count`` all children), ``sync`` (a lock/event/condition/semaphore/queue/barrier:
     ``detail`` names the call, e.g. ``Event.wait``), ``io`` (a socket, stream or pipe),
     ``thread`` (``run_in_executor``/``to_thread``), ``future`` (any other future).
+    A ``sync`` wait names the call of the resource's own method that waits (``Queue.join``
+    rather than the ``Event.wait`` inside it) and the resource's id in ``resource``.
     """
 
     kind: str
@@ -59,6 +63,8 @@ class Wait(msgspec.Struct, array_like=True, omit_defaults=True):
     until: float | None = None
     tasks: list[int] | None = None
     count: int | None = None
+    resource: int | None = None
+    """``sync``: the resource waited on (see :class:`ResourceCreated`)."""
 
 
 class Event(msgspec.Struct, array_like=True, tag=True, omit_defaults=False):
@@ -195,6 +201,46 @@ class Diagnostic(Event, tag="diag"):
     """``deadlock``: every task still pending, in creation order."""
 
 
+class ResourceCreated(Event, tag="resource"):
+    """An asyncio synchronisation object exists: a Lock, Semaphore, BoundedSemaphore,
+    Event, Condition, Queue (and its Priority/Lifo kinds) or Barrier.
+
+    ``kind`` is the asyncio class it is or derives from, ``cls`` its own class's name;
+    ``name`` the variable, attribute or dict key it was assigned to on the line that made
+    it, when that line says (else None); ``where`` that line; ``origin`` as for tasks.
+    ``value`` is a semaphore's initial value, ``maxsize`` a queue's, ``parties`` a
+    barrier's; ``lock`` a condition's lock (another resource).
+    """
+
+    t: float
+    id: int
+    kind: str
+    cls: str
+    name: str | None
+    where: str | None
+    origin: str
+    value: int | None = None
+    maxsize: int | None = None
+    parties: int | None = None
+    lock: int | None = None
+
+
+class ResourceState(Event, tag="res-state"):
+    """A resource changed: who holds it and its numbers now. Waiting tasks are not listed
+    here: each waiting task's ``Wait.resource`` says what it waits on.
+
+    ``holders``: the task that holds a lock (acquired it last and has not released it),
+    the tasks holding a semaphore's slots; ``value`` a semaphore's free slots, ``size`` a
+    queue's items, ``set`` whether an event is set."""
+
+    t: float
+    id: int
+    holders: list[int]
+    value: int | None = None
+    size: int | None = None
+    set: bool | None = None
+
+
 class Tick(Event, tag="tick"):
     """The loop clock advanced with no task step (a virtual jump or a real wait)."""
 
@@ -244,6 +290,8 @@ AnyEvent = (
     | TaskDone
     | Output
     | Diagnostic
+    | ResourceCreated
+    | ResourceState
     | Tick
     | Paused
     | Resumed

@@ -30,6 +30,8 @@ from asyncscope.events import (
     Hello,
     Output,
     Paused,
+    ResourceCreated,
+    ResourceState,
     Resumed,
     Step,
     TaskCreated,
@@ -39,7 +41,7 @@ from asyncscope.events import (
     Wait,
 )
 
-__all__ = ["Model", "TaskInfo", "OutputLine", "FINAL_STATES", "ChainLink", "Delta", "Snapshot", "any_between", "TUI_OUTPUT_LIMIT"]
+__all__ = ["Model", "TaskInfo", "OutputLine", "FINAL_STATES", "ChainLink", "Delta", "Snapshot", "any_between", "TUI_OUTPUT_LIMIT", "ResourceInfo"]
 
 FINAL_STATES = frozenset({"done", "failed", "cancelled", "destroyed"})
 
@@ -145,6 +147,49 @@ class TaskInfo:
 
 
 @dataclass(slots=True)
+class ResourceInfo:
+    """A lock, semaphore, event, condition, queue or barrier, as it stands. Who waits on it
+    is read from the tasks' waits (:meth:`Model.resource_waiters`), not kept here."""
+
+    id: int
+    kind: str
+    cls: str
+    name: str | None
+    where: str | None
+    origin: str
+    created_at: float
+    initial: int | None = None
+    """A semaphore's value when made."""
+    maxsize: int | None = None
+    parties: int | None = None
+    lock: int | None = None
+    """A condition's lock (another resource)."""
+    holders: list[int] = field(default_factory=list)
+    value: int | None = None
+    size: int | None = None
+    set: bool | None = None
+    epoch: int = 0
+
+    @property
+    def label(self) -> str:
+        """``lock_b``, or ``Lock-3`` when the line that made it gave it no name."""
+        return self.name or f"{self.kind}-{self.id}"
+
+    @property
+    def internal(self) -> bool:
+        return self.origin != "user"
+
+    def clone(self, epoch: int) -> ResourceInfo:
+        return ResourceInfo(self.id, self.kind, self.cls, self.name, self.where, self.origin,
+                            self.created_at, self.initial, self.maxsize, self.parties, self.lock,
+                            list(self.holders), self.value, self.size, self.set, epoch)
+
+
+ROLES = {"get": "waiters", "put": "putters", "join": "joiners"}
+"""A queue's waits by the method waited in; every other wait on a resource is a waiter."""
+
+
+@dataclass(slots=True)
 class OutputLine:
     seq: int
     t: float
@@ -185,6 +230,7 @@ class Model:
 
     hello: Hello | None = None
     tasks: dict[int, TaskInfo] = field(default_factory=dict)
+    resources: dict[int, ResourceInfo] = field(default_factory=dict)
     codes: dict[int, Code] = field(default_factory=dict)
     output: list[OutputLine] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -361,6 +407,27 @@ class Model:
                 info._set(event.t, "destroyed")
         self.diagnostics.append(event)
 
+    def _resource(self, event: ResourceCreated) -> None:
+        self.resources[event.id] = ResourceInfo(
+            event.id, event.kind, event.cls, event.name, event.where, event.origin, event.t,
+            event.value, event.maxsize, event.parties, event.lock, value=event.value,
+            size=0 if event.kind.endswith("Queue") else None,
+            set=False if event.kind == "Event" else None, epoch=self.epoch)
+
+    def _resource_state(self, event: ResourceState) -> None:
+        info = self.resources.get(event.id)
+        if info is None:
+            return
+        if info.epoch != self.epoch:
+            info = self.resources[event.id] = info.clone(self.epoch)
+        info.holders = event.holders
+        if event.value is not None:
+            info.value = event.value
+        if event.size is not None:
+            info.size = event.size
+        if event.set is not None:
+            info.set = event.set
+
     def _tick(self, event: Tick) -> None:
         self._advance(event.t)
 
@@ -405,6 +472,7 @@ class Model:
         copy = Model.__new__(Model)
         copy.__dict__.update(self.__dict__)
         copy.tasks = dict(self.tasks)
+        copy.resources = dict(self.resources)
         copy.output = list(self.output)
         copy.diagnostics = list(self.diagnostics)
         copy._open_lines = dict(self._open_lines)
@@ -478,16 +546,51 @@ class Model:
             return ""
         if info.state == "ready" and info.wait is None:
             return ""
-        return wording.wait_text(info.wait, self.task_name)
+        return wording.wait_text(info.wait, self.task_name, self)
+
+    def resource_words(self, rid: int) -> tuple[str, str, list[str]]:
+        """``(label, kind, holder names)`` of a resource, for wording a wait on it."""
+        info = self.resources.get(rid)
+        if info is None:
+            return (f"#{rid}", "?", [])
+        return (info.label, info.kind, [self.task_name(tid) for tid in self.resource_holders(info)])
 
     def diagnostic_text(self, diagnostic: Diagnostic) -> str:
         """The diagnostic in words, in the current language, naming tasks as the views do."""
-        return wording.diagnostic_text(diagnostic, self.task_name)
+        return wording.diagnostic_text(diagnostic, self.task_name, self)
 
     @property
     def end_text(self) -> str | None:
         """Why the run ended, in words (None while it runs)."""
         return wording.end_text(self.end)
+
+    def resource_waiters(self) -> dict[int, dict[str, list[int]]]:
+        """Resource → role (``waiters``, ``putters``, ``joiners``) → waiting tasks, in the
+        order they began to wait."""
+        found: list[tuple[float, int, int, str]] = []
+        for info in self.tasks.values():
+            wait = info.wait
+            if wait is None or wait.resource is None or info.final:
+                continue
+            method = (wait.detail or "").rsplit(".", 1)[-1]
+            since = info.history[-1][0] if info.history else info.created_at
+            found.append((since, info.id, wait.resource, ROLES.get(method, "waiters")))
+        table: dict[int, dict[str, list[int]]] = {}
+        for _since, tid, rid, role in sorted(found):
+            table.setdefault(rid, {}).setdefault(role, []).append(tid)
+        return table
+
+    def held_labels(self, tid: int) -> list[str]:
+        """The resources task ``tid`` holds, by name (``lock_a``)."""
+        return [info.label for info in self.resources.values()
+                if info.kind != "Condition" and tid in info.holders]
+
+    def resource_holders(self, info: ResourceInfo) -> list[int]:
+        """Who holds it: a condition is held by whoever holds its lock."""
+        if info.kind == "Condition" and info.lock is not None:
+            lock = self.resources.get(info.lock)
+            return list(lock.holders) if lock is not None else []
+        return list(info.holders)
 
     def lines_text(self) -> list[str]:
         return [line.text for line in self.output]
@@ -520,6 +623,8 @@ _HANDLERS: dict[type, Callable[[Model, Event], None]] = {
     Output: Model._output,  # type: ignore[dict-item]
     Diagnostic: Model._diagnostic,  # type: ignore[dict-item]
     Tick: Model._tick,  # type: ignore[dict-item]
+    ResourceCreated: Model._resource,  # type: ignore[dict-item]
+    ResourceState: Model._resource_state,  # type: ignore[dict-item]
     Paused: Model._paused,  # type: ignore[dict-item]
     Resumed: Model._resumed,  # type: ignore[dict-item]
     End: Model._end,  # type: ignore[dict-item]

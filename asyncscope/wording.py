@@ -145,6 +145,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "list-joiner": {"en": "; ", "ja": "、"},
     "list-end": {"en": ".", "ja": "。"},
     "waits-on": {"en": "{task} waits on {what}", "ja": "{task} は {what} を待っています"},
+    "holds-and-waits": {
+        "en": "{task} holds {held} and waits on {what}",
+        "ja": "{task} は {held} を保持したまま {what} を待っています",
+    },
+    "wait-resource": {"en": "{name} ({detail})", "ja": "{name} ({detail})"},
+    "held-by": {"en": " held by {tasks}", "ja": " ({tasks} が保持)"},
+    "no-holder": {"en": " (no holder known)", "ja": " (保持者不明)"},
     "at": {"en": " at {where}", "ja": "({where})"},
     "wait-sleep": {"en": "sleep → t={until:.3f}", "ja": "sleep → t={until:.3f}"},
     "wait-task": {"en": "{tasks}", "ja": "{tasks}"},
@@ -189,11 +196,21 @@ def text(key: str, **fields: Any) -> str:
     return table.get(_language, table["en"]).format(**fields)
 
 
-def wait_text(wait: Any, name_of: Callable[[int], str]) -> str:
-    """A wait in a few words: ``sleep → t=2.000``, ``Task-3``, ``gather(3)``, ``Event.wait``."""
+def wait_text(wait: Any, name_of: Callable[[int], str], resources: Any = None) -> str:
+    """A wait in a few words: ``sleep → t=2.000``, ``Task-3``, ``gather(3)``, ``Event.wait``;
+    with ``resources`` (the model: ``resource_words(rid)``), a wait on a lock, queue … names
+    it and its holders: ``lock_b (Lock.acquire) held by Task-3``."""
     if wait is None:
         return text("wait-ready")
     kind = wait.kind
+    if kind == "sync" and resources is not None and getattr(wait, "resource", None) is not None:
+        label, res_kind, holders = resources.resource_words(wait.resource)
+        words = text("wait-resource", name=label, detail=wait.detail or res_kind)
+        if holders:
+            words += text("held-by", tasks=", ".join(holders))
+        elif res_kind in ("Lock", "Semaphore", "BoundedSemaphore") and (wait.detail or "").endswith("acquire"):
+            words += text("no-holder")
+        return words
     if kind == "sleep":
         return text("wait-sleep", until=wait.until or 0.0)
     if kind == "task":
@@ -215,20 +232,29 @@ def _name(diagnostic: Any, name_of: Callable[[int], str] | None) -> str:
     return str(diagnostic.facts.get("name") or "?")
 
 
-def deadlock_waits(waits: Iterable[Any], name_of: Callable[[int], str] | None = None) -> str:
-    """``Task-2 waits on Lock.acquire at deadlock.py:50; ...``: who waits on what."""
+def deadlock_waits(waits: Iterable[Any], name_of: Callable[[int], str] | None = None,
+                   resources: Any = None) -> str:
+    """``Task-2 holds lock_a and waits on lock_b (Lock.acquire) held by Task-3 at
+    deadlock.py:50; ...``: who waits on what, and who holds it — the cycle, when there is
+    one. Without ``resources`` (no model at hand), the waits alone."""
     names = name_of or (lambda tid: f"task {tid}")
     parts = []
     for item in waits:
-        part = text("waits-on", task=names(item.task) if name_of else item.name,
-                    what=wait_text(item.wait, names))
+        task = names(item.task) if name_of else item.name
+        what = wait_text(item.wait, names, resources)
+        held = resources.held_labels(item.task) if resources is not None else []
+        if held:
+            part = text("holds-and-waits", task=task, held=", ".join(held), what=what)
+        else:
+            part = text("waits-on", task=task, what=what)
         if item.where:
             part += text("at", where=brief_where(item.where))
         parts.append(part)
     return text("list-joiner").join(parts) + text("list-end") if parts else text("deadlock-none")
 
 
-def diagnostic_text(diagnostic: Any, name_of: Callable[[int], str] | None = None) -> str:
+def diagnostic_text(diagnostic: Any, name_of: Callable[[int], str] | None = None,
+                    resources: Any = None) -> str:
     """A diagnostic in the current language, from the facts it carries.
 
     ``name_of`` gives a task's name as the views show it (``Model.task_name``); without it
@@ -250,7 +276,7 @@ def diagnostic_text(diagnostic: Any, name_of: Callable[[int], str] | None = None
         return text(kind, task=_name(diagnostic, name_of), ms=facts.get("ms") or 0,
                     where=brief_where(where) if where else "?", hint=hint)
     if kind == "deadlock":
-        return text(kind, waits=deadlock_waits(diagnostic.waits or (), name_of))
+        return text(kind, waits=deadlock_waits(diagnostic.waits or (), name_of, resources))
     if kind == "several-loops":
         return text(kind, count=facts.get("count") or 2)
     if kind in ("stdin-closed", "uvloop-replaced", "datetime-real"):

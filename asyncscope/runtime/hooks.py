@@ -194,6 +194,7 @@ def install(tracer: Tracer) -> None:
     install_hooks(tracer)
     tracer.signals.install()
     tracer.pools.install()
+    tracer.resources.install()
 
 
 def install_hooks(tracer: Tracer) -> None:

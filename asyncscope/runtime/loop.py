@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from asyncscope.events import Code, Diagnostic, Fact, Step, TaskRenamed, TaskWait, Wait
 from asyncscope.runtime.clock import real_perf_ns, real_sleep
+from asyncscope.runtime.resources import ResourceWatch
 
 if TYPE_CHECKING:
     from asyncscope.runtime.capture import OutputCapture
@@ -133,6 +134,7 @@ class Tracer:
         self._modules_seen = 0
         self.signals = SignalWatch()
         self.pools = PoolWatch()
+        self.resources = ResourceWatch(self)
 
     # -- identities -------------------------------------------------------------------
 
@@ -282,8 +284,8 @@ class Tracer:
         if waiter is None:
             self._emit(Step(self.clock.now(), tid, dur_ns, None, None))
         else:
-            chain, lib_code = self.await_chain(task)
-            self._emit(Step(self.clock.now(), tid, dur_ns, self.describe(waiter, lib_code), chain))
+            chain, lib_code, sync = self.await_chain(task)
+            self._emit(Step(self.clock.now(), tid, dur_ns, self.describe(waiter, lib_code, sync), chain))
 
     def _finished(self, task: Any, tid: int, dur_ns: int) -> None:
         name = task.get_name()
@@ -316,14 +318,16 @@ class Tracer:
         # A tuple laid out like TaskDone (see TaskCreated above).
         self._append(self._encode(("done", now, tid, dur_ns, state, result, error, tb, cancelled_by)))
 
-    def await_chain(self, task: Any) -> tuple[list[int], Any]:
-        """The await chain, outermost first, and the innermost asyncio code object in it.
+    def await_chain(self, task: Any) -> tuple[list[int], Any, Any]:
+        """The await chain, outermost first; the innermost asyncio code object in it; and
+        the frame of the resource method the task waits in, if any (see :meth:`_sync_frame`).
 
         Awaiting a coroutine runs it inside the *same* task, so the chain is how
         ``main -> say_after -> sleep`` is shown without any new task.
         """
         chain: list[int] = []
         lib_code = None
+        sync: list[Any] = []
         coro = _task_coro(task)
         depth = 0
         while coro is not None and depth < 64:
@@ -336,11 +340,14 @@ class Tracer:
             chain.append(frame.f_lineno)
             if self.is_lib(code):
                 lib_code = code
+                if code.co_qualname.split(".", 1)[0] in _SYNC_CLASSES:
+                    sync.append(frame)
             coro = _awaited_by(coro)
-        return chain, lib_code
+        return chain, lib_code, _sync_frame(sync)
 
-    def describe(self, waiter: Any, lib_code: Any) -> Wait:
-        """What a suspended task waits on, from the future it is blocked on."""
+    def describe(self, waiter: Any, lib_code: Any, sync: Any = None) -> Wait:
+        """What a suspended task waits on, from the future it is blocked on (and, for a
+        lock, event, queue and the like, the frame of the resource's method it waits in)."""
         if isinstance(waiter, _TASK_TYPES):
             return Wait("task", tasks=[self.task_id(waiter)])
         until = self._sleep_until.get(waiter)
@@ -352,6 +359,10 @@ class Tracer:
             return Wait("gather", tasks=ids, count=len(children))
         if waiter in self.executor_futures:
             return Wait("thread", detail="run_in_executor")
+        if sync is not None:
+            owner = sync.f_locals.get("self")
+            rid = self.resources.resource_id(owner) if owner is not None else None
+            return Wait("sync", detail=sync.f_code.co_qualname, resource=rid)
         if lib_code is not None:
             qualname = lib_code.co_qualname
             if qualname.split(".", 1)[0] in _SYNC_CLASSES:
@@ -474,8 +485,8 @@ class Tracer:
                 continue
             tid = self.task_id(task)
             waiter = task._fut_waiter
-            chain, lib_code = self.await_chain(task)
-            wait = self.describe(waiter, lib_code) if waiter is not None else None
+            chain, lib_code, sync = self.await_chain(task)
+            wait = self.describe(waiter, lib_code, sync) if waiter is not None else None
             waits.append(TaskWait(tid, task.get_name(), wait, self._innermost_user_line(task)))
         tid, where = (waits[0].task, waits[0].where) if waits else (None, None)
         self._emit(Diagnostic(self.clock.now(), "deadlock", tid, where, waits=waits))
@@ -613,6 +624,21 @@ def _task_facts(task: Any) -> dict[str, Fact]:
     except Exception:
         facts.setdefault("name", repr(task))
     return facts
+
+
+_ACQUIRES = frozenset({"Lock.acquire", "Semaphore.acquire", "BoundedSemaphore.acquire"})
+
+
+def _sync_frame(frames: list[Any]) -> Any:
+    """Which resource a task waits on, from the resource methods it is suspended in
+    (outermost first): the outermost (``Queue.join``, not the ``Event.wait`` inside it;
+    ``Barrier.wait``, not its condition), unless the innermost is taking a lock or a
+    slot (``Condition.wait`` re-acquiring its lock waits for the lock's holder)."""
+    if not frames:
+        return None
+    if frames[-1].f_code.co_qualname in _ACQUIRES:
+        return frames[-1]
+    return frames[0]
 
 
 def _coro_name(task: Any) -> str:

@@ -107,6 +107,51 @@ def _task_json(model: Model, info: TaskInfo) -> TaskRow:
     )
 
 
+class ResourceRow(msgspec.Struct):
+    """One lock, semaphore, event, condition, queue or barrier of the JSON verdict
+    (docs/report.md): what it is, where it was made, and its state at the moment shown.
+    Every key is always there; one that does not apply to its kind is null."""
+
+    id: int
+    kind: str
+    name: str
+    where: str | None
+    created_at: float
+    origin: str
+    internal: bool
+    holder: int | None
+    holders: list[int]
+    waiters: list[int]
+    putters: list[int] | None
+    joiners: list[int] | None
+    set: bool | None
+    value: int | None
+    size: int | None
+    maxsize: int | None
+    parties: int | None
+    cls: str = msgspec.field(name="class")
+
+
+def resources_json(model: Model) -> list[ResourceRow]:
+    waiting = model.resource_waiters()
+    tasks = model.tasks
+    rows = []
+    for info in model.resources.values():
+        roles = waiting.get(info.id, {})
+        holders = model.resource_holders(info)
+        queue = info.kind.endswith("Queue")
+        users_wait = any(not tasks[tid].internal for tids in roles.values() for tid in tids if tid in tasks)
+        rows.append(ResourceRow(
+            info.id, info.kind, info.label, info.where, info.created_at, info.origin,
+            info.internal and not users_wait,
+            holders[0] if holders and info.kind in ("Lock", "Condition") else None,
+            holders, roles.get("waiters", []),
+            roles.get("putters", []) if queue else None, roles.get("joiners", []) if queue else None,
+            info.set, info.value, info.size, info.maxsize, info.parties, info.cls,
+        ))
+    return rows
+
+
 def to_json(model: Model, clock: str) -> dict[str, Any]:
     """The JSON verdict (docs/report.md). Times are loop seconds, as measured."""
     end = model.end
@@ -123,6 +168,7 @@ def to_json(model: Model, clock: str) -> dict[str, Any]:
              "stream": line.stream, "text": line.text, "nl": line.complete}
             for line in model.output
         ],
+        "resources": resources_json(model),
         "diagnostics": [
             {"kind": d.kind, "message": model.diagnostic_text(d), "task": None if d.task is None else name(d.task),
              "where": d.where, "t": d.t}
@@ -215,6 +261,7 @@ class ReportPrinter:
         if not output and not model.output_dropped:
             console.print(Text("(no output)", style="dim"))
         _print_tasks(model, console)
+        _print_resources(model, console)
         if model.diagnostics:
             console.print(Text("Diagnostics", style="bold"))
             for diag in model.diagnostics:
@@ -328,6 +375,42 @@ def _print_tasks(model: Model, console: Console) -> None:
     hidden = len(model.tasks) - len(tasks)
     if hidden:
         console.print(Text(f"({hidden} internal task{'s' if hidden != 1 else ''} not shown)", style="dim"))
+
+
+def resource_state_text(model: Model, info: Any) -> str:
+    """``locked``, ``2/5 free``, ``set``, ``3/10 items``: a resource's state in a few words."""
+    kind = info.kind
+    if kind in ("Lock", "Condition"):
+        return "locked" if model.resource_holders(info) else "free"
+    if kind in ("Semaphore", "BoundedSemaphore"):
+        return f"{info.value}/{info.initial} free" if info.initial is not None else f"{info.value} free"
+    if kind == "Event":
+        return "set" if info.set else "not set"
+    if kind.endswith("Queue"):
+        return f"{info.size}/{info.maxsize or '∞'} items"
+    if kind == "Barrier":
+        return f"{info.parties} parties"
+    return ""
+
+
+def _print_resources(model: Model, console: Console) -> None:
+    rows = [row for row in resources_json(model) if not row.internal]
+    if not rows:
+        return
+    name = model.task_name
+    table = Table(title="Resources", title_justify="left", expand=False)
+    for header in ("resource", "kind", "state", "held by", "waiting", "made at"):
+        table.add_column(header, no_wrap=header != "waiting", overflow="fold")
+    for row in rows:
+        info = model.resources[row.id]
+        waiting = [name(tid) for tid in row.waiters]
+        waiting += [f"{name(tid)} (put)" for tid in row.putters or ()]
+        waiting += [f"{name(tid)} (join)" for tid in row.joiners or ()]
+        table.add_row(Text(safe_text(row.name)), row.kind, resource_state_text(model, info),
+                      Text(safe_text(", ".join(name(tid) for tid in row.holders))),
+                      Text(safe_text(", ".join(waiting))),
+                      Text(relative_where(row.where) if row.where else "-", style="dim"))
+    console.print(table)
 
 
 def _print_table(console: Console, rows: list[dict[str, Text]], columns: list[str], wrap: bool) -> None:

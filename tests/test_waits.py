@@ -30,9 +30,10 @@ def test_each_kind_of_wait_is_named(tmp_path):
     seen = _waits(tmp_path, "waits.py")
     # Program time carries the real time the steps took: a millisecond at most here.
     assert any(re.fullmatch(r"sleep:sleep → t=5\.00\d", wait) for wait in seen["sleeper"]), seen["sleeper"]
-    assert "sync:Event.wait" in seen["event_waiter"]
-    assert "sync:Lock.acquire" in seen["lock_waiter"]
-    assert "sync:Queue.get" in seen["queue_getter"]
+    # A wait on a resource names it (the variable it was assigned to) and who holds it.
+    assert "sync:event (Event.wait)" in seen["event_waiter"]
+    assert "sync:lock (Lock.acquire) held by Task-1" in seen["lock_waiter"]
+    assert "sync:queue (Queue.get)" in seen["queue_getter"]
     assert any(w.startswith("future:") for w in seen["future_waiter"])
     assert any(w.startswith("io:") for w in seen["reader"])
     assert any(w.startswith("thread:") for w in seen["thread_waiter"])

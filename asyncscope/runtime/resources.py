@@ -44,7 +44,7 @@ KINDS: tuple[type, ...] = tuple(
 _ASYNCIO_DIR = locks.__file__.rsplit("/", 1)[0] + "/"
 _OWN_DIR = __file__.rsplit("/", 2)[0] + "/"
 _KIND_NAMES = "|".join(sorted({cls.__name__ for cls in KINDS}, key=len, reverse=True))
-_ASSIGNED = re.compile(r"^\s*(?:self\.)?([A-Za-z_][\w.]*)\s*(?::[^=]+)?=[^=]")
+_ASSIGNED = re.compile(r"^\s*([A-Za-z_][\w.]*(?:\s*,\s*[A-Za-z_][\w.]*)*)\s*(?::[^=]+)?=[^=]")
 _DICT_KEYS = re.compile(r"""["'](\w+)["']\s*:\s*[\w.]*\b(?:""" + _KIND_NAMES + r")\(")
 _MISSING = object()
 
@@ -122,10 +122,11 @@ class ResourceWatch:
             text = linecache.getline(file, line)
             keys = _DICT_KEYS.findall(text)
             match = _ASSIGNED.match(text)
+            targets = [name.strip().removeprefix("self.") for name in match.group(1).split(",")] if match else []
             if keys:  # locks = {"A": asyncio.Lock(), ...} → locks["A"]
-                names = [f'{match.group(1)}["{key}"]' if match else key for key in keys]
-            else:
-                names = [match.group(1)] if match else []
+                names = [f'{targets[0]}["{key}"]' if len(targets) == 1 else key for key in keys]
+            else:  # lock = asyncio.Lock(); event, lock = asyncio.Event(), asyncio.Lock()
+                names = targets
             self._names[key] = names
         if not names:
             return None

@@ -188,4 +188,5 @@ def _merge(first: Delta, second: Delta) -> Delta:
     first.diagnostics |= second.diagnostics
     first.narration |= second.narration
     first.ended |= second.ended
+    first.resources |= second.resources
     return first

@@ -214,6 +214,7 @@ class Delta:
     diagnostics: bool = False
     narration: bool = False
     ended: bool = False
+    resources: bool = False
     stepped: list[int] = field(default_factory=list)
     """Tasks whose steps ran, in order (follow mode selects the last one it shows)."""
 
@@ -221,7 +222,7 @@ class Delta:
     def everything(cls, model: Model) -> Delta:
         """A whole new state (a jump in time): every pane redraws."""
         return cls(tasks=set(model.tasks), new_tasks=True, renamed=True, output=True,
-                   diagnostics=True, narration=True, ended=model.end is not None)
+                   diagnostics=True, narration=True, ended=model.end is not None, resources=True)
 
 
 @dataclass
@@ -298,6 +299,8 @@ class Model:
                 delta.tasks.add(event.task)  # type: ignore[attr-defined]
             elif kind is End:
                 delta.ended = True
+            elif kind is ResourceState or kind is ResourceCreated:
+                delta.resources = True
         if narrator is not None:
             delta.narration = len(narrator.sentences) + narrator.dropped != said
         return delta

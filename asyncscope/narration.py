@@ -113,13 +113,14 @@ NARRATION: dict[str, dict[str, str]] = {
 }
 
 
-def _gist(diagnostic: Diagnostic, names: Callable[[int], str] | None, limit: int = 90) -> str:
+def _gist(diagnostic: Diagnostic, names: Callable[[int], str] | None, resources: Any = None,
+          limit: int = 90) -> str:
     """A diagnostic short enough for one narration sentence (without repeating its kind:
     "deadlock: no task can ..." must not read "deadlock: deadlock"). A deadlock is told by
     its waits, the part that says why."""
     if diagnostic.kind == "deadlock":
-        return wording.deadlock_waits(diagnostic.waits or (), names)
-    message = wording.diagnostic_text(diagnostic, names)
+        return wording.deadlock_waits(diagnostic.waits or (), names, resources)
+    message = wording.diagnostic_text(diagnostic, names, resources)
     message = message.removeprefix(f"{diagnostic.kind}: ")
     if len(message) > limit:
         message = message.split(": ", 1)[0]
@@ -163,25 +164,25 @@ class Sentence:
         """In the current language, with the names tasks had when it was said."""
         return self.render(None)
 
-    def render(self, names: Callable[[int], str] | None, lang: str | None = None) -> str:
+    def render(self, names: Callable[[int], str] | None, lang: str | None = None, resources: Any = None) -> str:
         """In ``lang`` (the current language when None), naming tasks by ``names``
         (``Model.task_name`` of the moment shown: a task renamed later keeps the name the
         task table gives it)."""
         words = self.words
         if isinstance(words, str):
             return words
-        clauses = [say(key, lang, **{name: _resolve(value, names) for name, value in fields.items()})
+        clauses = [say(key, lang, **{name: _resolve(value, names, resources) for name, value in fields.items()})
                    for key, fields in words]
         return say("joiner", lang).join(clauses)
 
 
-def _resolve(value: Any, names: Callable[[int], str] | None) -> Any:
+def _resolve(value: Any, names: Callable[[int], str] | None, resources: Any = None) -> Any:
     if isinstance(value, TaskRef):
         return safe_text(names(value.id) if names is not None else value.name)
     if isinstance(value, list):
         return ", ".join(_resolve(item, names) for item in value)
     if isinstance(value, Diagnostic):
-        return _gist(value, names)
+        return _gist(value, names, resources)
     if isinstance(value, Cause):
         return wording.cancel_cause(value.key) or ""
     return value
@@ -375,6 +376,9 @@ class Narrator:
             return ("awaits-task", {"tasks": [TaskRef(t, model.task_name(t)) for t in wait.tasks or ()]})
         if kind == "gather":
             return ("awaits-gather", {"count": wait.count or 0})
+        if kind == "sync" and wait.resource is not None and wait.resource in model.resources:
+            label = model.resources[wait.resource].label
+            return ("waits-sync", {"detail": f"{label} ({wait.detail or '?'})"})
         if kind in ("sync", "io", "thread"):
             return (f"waits-{kind}", {"detail": wait.detail or "?"})
         return ("waits-future", {})

@@ -70,6 +70,9 @@ RUN_KEYS: tuple[Key, ...] = (
         show=False),
     Key("open", "o", "open_file", "Open", "Open your own .py file and run it."),
     Key("timeline", "t", "toggle_timeline", "Timeline", "Show or hide the timeline pane."),
+    Key("resources", "x", "toggle_resources", "Resources",
+        "Show the locks, semaphores, events, queues and barriers (who holds each, who waits) "
+        "in place of the diagnostics; again to switch back."),
     Key("help", "question_mark", "help", "Help", "Show every key.", "?"),
     Key("quit", "q", "quit", "Quit", "Stop the program and quit.", palette=False),
     Key("internal", "i", "toggle_internal", "Which tasks",

@@ -76,3 +76,15 @@ class TestReplay:
 
         app = make_app(Target("path", str(trace), (), "create_task.py"), replay=str(trace))
         assert snap_compare(app, terminal_size=(120, 40), run_before=back_two_steps)
+
+
+class TestResources:
+    def test_resources_of_a_deadlock(self, snap_compare) -> None:  # type: ignore[no-untyped-def]
+        """The deadlock scenario's end with the resources pane shown (x): each lock, its
+        holder and the task waiting for it."""
+        async def resources(pilot: Pilot[object]) -> None:
+            await wait_end(pilot)
+            await pilot.press("x")
+            await settled(pilot)
+
+        assert snap_compare(app_for("deadlock"), terminal_size=(120, 40), run_before=resources)

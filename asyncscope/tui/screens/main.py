@@ -43,6 +43,7 @@ from asyncscope.tui.messages import EventsArrived
 from asyncscope.tui.screens.time_prompt import TimePrompt
 from asyncscope.tui.widgets.detail import TaskDetail
 from asyncscope.tui.widgets.diagnostics import DiagnosticsList
+from asyncscope.tui.widgets.resources import ResourcesList
 from asyncscope.tui.widgets.footer import KeyFooter
 from asyncscope.tui.widgets.narration import NarrationView
 from asyncscope.tui.widgets.output import OutputView
@@ -134,6 +135,7 @@ class RunScreen(Screen[None]):
             with Vertical(id="side"):
                 yield NarrationView(id="narration")
                 yield DiagnosticsList(id="diagnostics")
+                yield ResourcesList(id="resources")
         yield Input(placeholder="filter tasks by name or coroutine (enter: keep, escape: clear)",
                     id="task-filter")
         yield KeyFooter(FOOTER_IMPORTANCE)
@@ -144,6 +146,8 @@ class RunScreen(Screen[None]):
         self.query_one("#output").border_title = "Output"
         self.query_one("#narration").border_title = "What happened"
         self.query_one("#diagnostics").border_title = "Diagnostics"
+        self.query_one("#resources").border_title = "Resources"
+        self.query_one("#resources").display = False
         self.query_one("#task-filter").display = False
         self.set_interval(CLOCK_TICK, self._clock_tick)
         self.query_one(TaskTable).focus()
@@ -234,6 +238,7 @@ class RunScreen(Screen[None]):
         self.query_one(OutputView).set_model(model)
         self.query_one(NarrationView).set_model(model, intro)
         self.query_one(DiagnosticsList).set_model(model)
+        self.query_one(ResourcesList).set_model(model)
         placeholder = "Select a task to see its await chain and source."
         self.query_one(TaskDetail).set_model(model, placeholder)
 
@@ -304,6 +309,9 @@ class RunScreen(Screen[None]):
             self.query_one(NarrationView).lines_changed()
         if changes.diagnostics:
             self.query_one(DiagnosticsList).diagnostics_changed()
+        resources = self.query_one(ResourcesList)
+        if resources.display and (changes.resources or changes.tasks):
+            resources.resources_changed()
         self.query_one(TaskDetail).update_view()
         live = self.history.live
         if live.paused != self.paused or live.steps != self._asked_at_steps or live.end is not None:
@@ -569,6 +577,29 @@ class RunScreen(Screen[None]):
     def action_toggle_timeline(self) -> None:
         timeline = self.query_one(Timeline)
         timeline.display = not timeline.display
+
+    def action_toggle_resources(self) -> None:
+        """The side column's lower pane: diagnostics, or resources."""
+        resources = self.query_one(ResourcesList)
+        resources.display = not resources.display
+        self.query_one(DiagnosticsList).display = not resources.display
+        if resources.display:
+            resources.resources_changed()
+            resources.focus()
+
+    def on_resources_list_chosen(self, event: ResourcesList.Chosen) -> None:
+        """Select the resource's holder (or first waiter) in the task table, and say who
+        holds and who waits."""
+        table = self.query_one(TaskTable)
+        for tid in event.tasks:
+            info = self.shown.tasks.get(tid)
+            if info is None:
+                continue
+            if tier(info) > self.rows.view:
+                self.rows.view = tier(info)
+                self._rows_changed()
+            if table.select_task(tid):
+                break
 
     def action_toggle_internal(self) -> None:
         """Cycle the tasks shown: the program's own, + libraries', + asyncio's own."""

@@ -62,7 +62,7 @@ class NarrationView(LineLog):
     def _sentence_lines(self, sentence: Sentence) -> list[Text]:
         head = Text.assemble((f"{sentence.t:7.3f} ", "dim"))
         head.append("● ", style=task_colour(sentence.task) if sentence.task is not None else "dim")
-        body = Text(sentence.render(self.model.task_name), style=_KIND_STYLE.get(sentence.kind, ""))
+        body = Text(sentence.render(self.model.task_name, resources=self.model), style=_KIND_STYLE.get(sentence.kind, ""))
         return self._wrap(body, head, _INDENT)
 
     def _refresh_wrapped(self) -> None:
@@ -100,4 +100,4 @@ class NarrationView(LineLog):
         return [line.plain for line in self._wrapped]
 
     def plain_sentences(self) -> list[str]:
-        return [sentence.render(self.model.task_name) for sentence in self.narrator.sentences]
+        return [sentence.render(self.model.task_name, resources=self.model) for sentence in self.narrator.sentences]

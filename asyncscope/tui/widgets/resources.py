@@ -1,0 +1,112 @@
+"""The resources pane: every lock, semaphore, event, condition, queue and barrier the
+program uses, with its state, who holds it and who waits on it; choosing one selects its
+holder (or first waiter) in the task table.
+
+It shares the side column with the diagnostics (``x`` shows one or the other), so it fits
+the run screen at 120x40; ``z`` maximises it like any pane. Asyncio's own resources (a
+queue's inner event, a condition's lock) are left out unless a task of the program's waits
+on them, as the JSON report marks them ``internal``.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from asyncscope.display import brief_where, safe_text, task_colour
+from asyncscope.model import Model, ResourceInfo
+from asyncscope.report import resource_state_text, resources_json
+
+__all__ = ["ResourcesList"]
+
+SHOW_AT_MOST = 500
+"""Rows drawn at most (a program may make 100,000 locks; the JSON report lists them all)."""
+
+
+class ResourcesList(OptionList):
+    """One option per resource of the program's, in the order they were made."""
+
+    DEFAULT_CSS = """
+    ResourcesList { height: 1fr; }
+    """
+
+    class Chosen(Message):
+        """A resource was chosen: ``tasks`` are its holders, then its waiters."""
+
+        def __init__(self, resources: ResourcesList, tasks: list[int]) -> None:
+            super().__init__()
+            self.resources = resources
+            self.tasks = tasks
+
+        @property
+        def control(self) -> ResourcesList:
+            return self.resources
+
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
+        super().__init__(name=name, id=id, classes=classes)
+        self.model = Model()
+        self._tasks: dict[str, list[int]] = {}
+        self._key: tuple | None = None
+
+    def set_model(self, model: Model) -> None:
+        self.model = model
+        self._key = None
+        self.resources_changed()
+
+    def resources_changed(self) -> None:
+        """Rebuild the rows when what they show changed (cheap to call every batch)."""
+        model = self.model
+        rows = [row for row in resources_json(model) if not row.internal][:SHOW_AT_MOST]
+        key = tuple((row.id, tuple(row.holders), tuple(row.waiters), tuple(row.putters or ()),
+                     tuple(row.joiners or ()), row.value, row.size, row.set) for row in rows)
+        if key == self._key:
+            return
+        self._key = key
+        highlighted = self.highlighted
+        self.clear_options()
+        self._tasks = {}
+        if not rows:
+            self.add_option(Option(Text("no locks, queues or events yet", style="dim italic"),
+                                   id="none", disabled=True))
+            return
+        options = []
+        for row in rows:
+            info = model.resources[row.id]
+            waiting = list(row.waiters) + list(row.putters or ()) + list(row.joiners or ())
+            self._tasks[f"r{row.id}"] = list(row.holders) + waiting
+            options.append(Option(self._prompt(info, row.holders, row.waiters, row.putters or [],
+                                               row.joiners or []), id=f"r{row.id}"))
+        self.add_options(options)
+        if highlighted is not None and highlighted < len(options):
+            self.highlighted = highlighted
+
+    def _names(self, tids: list[int]) -> Text:
+        text = Text()
+        for number, tid in enumerate(tids):
+            if number:
+                text.append(", ")
+            text.append(safe_text(self.model.task_name(tid)), style=task_colour(tid))
+        return text
+
+    def _prompt(self, info: ResourceInfo, holders: list[int], waiters: list[int],
+                putters: list[int], joiners: list[int]) -> Text:
+        text = Text.assemble((safe_text(info.label), "bold"), " ", (info.kind, "cyan"), " ",
+                             (resource_state_text(self.model, info), "yellow"))
+        if info.where:
+            text.append(f"  {brief_where(info.where)}", style="dim")
+        if holders:
+            text.append("\n  held by ")
+            text.append_text(self._names(holders))
+        for label, tids in (("waiting", waiters), ("putting", putters), ("joining", joiners)):
+            if tids:
+                text.append(f"\n  {label}: ")
+                text.append_text(self._names(tids))
+        return text
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        tasks = self._tasks.get(event.option.id or "")
+        if tasks:
+            self.post_message(self.Chosen(self, tasks))

@@ -46,7 +46,7 @@ SCHEMA_VERSION = 2
 """2: diagnostics and the end carry facts (``facts``, ``waits``, ``reason``), never sentences."""
 
 
-class Wait(msgspec.Struct, array_like=True, omit_defaults=True):
+class Wait(msgspec.Struct, array_like=True, omit_defaults=True, gc=False):
     """What a suspended task waits on.
 
     ``kind`` is one of ``sleep`` (``until`` is the loop time it wakes), ``task`` (``tasks``
@@ -67,8 +67,12 @@ class Wait(msgspec.Struct, array_like=True, omit_defaults=True):
     """``sync``: the resource waited on (see :class:`ResourceCreated`)."""
 
 
-class Event(msgspec.Struct, array_like=True, tag=True, omit_defaults=False):
-    """Base of every event sent from the child."""
+class Event(msgspec.Struct, array_like=True, tag=True, omit_defaults=False, gc=False):
+    """Base of every event sent from the child.
+
+    ``gc=False``: an event holds plain data and never a cycle, and a run keeps hundreds
+    of thousands of them (a trace replayed, the parent's fold), so the garbage collector
+    need not track them."""
 
 
 class Hello(Event, tag="hello"):
@@ -169,7 +173,7 @@ class Output(Event, tag="out"):
     thread: str | None
 
 
-class TaskWait(msgspec.Struct, array_like=True):
+class TaskWait(msgspec.Struct, array_like=True, gc=False):
     """One task of a deadlock: what it waits on, where it is suspended."""
 
     task: int

@@ -138,7 +138,7 @@ def resources_json(model: Model) -> list[ResourceRow]:
     rows = []
     for info in model.resources.values():
         roles = waiting.get(info.id, {})
-        holders = model.resource_holders(info)
+        holders = model.resource_holders(info) if info.kind == "Condition" else info.holders
         queue = info.kind.endswith("Queue")
         users_wait = any(not tasks[tid].internal for tids in roles.values() for tid in tids if tid in tasks)
         rows.append(ResourceRow(

@@ -42,7 +42,6 @@ KINDS: tuple[type, ...] = tuple(
 """Most derived first: a resource's ``kind`` is the first of these it is an instance of."""
 
 _ASYNCIO_DIR = locks.__file__.rsplit("/", 1)[0] + "/"
-_OWN_DIR = __file__.rsplit("/", 2)[0] + "/"
 _KIND_NAMES = "|".join(sorted({cls.__name__ for cls in KINDS}, key=len, reverse=True))
 _ASSIGNED = re.compile(r"^\s*([A-Za-z_][\w.]*(?:\s*,\s*[A-Za-z_][\w.]*)*)\s*(?::[^=]+)?=[^=]")
 _DICT_KEYS = re.compile(r"""["'](\w+)["']\s*:\s*[\w.]*\b(?:""" + _KIND_NAMES + r")\(")
@@ -57,9 +56,18 @@ class ResourceWatch:
         self._ids: dict[int, int] = {}
         """``id(obj)`` → resource id. A new object at a reused address registers again in
         its ``__init__``, so a stale entry is always overwritten before it is read."""
-        self._holders: dict[int, list[int]] = {}
+        self._holders: dict[int, tuple[int, ...]] = {}
+        """Resource → the tasks holding it (tuples: a tuple of ints is let go by the garbage
+        collector, and 100,000 locks must not make every collection slower)."""
+        self._count = 0
         self._names: dict[tuple[str, int], list[str]] = {}
         self._made_at: dict[tuple[str, int], int] = {}
+        self._quiet: dict[int, ResourceCreated] = {}
+        """asyncio's own resources (a queue's inner event, a condition's lock), not yet
+        announced: only once a task waits on one does it matter to anyone, so until then
+        nothing is sent (a program with 100,000 queues would otherwise pay for 100,000
+        inner events too)."""
+        self._kinds: dict[type, str] = {}
         self._told = False
 
     # -- installation -------------------------------------------------------------------
@@ -81,37 +89,60 @@ class ResourceWatch:
     def register(self, obj: Any) -> None:
         try:
             tracer = self.tracer
-            rid = len(self._holders) + 1
-            self._holders[rid] = []
+            self._count += 1
+            rid = self._count
             self._ids[id(obj)] = rid
-            kind = next((cls.__name__ for cls in KINDS if isinstance(obj, cls)), type(obj).__name__)
+            cls = type(obj)
+            kind = self._kinds.get(cls)
+            if kind is None:
+                kind = self._kinds[cls] = next((k.__name__ for k in KINDS if issubclass(cls, k)), cls.__name__)
             frame = sys._getframe(2)
-            # Made by asyncio itself (a queue's Event, a condition's Lock): internal, and
-            # the line shown is the program's that led to it.
-            inside = frame.f_code.co_filename.startswith(_ASYNCIO_DIR)
-            while frame is not None and frame.f_code.co_filename.startswith((_ASYNCIO_DIR, _OWN_DIR)):
-                frame = frame.f_back
-            where = name = None
-            origin = "asyncio"
-            if frame is not None:
-                code = frame.f_code
-                where = f"{code.co_filename}:{frame.f_lineno}"
-                if not inside:
-                    origin = tracer.origin(code)
-                    name = self._name_at(code.co_filename, frame.f_lineno)
+            code = frame.f_code
+            where = f"{code.co_filename}:{frame.f_lineno}"
+            name = None
+            # Made by asyncio itself (a queue's Event, a condition's Lock): internal, shown
+            # (if ever) at asyncio's own line. Otherwise the caller's line, and its name.
+            inside = code.co_filename.startswith(_ASYNCIO_DIR)
+            origin = "asyncio" if inside else tracer.origin(code)
+            if not inside:
+                name = self._name_at(code.co_filename, frame.f_lineno)
+            del frame
             lock = getattr(obj, "_lock", None) if kind == "Condition" else None
-            tracer._emit(ResourceCreated(
-                tracer.clock.now(), rid, kind, type(obj).__name__, name, where, origin,
+            made = ResourceCreated(
+                tracer.clock.now(), rid, kind, cls.__name__, name, where, origin,
                 value=obj.__dict__.get("_value") if kind in ("Semaphore", "BoundedSemaphore") else None,
                 maxsize=getattr(obj, "_maxsize", None),
                 parties=getattr(obj, "_parties", None),
                 lock=self._ids.get(id(lock)) if lock is not None else None,
-            ))
+            )
+            if inside:
+                self._quiet[rid] = made
+            else:
+                tracer._emit(made)
         except Exception as exc:  # never into the program
             self._fail(exc)
 
     def resource_id(self, obj: Any) -> int | None:
-        return self._ids.get(id(obj))
+        """The id of a resource a task waits on (announcing it first if it was asyncio's
+        own and still unannounced)."""
+        rid = self._ids.get(id(obj))
+        if rid is not None and rid in self._quiet:
+            self._announce(rid, obj)
+        return rid
+
+    def _announce(self, rid: int, obj: Any) -> None:
+        made = self._quiet.pop(rid)
+        tracer = self.tracer
+        tracer._emit(made)
+        kind = made.kind
+        state = ResourceState(tracer.clock.now(), rid, self._holders.get(rid, ()))  # type: ignore[arg-type]
+        if kind in ("Semaphore", "BoundedSemaphore"):
+            state.value = obj.__dict__.get("_value")
+        elif kind == "Event":
+            state.set = bool(obj.__dict__.get("_value"))
+        elif kind.endswith("Queue"):
+            state.size = obj.qsize()
+        tracer._emit(state)
 
     def _name_at(self, file: str, line: int) -> str | None:
         """The name the line gives what it makes: ``lock_b = asyncio.Lock()`` → ``lock_b``;
@@ -144,26 +175,25 @@ class ResourceWatch:
         return self.tracer.known_task_id(task) if task is not None else None
 
     def _report(self, obj: Any, rid: int, **fields: Any) -> None:
+        if rid in self._quiet:
+            return  # said when announced
         tracer = self.tracer
-        tracer._emit(ResourceState(tracer.clock.now(), rid, list(self._holders.get(rid, ())), **fields))
+        # A tuple where the Struct says list: encoded the same, and not tracked by the GC.
+        tracer._emit(ResourceState(tracer.clock.now(), rid, self._holders.get(rid, ()), **fields))  # type: ignore[arg-type]
 
     def _lock_changed(self, obj: Any, before: Any, locked: Any) -> None:
         rid = self._ids.get(id(obj))
         if rid is None or before is _MISSING or bool(before) == bool(locked):
             return
-        holders = self._holders[rid]
-        holders.clear()
-        if locked:
-            task = self._current()
-            if task is not None:
-                holders.append(task)
+        task = self._current() if locked else None
+        self._holders[rid] = (task,) if task is not None else ()
         self._report(obj, rid)
 
     def _semaphore_changed(self, obj: Any, before: Any, value: Any) -> None:
         rid = self._ids.get(id(obj))
         if rid is None or before is _MISSING or before == value:
             return
-        holders = self._holders[rid]
+        holders = list(self._holders.get(rid, ()))
         task = self._current()
         if value < before:
             if task is not None:
@@ -172,11 +202,12 @@ class ResourceWatch:
             holders.remove(task)
         elif holders:
             holders.pop(0)  # released by a task that does not hold it: the longest holder gives way
+        self._holders[rid] = tuple(holders)
         self._report(obj, rid, value=value)
 
     def _event_changed(self, obj: Any, before: Any, value: Any) -> None:
         rid = self._ids.get(id(obj))
-        if rid is None or before is _MISSING or bool(before) == bool(value):
+        if rid is None or before is _MISSING or bool(before) == bool(value) or rid in self._quiet:
             return
         self._report(obj, rid, set=bool(value))
 

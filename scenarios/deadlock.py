@@ -5,8 +5,8 @@
 # title.ja = "デッドロック: 互いを待つ二つのタスク"
 # summary.en = "Each task holds one Lock and waits for the other's: neither can ever continue. (Run plainly, this program hangs.)"
 # summary.ja = "それぞれのタスクが一つの Lock を持ったまま相手の Lock を待つので、どちらも先に進めない。(普通に実行するとこのプログラムは止まったままになる。)"
-# watch.en = "At t=0.5 bob, holding lock B, starts waiting on lock A; at t=1 alice, holding A, starts waiting on B. No timer, I/O or thread can wake anyone: asyncscope ends the run as 'deadlock' and names both waits."
-# watch.ja = "t=0.5 にロック B を持つ bob がロック A を待ち始め、t=1 に A を持つ alice が B を待ち始めます。誰かを起こすタイマーも I/O もスレッドもありません。asyncscope は実行を deadlock として終え、二つの待ちを示します。"
+# watch.en = "At t=0.5 bob, holding lock B, starts waiting on lock A; at t=1 alice, holding A, starts waiting on B. No timer, I/O or thread can wake anyone: asyncscope ends the run as 'deadlock' and tells the cycle: each task holds one lock and waits for the other's. Press x: the resources pane shows both locks, their holders and waiters."
+# watch.ja = "t=0.5 にロック B を持つ bob がロック A を待ち始め、t=1 に A を持つ alice が B を待ち始めます。誰かを起こすタイマーも I/O もスレッドもありません。asyncscope は実行を deadlock として終え、循環を示します。どちらのタスクも一つのロックを持ったまま、相手のロックを待っています。x を押すと、リソース欄に二つのロックと、その保持者と待ち手が表示されます。"
 # explain.en = """
 # alice takes lock A then lock B; bob takes them in the opposite order. A moment later
 # each holds one lock and waits for the other's, forever. A plain Python program would

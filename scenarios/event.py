@@ -5,8 +5,8 @@
 # title.ja = "Event: 一つの合図で待っている全員が起きる"
 # summary.en = "Three tasks wait on an Event; main sets it at t=1 and all three continue."
 # summary.ja = "三つのタスクが Event を待つ。main が t=1 にそれをセットすると、三つとも動き出す。"
-# watch.en = "From t=0 to t=1 the three waiters wait on Event.wait. When main calls set(), all three become ready at once and finish at t=1."
-# watch.ja = "t=0 から t=1 まで、三つのタスクは Event.wait で待っています。main が set() を呼ぶと三つ同時に実行可能になり、t=1 に終わります。"
+# watch.en = "From t=0 to t=1 the three waiters wait on Event.wait. When main calls set(), all three become ready at once and finish at t=1. Press x: the resources pane shows the event as not set, with its three waiters, until t=1."
+# watch.ja = "t=0 から t=1 まで、三つのタスクは Event.wait で待っています。main が set() を呼ぶと三つ同時に実行可能になり、t=1 に終わります。x を押すと、t=1 まではリソース欄にセットされていないイベントと三つの待ち手が表示されます。"
 # explain.en = """
 # `asyncio.Event` is a flag that tasks can wait for. `await event.wait()` suspends until
 # some other task calls `event.set()`; then every waiter wakes up, and later waits return

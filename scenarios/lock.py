@@ -5,8 +5,8 @@
 # title.ja = "Lock: 失われる更新と競合"
 # summary.en = "Three deposits of 10 that read, await, then write lose updates; with a Lock they queue up and the balance is right."
 # summary.ja = "残高を読み、await し、書き戻す 10 ずつの入金を三つ同時に行うと、更新が失われる。Lock を使うと順番待ちになり残高が正しくなる。"
-# watch.en = "Without the lock all three tasks read the balance at t=0 and each writes 10 at t=1. With the lock, two tasks wait on Lock while one holds it; they take turns at t=1, 2 and 3, and the run ends at t=4."
-# watch.ja = "ロックなしでは三つのタスクがすべて t=0 に残高を読み、t=1 にそれぞれ 10 を書き込みます。ロックありでは一つが持っている間、二つが Lock で待ち、t=1、2、3 と順番に進み、実行は t=4 に終わります。"
+# watch.en = "Without the lock all three tasks read the balance at t=0 and each writes 10 at t=1. With the lock, two tasks wait on Lock while one holds it; they take turns at t=1, 2 and 3, and the run ends at t=4. Press x: the resources pane shows the lock, the task holding it and the two waiting, in order."
+# watch.ja = "ロックなしでは三つのタスクがすべて t=0 に残高を読み、t=1 にそれぞれ 10 を書き込みます。ロックありでは一つが持っている間、二つが Lock で待ち、t=1、2、3 と順番に進み、実行は t=4 に終わります。x を押すと、リソース欄にロックと、それを持つタスク、順番に待つ二つのタスクが表示されます。"
 # explain.en = """
 # Only one task runs at a time, and another task gets to run only where the running one
 # reaches an `await` that actually suspends (here `asyncio.sleep`; awaiting a coroutine that

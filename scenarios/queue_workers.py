@@ -5,8 +5,8 @@
 # title.ja = "Queue: 生産者と消費者"
 # summary.en = "A producer puts four jobs into a Queue with maxsize 2; two workers take them; join() waits until all are done."
 # summary.ja = "生産者が maxsize 2 の Queue に四つのジョブを入れ、二つのワーカーが取り出す。join() は全部終わるまで待つ。"
-# watch.en = "The producer blocks on the third put until a worker takes a job (backpressure). Idle workers wait on Queue.get. main waits in join() until t=3; the task list shows that wait as Event.wait, because join() waits on an Event inside the Queue. Then main cancels the workers, which loop forever."
-# watch.ja = "生産者は三つ目の put で、ワーカーがジョブを取るまでブロックします(バックプレッシャー)。手の空いたワーカーは Queue.get で待ちます。main は t=3 まで join() で待ちます。join() は Queue の内部の Event を待つので、タスク一覧ではこの待ちが Event.wait と表示されます。その後 main は、永久にループするワーカーをキャンセルします。"
+# watch.en = "The producer blocks on the third put until a worker takes a job (backpressure). Idle workers wait on Queue.get. main waits in join() until t=3 (shown as Queue.join, though inside it waits on an Event the Queue keeps). Then main cancels the workers, which loop forever. Press x: the resources pane shows the queue's size, who waits in get, in put and in join."
+# watch.ja = "生産者は三つ目の put で、ワーカーがジョブを取るまでブロックします(バックプレッシャー)。手の空いたワーカーは Queue.get で待ちます。main は t=3 まで join() で待ちます (Queue.join と表示されますが、内部では Queue が持つ Event を待っています)。その後 main は、永久にループするワーカーをキャンセルします。x を押すと、リソース欄に Queue のアイテム数と、get、put、join で待つタスクが表示されます。"
 # explain.en = """
 # `asyncio.Queue` hands items from producers to consumers. `await queue.get()` suspends a
 # consumer while the queue is empty; with `maxsize`, `await queue.put()` suspends the

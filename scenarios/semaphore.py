@@ -5,8 +5,8 @@
 # title.ja = "Semaphore: 同時に二つまで"
 # summary.en = "Five downloads, but a Semaphore(2) lets only two run at once: 3 s instead of 1.5 s."
 # summary.ja = "ダウンロードは五つ。Semaphore(2) が同時に二つしか動かさないので、1.5 秒ではなく 3 秒かかる。"
-# watch.en = "All five tasks start at t=0, but three of them wait on the semaphore. Each time one finishes, the next waiting task starts: C at t=1, D at t=1.5, E at t=2."
-# watch.ja = "五つのタスクは t=0 に始まりますが、三つはセマフォで待ちます。一つ終わるたびに次の待機中のタスクが始まります。C は t=1、D は t=1.5、E は t=2 です。"
+# watch.en = "All five tasks start at t=0, but three of them wait on the semaphore. Each time one finishes, the next waiting task starts: C at t=1, D at t=1.5, E at t=2. Press x: the resources pane shows the semaphore's free slots, the two tasks holding one and the three waiting."
+# watch.ja = "五つのタスクは t=0 に始まりますが、三つはセマフォで待ちます。一つ終わるたびに次の待機中のタスクが始まります。C は t=1、D は t=1.5、E は t=2 です。x を押すと、リソース欄にセマフォの空き枠、枠を持つ二つのタスク、待っている三つのタスクが表示されます。"
 # explain.en = """
 # `asyncio.Semaphore(n)` is a counter of free slots. `async with semaphore:` takes a slot,
 # waiting while none is free, and gives it back at the end of the block. It is the usual

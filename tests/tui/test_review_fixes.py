@@ -34,7 +34,7 @@ async def test_a_diagnostic_sentence_does_not_repeat_its_kind() -> None:
         screen = await wait_end(pilot)
         said = [s for s in screen.query_one(NarrationView).plain_sentences() if s.startswith("⚠ deadlock")]
         assert said and "deadlock: deadlock" not in said[0]
-        assert "Task-2 waits on Lock.acquire" in said[0]  # the waits say why it is stuck
+        assert 'Task-2 holds locks["A"] and waits on locks["B"]' in said[0]  # the cycle says why it is stuck
 
 
 async def test_a_failed_tasks_traceback_keeps_its_lines(tmp_path: Path) -> None:

@@ -356,6 +356,16 @@ class Session:
         except (ProcessLookupError, PermissionError):
             pass
 
+    def flush_trace(self) -> None:
+        """Put what the trace file has so far on disk (buffered writes are locked, so the
+        reader thread may go on writing)."""
+        trace = self._trace
+        if trace is not None:
+            try:
+                trace.flush()
+            except (OSError, ValueError):  # closed meanwhile: it is complete on disk
+                pass
+
     def _synthesised_end(self, returncode: int) -> End:
         reason = self._stop_reason
         t = self._last_t

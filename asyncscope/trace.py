@@ -33,6 +33,10 @@ class TraceWriter:
     def write(self, batch: list[Event], frame: bytes | None = None) -> None:
         self._file.write(frame if frame is not None else encode_batch(batch))
 
+    def flush(self) -> None:
+        """Everything written so far is on disk (an export of a run still going reads it)."""
+        self._file.flush()
+
     def close(self) -> None:
         self._file.close()
 

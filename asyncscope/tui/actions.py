@@ -89,6 +89,11 @@ RUN_KEYS: tuple[Key, ...] = (
         "Maximize the focused pane (escape restores it).", show=False),
     Key("back", "escape", "back", "Scenarios", "Back to the scenario list (stops the program).",
         show=False),
+    Key("export", "", "export_run", "Export this run for Perfetto",
+        "Write the run so far as a Perfetto trace (open it at ui.perfetto.dev) in the current "
+        "directory.", "ctrl+p", show=False),
+    Key("screenshot", "", "save_screenshot", "Save a screenshot (SVG)",
+        "Save what the screen shows now as an SVG file in the current directory.", "ctrl+p", show=False),
     Key("interrupt", "", "interrupt", "Send Ctrl+C to the program",
         "Send Ctrl+C (SIGINT) to the program, as a terminal would, so it can shut down its own way "
         "(q, r and escape stop it outright).", "ctrl+p", show=False),

@@ -55,6 +55,16 @@ from asyncscope.tui.widgets.timeline import Timeline
 __all__ = ["RunScreen"]
 
 
+def _free_path(stem: str, ext: str) -> str:
+    """``stem.ext`` in the current directory, or ``stem-2.ext``… when that exists."""
+    path = os.path.abspath(stem + ext)
+    number = 1
+    while os.path.exists(path):
+        number += 1
+        path = os.path.abspath(f"{stem}-{number}{ext}")
+    return path
+
+
 def _tui_model() -> Model:
     """The TUI keeps a bounded output history (a flooding program must not exhaust memory)."""
     return Model(output_limit=run_state.TUI_OUTPUT_LIMIT)
@@ -523,6 +533,35 @@ class RunScreen(Screen[None]):
     def action_step_iteration(self) -> None:
         if self.paused and not self.ended:
             self._ask("step-iteration", "stepping")
+
+    def action_export_run(self) -> None:
+        """The run so far, as a Perfetto trace beside where asyncscope was started."""
+        source = self.replay or self._current_trace
+        if source is None or not os.path.exists(source):
+            self.notify("this run has no recording to export", severity="warning")
+            return
+        if isinstance(self.session, Session):
+            self.session.flush_trace()
+        stem = os.path.splitext(os.path.basename(self.target.display or "run"))[0] or "run"
+        self._export(source, _free_path(f"asyncscope-{stem}", ".pftrace"))
+
+    @work(thread=True, group="export", exit_on_error=False, description="export the run")
+    def _export(self, source: str, out: str) -> None:
+        from asyncscope.export import ExportError, export_trace
+
+        try:
+            export_trace(source, out, "perfetto")
+        except (TraceError, ExportError) as exc:
+            self.app.call_from_thread(self.notify, f"export failed: {exc}", severity="error", markup=False)
+        else:
+            self.app.call_from_thread(self.notify, f"exported to {out} (open it at ui.perfetto.dev)",
+                                      markup=False, timeout=8)
+
+    def action_save_screenshot(self) -> None:
+        stem = os.path.splitext(os.path.basename(self.target.display or "run"))[0] or "run"
+        path = _free_path(f"asyncscope-{stem}", ".svg")
+        self.app.save_screenshot(os.path.basename(path), os.path.dirname(path))
+        self.notify(f"screenshot saved to {path}", markup=False, timeout=8)
 
     def action_interrupt(self) -> None:
         """Ctrl+C for the program (SIGINT), which may handle it and end on its own; unlike

@@ -512,10 +512,18 @@ class Model:
         return [info for info in self.tasks.values() if not info.internal]
 
     def task_name(self, tid: int | None) -> str:
+        """The name the views show. Python 3.13.0 names eager tasks "None" (CPython
+        gh-130033): they are shown as ``Task-<id>``; the program's name stays in ``info.name``
+        (and the JSON report)."""
         if tid is None:
             return "-"
         info = self.tasks.get(tid)
-        return info.name if info is not None else f"task {tid}"
+        if info is None:
+            return f"task {tid}"
+        name = info.name
+        if name == "None" and self.hello is not None and self.hello.python.startswith("3.13."):
+            return f"Task-{tid}"
+        return name
 
     def chain_links(self, info: TaskInfo) -> list[ChainLink]:
         links = []

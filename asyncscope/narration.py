@@ -185,11 +185,19 @@ def _resolve(value: Any, names: Callable[[int], str] | None, resources: Any = No
         return _gist(value, names, resources)
     if isinstance(value, Cause):
         return wording.cancel_cause(value.key) or ""
+    if isinstance(value, Status):
+        return wording.status_word(value.key)
     return value
 
 
 class Cause(NamedTuple):
     """Why a task was cancelled (``TaskDone.cancelled_by``), worded when shown."""
+
+    key: str
+
+
+class Status(NamedTuple):
+    """How the run ended (``End.status``), worded when shown."""
 
     key: str
 
@@ -256,7 +264,7 @@ class Narrator:
             self.add(event.t, ("diagnostic", {"kind": event.kind, "message": event}),  # type: ignore[attr-defined]
                      event.task, "diagnostic")  # type: ignore[attr-defined]
         elif kind is End:
-            self.add(event.t, ("end", {"status": event.status, "t": event.t}), kind="end")  # type: ignore[attr-defined]
+            self.add(event.t, ("end", {"status": Status(event.status), "t": event.t}), kind="end")  # type: ignore[attr-defined]
 
     # -- events ---------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from asyncscope import wording
 from asyncscope.display import (
     STATE_STYLE,
     STATUS_STYLE,
@@ -155,7 +156,13 @@ def resources_json(model: Model) -> list[ResourceRow]:
 def to_json(model: Model, clock: str) -> dict[str, Any]:
     """The JSON verdict (docs/report.md). Times are loop seconds, as measured."""
     end = model.end
-    name = model.task_name
+
+    def name(tid: int) -> str:
+        """The name the program gave the task: the JSON is what the program saw (the
+        views may show another, see ``Model.task_name``)."""
+        info = model.tasks.get(tid)
+        return info.name if info is not None else model.task_name(tid)
+
     return {
         "status": model.status,
         "exit_code": end.exit_code if end is not None else None,  # null: still running (report --at)
@@ -170,7 +177,8 @@ def to_json(model: Model, clock: str) -> dict[str, Any]:
         ],
         "resources": resources_json(model),
         "diagnostics": [
-            {"kind": d.kind, "message": model.diagnostic_text(d), "task": None if d.task is None else name(d.task),
+            {"kind": d.kind, "message": wording.diagnostic_text(d, name, model),
+             "task": None if d.task is None else name(d.task),
              "where": d.where, "t": d.t}
             for d in model.diagnostics
         ],
@@ -259,11 +267,11 @@ class ReportPrinter:
             self._write(line, ended=True)
         console = self.console
         if not output and not model.output_dropped:
-            console.print(Text("(no output)", style="dim"))
+            console.print(Text(wording.text("report-no-output"), style="dim"))
         _print_tasks(model, console)
         _print_resources(model, console)
         if model.diagnostics:
-            console.print(Text("Diagnostics", style="bold"))
+            console.print(Text(wording.text("report-diagnostics"), style="bold"))
             for diag in model.diagnostics:
                 row = Text("  ")
                 row.append(diag.kind, style="bold yellow")
@@ -272,9 +280,9 @@ class ReportPrinter:
                 row.append(f"  {safe_text(model.diagnostic_text(diag))}")
                 console.print(row)
         status = model.status
-        verdict = Text(status, style=STATUS_STYLE.get(status, "bold"))
+        verdict = Text(wording.status_word(status), style=STATUS_STYLE.get(status, "bold"))
         code = exit_code(model) if model.end is not None else "-"  # still running (report --at)
-        verdict.append(f"  loop time {model.t:.3f}s  exit code {code}", style="")
+        verdict.append(wording.text("report-verdict", t=model.t, code=code), style="")
         end_text = model.end_text
         if end_text and status != "finished":
             verdict.append(f"  {safe_text(end_text)}")
@@ -316,9 +324,10 @@ def render(model: Model, console: Console, title: str = "") -> None:
 
 # -- the task table ----------------------------------------------------------------------
 
-_HEADERS = {"task": "task", "coro": "coroutine", "state": "state", "steps": "steps", "created": "created",
-            "where": "where", "detail": "detail"}
-"""Columns of the task table, in display order (``created`` is loop time)."""
+_HEADERS = {"task": "col-task", "coro": "col-coro", "state": "col-state", "steps": "col-steps",
+            "created": "col-created", "where": "col-where", "detail": "col-detail"}
+"""Columns of the task table, in display order (``created`` is loop time), and the
+``wording.MESSAGES`` key of each one's title."""
 _DROP_ORDER = ("created", "steps", "where", "coro")
 """When the table does not fit the width, these columns go first, in this order; the task,
 its state and the detail (wait, error, cancellation) stay. Narrower still, tasks print as lines."""
@@ -333,11 +342,12 @@ def _task_cells(model: Model, info: TaskInfo) -> dict[str, Text]:
         detail = model.wait_text(info)
         suspended = model.suspended_at(info)
         if suspended:
-            detail = f"{detail} at {brief_where(suspended)}" if detail else f"at {brief_where(suspended)}"
+            at = wording.text("at", where=brief_where(suspended))
+            detail = f"{detail}{at}" if detail else at.lstrip()
     return {
-        "task": Text(safe_text(info.name), style=task_colour(info.id)),
+        "task": Text(safe_text(model.task_name(info.id)), style=task_colour(info.id)),
         "coro": Text(safe_text(info.coro)),
-        "state": Text(info.state, style=STATE_STYLE.get(info.state, "")),
+        "state": Text(wording.state_word(info.state), style=STATE_STYLE.get(info.state, "")),
         "steps": Text(str(info.steps)),
         "created": Text(f"{info.created_at:.3f}"),
         "where": Text(brief_where(info.where)),
@@ -354,7 +364,7 @@ def _print_tasks(model: Model, console: Console) -> None:
     tasks = [info for info in model.tasks.values() if not info.internal]
     if tasks:
         rows = [_task_cells(model, info) for info in tasks]
-        natural = {column: max([cell_len(header)] + [row[column].cell_len for row in rows])
+        natural = {column: max([cell_len(wording.text(header))] + [row[column].cell_len for row in rows])
                    for column, header in _HEADERS.items()}
         width = page_width(console)
         columns = list(_HEADERS)
@@ -367,14 +377,17 @@ def _print_tasks(model: Model, console: Console) -> None:
                 if _table_width(columns, narrow) <= width:
                     _print_table(console, rows, columns, wrap=True)
                     if dropped:
-                        gone = ", ".join(_HEADERS[column] for column in _DROP_ORDER[:dropped])
-                        console.print(Text(f"(not shown at {width} columns: {gone})", style="dim"))
+                        gone = wording.text("comma").join(wording.text(_HEADERS[column])
+                                                          for column in _DROP_ORDER[:dropped])
+                        console.print(Text(wording.text("report-columns-dropped", width=width, columns=gone),
+                                           style="dim"))
                     break
             else:
                 _print_task_lines(console, rows, width)
     hidden = len(model.tasks) - len(tasks)
     if hidden:
-        console.print(Text(f"({hidden} internal task{'s' if hidden != 1 else ''} not shown)", style="dim"))
+        key = "report-internal-hidden-one" if hidden == 1 else "report-internal-hidden"
+        console.print(Text(wording.text(key, count=hidden), style="dim"))
 
 
 def resource_state_text(model: Model, info: Any) -> str:
@@ -414,12 +427,13 @@ def _print_resources(model: Model, console: Console) -> None:
 
 
 def _print_table(console: Console, rows: list[dict[str, Text]], columns: list[str], wrap: bool) -> None:
-    table = Table(title="Tasks", title_justify="left", expand=False)
+    table = Table(title=wording.text("report-tasks"), title_justify="left", expand=False)
     for column in columns:
+        header = wording.text(_HEADERS[column])
         if column == "detail":
-            table.add_column(_HEADERS[column], no_wrap=not wrap, overflow="fold")
+            table.add_column(header, no_wrap=not wrap, overflow="fold")
         else:
-            table.add_column(_HEADERS[column], no_wrap=True, justify="right" if column == "steps" else "left")
+            table.add_column(header, no_wrap=True, justify="right" if column == "steps" else "left")
     for row in rows:
         table.add_row(*(row[column] for column in columns))
     console.print(table)
@@ -428,12 +442,13 @@ def _print_table(console: Console, rows: list[dict[str, Text]], columns: list[st
 def _print_task_lines(console: Console, rows: list[dict[str, Text]], width: int) -> None:
     """Too narrow for a table: each task on a line of its own, the rest indented below it.
     Nothing is cut: a name longer than the width folds onto the next line."""
-    console.print(Text("Tasks", style="italic"))
+    console.print(Text(wording.text("report-tasks"), style="italic"))
     for row in rows:
         head = Text.assemble(row["task"], "  ", row["state"])
         steps = int(row["steps"].plain)
-        facts = Text(f"{row['coro'].plain} · {steps} step{'s' if steps != 1 else ''} · created "
-                     f"{row['created'].plain} at {row['where'].plain}", style="dim")
+        facts = Text(wording.text("report-task-facts-one" if steps == 1 else "report-task-facts",
+                                  coro=row["coro"].plain, steps=steps, created=row["created"].plain,
+                                  where=row["where"].plain), style="dim")
         for text, indent in ((head, 0), (facts, 4), (row["detail"], 4)):
             if not text.plain:
                 continue

@@ -6,11 +6,14 @@ are all generated from :data:`RUN_KEYS` and :data:`PICKER_KEYS`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingsMap
 
-__all__ = ["FOOTER_IMPORTANCE", "Key", "RUN_KEYS", "PICKER_KEYS", "bindings"]
+from asyncscope import wording
+
+__all__ = ["FOOTER_IMPORTANCE", "Key", "RUN_KEYS", "PICKER_KEYS", "bindings", "localise"]
 
 
 @dataclass(frozen=True)
@@ -20,10 +23,10 @@ class Key:
     keys: str
     """Textual key names, comma separated (empty: offered in the command palette only)."""
     action: str
-    label: str
-    """Short footer label."""
-    help: str
-    """One sentence for the help screen and the command palette."""
+    words: str
+    """Its :data:`asyncscope.wording.MESSAGES` key: ``words`` is the short footer label and
+    ``words-help`` one sentence for the help screen and the command palette, in the
+    language chosen (``wording.language()``)."""
     display: str = ""
     """How the help screen writes the key (defaults to ``keys``)."""
     show: bool = True
@@ -38,65 +41,49 @@ class Key:
     def key_text(self) -> str:
         return self.display or self.keys
 
+    @property
+    def label(self) -> str:
+        """Short footer label."""
+        return wording.text(self.words)
+
+    @property
+    def help(self) -> str:
+        """One sentence for the help screen and the command palette."""
+        return wording.text(f"{self.words}-help")
+
 
 RUN_KEYS: tuple[Key, ...] = (
-    Key("pause", "space", "pause", "Pause", "Pause the program before its next task step.", "space"),
-    Key("resume", "space", "resume", "Run", "Let the paused program run on.", "space"),
-    Key("play", "space", "play", "Play",
-        "Replay: play the recording forward from the moment shown, at the chosen speed (again: stop).",
-        "space"),
-    Key("step", "s", "step", "Step", "Run exactly one task step, then pause again (while paused)."),
-    Key("step-iteration", "S", "step_iteration", "Loop",
-        "Run one whole event-loop iteration: every step that is ready (while paused).", "S"),
+    Key("pause", "space", "pause", "key-pause", "space"),
+    Key("resume", "space", "resume", "key-resume", "space"),
+    Key("play", "space", "play", "key-play", "space"),
+    Key("step", "s", "step", "key-step"),
+    Key("step-iteration", "S", "step_iteration", "key-step-iteration", "S"),
     # Time travel's keys come before the panes' own while it applies (home/end: the task
     # table's first/last row); the output pane keeps left/right for scrolling sideways.
-    Key("back", "left", "step_back", "Back",
-        "Time travel: show the run one task step earlier (while paused, or in a replay).", "←/→",
-        priority=True),
-    Key("forward", "right", "step_forward", "Forward",
-        "Time travel: one task step later; at the latest moment of a live run, run the next step.", "→",
-        show=False, priority=True),
-    Key("travel-start", "home", "travel_start", "Start",
-        "Time travel: show the run at its start (while paused, or in a replay).", "home", show=False,
-        priority=True),
-    Key("travel-end", "end", "travel_end", "Latest",
-        "Time travel: back to the latest moment (the live edge).", "end", show=False, priority=True),
-    Key("travel-time", "g", "travel_to_time", "Go to",
-        "Time travel: show the run at a loop time you type (e.g. 2.5).", "g", show=False),
-    Key("restart", "r", "restart", "Restart", "Stop the program and run it again from the start."),
-    Key("faster", "plus,equals_sign", "faster", "Speed",
-        "Play the virtual clock faster: 0.1x … 100x, then instant.", "+/-"),
-    Key("slower", "minus", "slower", "Slower", "Play the virtual clock slower (down to 0.1x).", "-",
-        show=False),
-    Key("open", "o", "open_file", "Open", "Open your own .py file and run it."),
-    Key("timeline", "t", "toggle_timeline", "Timeline", "Show or hide the timeline pane."),
-    Key("resources", "x", "toggle_resources", "Resources",
-        "Show the locks, semaphores, events, queues and barriers (who holds each, who waits) "
-        "in place of the diagnostics; again to switch back."),
-    Key("help", "question_mark", "help", "Help", "Show every key.", "?"),
-    Key("quit", "q", "quit", "Quit", "Stop the program and quit.", palette=False),
-    Key("internal", "i", "toggle_internal", "Which tasks",
-        "Cycle the tasks shown: the program's own → + libraries' (◇) → + asyncio's own (◆) → "
-        "the program's own again. The Tasks title says which are shown."),
-    Key("tree", "v", "toggle_tree", "Tree", "Show tasks flat, or as a tree by parent task.", show=False),
-    Key("filter", "slash", "filter_tasks", "Filter", "Filter tasks by name or coroutine as you type.", "/",
-        show=False),
-    Key("zoom-in", "right_square_bracket", "zoom_in", "Zoom in", "Zoom the timeline in.", "]", show=False),
-    Key("zoom-out", "left_square_bracket", "zoom_out", "Zoom out", "Zoom the timeline out.", "[",
-        show=False),
-    Key("zoom-fit", "0", "zoom_fit", "Fit", "Fit the whole run into the timeline.", show=False),
-    Key("maximize", "z", "maximize_pane", "Zoom pane",
-        "Maximize the focused pane (escape restores it).", show=False),
-    Key("back", "escape", "back", "Scenarios", "Back to the scenario list (stops the program).",
-        show=False),
-    Key("export", "", "export_run", "Export this run for Perfetto",
-        "Write the run so far as a Perfetto trace (open it at ui.perfetto.dev) in the current "
-        "directory.", "ctrl+p", show=False),
-    Key("screenshot", "", "save_screenshot", "Save a screenshot (SVG)",
-        "Save what the screen shows now as an SVG file in the current directory.", "ctrl+p", show=False),
-    Key("interrupt", "", "interrupt", "Send Ctrl+C to the program",
-        "Send Ctrl+C (SIGINT) to the program, as a terminal would, so it can shut down its own way "
-        "(q, r and escape stop it outright).", "ctrl+p", show=False),
+    Key("back", "left", "step_back", "key-back", "←/→", priority=True),
+    Key("forward", "right", "step_forward", "key-forward", "→", show=False, priority=True),
+    Key("travel-start", "home", "travel_start", "key-travel-start", "home", show=False, priority=True),
+    Key("travel-end", "end", "travel_end", "key-travel-end", "end", show=False, priority=True),
+    Key("travel-time", "g", "travel_to_time", "key-travel-time", "g", show=False),
+    Key("restart", "r", "restart", "key-restart"),
+    Key("faster", "plus,equals_sign", "faster", "key-faster", "+/-"),
+    Key("slower", "minus", "slower", "key-slower", "-", show=False),
+    Key("open", "o", "open_file", "key-open"),
+    Key("timeline", "t", "toggle_timeline", "key-timeline"),
+    Key("resources", "x", "toggle_resources", "key-resources"),
+    Key("help", "question_mark", "help", "key-help", "?"),
+    Key("quit", "q", "quit", "key-quit", palette=False),
+    Key("internal", "i", "toggle_internal", "key-internal"),
+    Key("tree", "v", "toggle_tree", "key-tree", show=False),
+    Key("filter", "slash", "filter_tasks", "key-filter", "/", show=False),
+    Key("zoom-in", "right_square_bracket", "zoom_in", "key-zoom-in", "]", show=False),
+    Key("zoom-out", "left_square_bracket", "zoom_out", "key-zoom-out", "[", show=False),
+    Key("zoom-fit", "0", "zoom_fit", "key-zoom-fit", show=False),
+    Key("maximize", "z", "maximize_pane", "key-maximize", show=False),
+    Key("back", "escape", "back", "key-scenarios", show=False),
+    Key("export", "", "export_run", "key-export", "ctrl+p", show=False),
+    Key("screenshot", "", "save_screenshot", "key-screenshot", "ctrl+p", show=False),
+    Key("interrupt", "", "interrupt", "key-interrupt", "ctrl+p", show=False),
 )
 """Keys of the run screen. An entry without ``keys`` is a command of the palette only."""
 
@@ -108,10 +95,10 @@ FOOTER_IMPORTANCE: tuple[str, ...] = (
 all of them, the last ones are left out (they still work, and ``?`` lists them)."""
 
 PICKER_KEYS: tuple[Key, ...] = (
-    Key("run", "enter", "run", "Run", "Run the selected scenario."),
-    Key("open", "ctrl+o", "open_file", "Open file", "Open your own .py file and run it.", "ctrl+o"),
-    Key("help", "f1", "help", "Help", "Show every key.", "f1"),
-    Key("quit", "ctrl+q", "app.quit", "Quit", "Quit asyncscope.", palette=False),
+    Key("run", "enter", "run", "key-run"),
+    Key("open", "ctrl+o", "open_file", "key-open-file", "ctrl+o"),
+    Key("help", "f1", "help", "key-help", "f1"),
+    Key("quit", "ctrl+q", "app.quit", "key-quit-app", palette=False),
 )
 """Keys of the scenario picker (its filter box takes every printable key)."""
 
@@ -123,3 +110,21 @@ def bindings(keys: tuple[Key, ...]) -> list[Binding]:
         for key in keys
         if key.keys
     ]
+
+
+def localise(node: Any, keys: tuple[Key, ...]) -> None:
+    """Word ``node``'s bindings from ``keys`` in the current language.
+
+    ``BINDINGS`` are built once, when the module is imported; the language is chosen later
+    (``--lang``, the locale). Call this in the screen's ``__init__``: it gives the screen's
+    own copy of its bindings the labels and tooltips of ``wording.language()`` (the footer,
+    the keys panel and the palette read them there)."""
+    words = {key.action: key for key in keys if key.keys}
+    merged: BindingsMap = node._bindings
+    for name, entries in merged.key_to_bindings.items():
+        merged.key_to_bindings[name] = [
+            replace(binding, description=words[binding.action].label,
+                    tooltip=words[binding.action].help if binding.tooltip else "")
+            if binding.action in words and binding.description else binding
+            for binding in entries
+        ]

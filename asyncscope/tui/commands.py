@@ -11,6 +11,7 @@ from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from asyncscope import wording
 from asyncscope.tui.actions import PICKER_KEYS, RUN_KEYS, Key
 
 __all__ = ["ScreenCommands"]
@@ -50,8 +51,8 @@ class ScreenCommands(Provider):
         screen = self.screen
         if not isinstance(screen, RunScreen):
             return []
-        return [(f"Replay earlier run {number}", partial(screen.replay_previous, path),
-                 f"Open run {number} of this program (before a restart) as a replay: {path}")
+        return [(wording.text("replay-earlier", number=number), partial(screen.replay_previous, path),
+                 wording.text("replay-earlier-help", number=number, path=path))
                 for number, path in enumerate(screen.previous_traces, start=1)]
 
     async def discover(self) -> Hits:

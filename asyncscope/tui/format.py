@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from rich.cells import cell_len, set_cell_size
 
+from asyncscope import wording
 from asyncscope.display import STATE_STYLE, STATUS_STYLE, safe_text
 
 __all__ = [
@@ -40,7 +41,7 @@ def normalise_speed(speed: float | None) -> float | None:
 
 def speed_label(speed: float | None) -> str:
     if speed is None:
-        return "instant"
+        return wording.text("speed-instant")
     return f"{speed:g}x"
 
 

@@ -12,21 +12,22 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from asyncscope.tui.actions import PICKER_KEYS, RUN_KEYS, Key
+from asyncscope import wording
+from asyncscope.tui.actions import PICKER_KEYS, RUN_KEYS, Key, localise
 
 __all__ = ["HelpScreen", "help_table"]
 
 PANE_KEYS: tuple[tuple[str, str], ...] = (
-    ("tab / shift+tab", "Move between panes."),
-    ("↑ ↓ pgup pgdn home end", "Move in the focused pane (tasks: choose a task)."),
-    ("c / C", "Tasks: sort by the next column / reverse (or click a column title)."),
-    ("f", "Tasks: follow the task that runs next again."),
-    ("◇ / ◆", "Tasks: marks a library's task / asyncio's own (or one made while the loop shut "
-              "down); the program's own tasks have no mark. i shows or hides them."),
-    ("← →", "Timeline: move earlier / later when zoomed in."),
-    ("enter", "Diagnostics: jump to the diagnostic's task and source line."),
-    ("ctrl+p", "Command palette: every action by name."),
+    ("tab / shift+tab", "help-pane-focus"),
+    ("↑ ↓ pgup pgdn home end", "help-pane-move"),
+    ("c / C", "help-pane-sort"),
+    ("f", "help-pane-follow"),
+    ("◇ / ◆", "help-pane-markers"),
+    ("← →", "help-pane-timeline"),
+    ("enter", "help-pane-diagnostic"),
+    ("ctrl+p", "help-pane-palette"),
 )
+"""Keys of the panes themselves: the key, and its sentence's ``wording.MESSAGES`` key."""
 
 _KEY_NAMES = {"space": "space", "slash": "/", "question_mark": "?", "plus,equals_sign": "+",
               "minus": "-", "left_square_bracket": "[", "right_square_bracket": "]"}
@@ -44,8 +45,8 @@ def help_table(title: str, keys: tuple[Key, ...], extra: tuple[tuple[str, str], 
     table.add_column()
     for key in keys:
         table.add_row(_key(key), key.help)
-    for key_text, help_text in extra:
-        table.add_row(key_text, help_text)
+    for key_text, words in extra:
+        table.add_row(key_text, wording.text(words))
     return table
 
 
@@ -56,15 +57,19 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,question_mark,q,f1", "dismiss", "Close", show=True),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        localise(self, (Key("close", "escape,question_mark,q,f1", "dismiss", "key-close"),))
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-dialog"):
-            yield Static(Text("asyncscope keys", style="bold"))
-            yield Static(help_table("While a program runs", RUN_KEYS, PANE_KEYS))
-            yield Static(help_table("Scenario list", PICKER_KEYS))
-            yield Static(Text("escape, ? or q closes this help.", style="dim italic"))
+            yield Static(Text(wording.text("help-title"), style="bold"))
+            yield Static(help_table(wording.text("help-run"), RUN_KEYS, PANE_KEYS))
+            yield Static(help_table(wording.text("help-picker"), PICKER_KEYS))
+            yield Static(Text(wording.text("help-close"), style="dim italic"))
 
     def on_mount(self) -> None:
-        self.query_one("#help-dialog").border_title = "Help"
+        self.query_one("#help-dialog").border_title = wording.text("help-border")
 
     def action_dismiss(self) -> None:  # type: ignore[override]
         self.dismiss(None)

@@ -28,7 +28,7 @@ from textual.timer import Timer
 from textual.widgets import Input
 from textual.worker import get_current_worker
 
-from asyncscope import catalog
+from asyncscope import catalog, wording
 from asyncscope.history import RunHistory
 from asyncscope import model as run_state
 from asyncscope.model import Delta, Model
@@ -36,7 +36,7 @@ from asyncscope.narration import say
 from asyncscope.session import Session, Target
 from asyncscope.source import TraceSource
 from asyncscope.trace import TraceError
-from asyncscope.tui.actions import FOOTER_IMPORTANCE, RUN_KEYS, bindings
+from asyncscope.tui.actions import FOOTER_IMPORTANCE, RUN_KEYS, bindings, localise
 from asyncscope.tui.feed import drain
 from asyncscope.tui.format import SPEEDS, speed_label
 from asyncscope.tui.messages import EventsArrived
@@ -48,7 +48,7 @@ from asyncscope.tui.widgets.footer import KeyFooter
 from asyncscope.tui.widgets.narration import NarrationView
 from asyncscope.tui.widgets.output import OutputView
 from asyncscope.tui.widgets.status import StatusBar
-from asyncscope.tui.widgets.taskrows import VIEWS, TaskRows, tier
+from asyncscope.tui.widgets.taskrows import VIEWS, TaskRows, tier, view_name
 from asyncscope.tui.widgets.tasks import TaskTable
 from asyncscope.tui.widgets.timeline import Timeline
 
@@ -100,6 +100,7 @@ class RunScreen(Screen[None]):
                  speed: float | None = 1.0, lang: str = "en", trace: str | None = None,
                  replay: str | None = None) -> None:
         super().__init__()
+        localise(self, RUN_KEYS)
         self.target = target
         self.trace = trace
         self.replay = replay
@@ -151,12 +152,13 @@ class RunScreen(Screen[None]):
         yield KeyFooter(FOOTER_IMPORTANCE)
 
     def on_mount(self) -> None:
-        self.query_one("#detail").border_title = "Task detail"
-        self.query_one("#timeline").border_title = "Timeline"
-        self.query_one("#output").border_title = "Output"
-        self.query_one("#narration").border_title = "What happened"
-        self.query_one("#diagnostics").border_title = "Diagnostics"
-        self.query_one("#resources").border_title = "Resources"
+        self.query_one("#detail").border_title = wording.text("pane-detail")
+        self.query_one("#timeline").border_title = wording.text("pane-timeline")
+        self.query_one("#output").border_title = wording.text("pane-output")
+        self.query_one("#narration").border_title = wording.text("pane-narration")
+        self.query_one("#diagnostics").border_title = wording.text("pane-diagnostics")
+        self.query_one("#resources").border_title = wording.text("pane-resources")
+        self.query_one("#task-filter", Input).placeholder = wording.text("filter-placeholder")
         self.query_one("#resources").display = False
         self.query_one("#task-filter").display = False
         self.set_interval(CLOCK_TICK, self._clock_tick)
@@ -216,7 +218,7 @@ class RunScreen(Screen[None]):
         try:
             session.start()
         except (OSError, TraceError) as exc:
-            self.notify(f"could not start: {exc}", severity="error", markup=False)
+            self.notify(wording.text("notify-could-not-start", error=exc), severity="error", markup=False)
             return
         self.session = session
         self.app.register_session(session)  # type: ignore[attr-defined]
@@ -249,7 +251,7 @@ class RunScreen(Screen[None]):
         self.query_one(NarrationView).set_model(model, intro)
         self.query_one(DiagnosticsList).set_model(model)
         self.query_one(ResourcesList).set_model(model)
-        placeholder = "Select a task to see its await chain and source."
+        placeholder = wording.text("detail-placeholder")
         self.query_one(TaskDetail).set_model(model, placeholder)
 
     def _scenario(self) -> catalog.Scenario | None:
@@ -437,7 +439,7 @@ class RunScreen(Screen[None]):
             try:
                 t = float(answer.strip().removeprefix("t=").removesuffix("s"))
             except ValueError:
-                self.notify(f"not a loop time: {answer!r} (try 2.5)", severity="warning", markup=False)
+                self.notify(wording.text("notify-not-a-time", answer=repr(answer)), severity="warning", markup=False)
                 return
             self.travel_to(self.history.index_at(t))
 
@@ -469,18 +471,19 @@ class RunScreen(Screen[None]):
             self._show_status(now)
 
     def _show_status(self, now: float | None = None) -> None:
-        label = f"replay · {self.target.display}" if self.replay is not None else self.target.display
+        label = (wording.text("replay-label", name=self.target.display) if self.replay is not None
+                 else self.target.display)
         past = None if self.cursor is None else (self.cursor, len(self.history), self.history.live.status)
         self.query_one(StatusBar).show(label, self.shown,
                                        self.now() if now is None else now, self.speed, self.clock,
                                        self.asked, past)
         total = self.shown.t
-        self.query_one(Timeline).border_subtitle = f"{total:.3f} s of loop time"
+        self.query_one(Timeline).border_subtitle = wording.text("timeline-total", t=total)
         output = self.query_one(OutputView)
         dropped = output.dropped
         count = len(self.shown.output) + self.shown.output_dropped  # every line printed
-        output.border_subtitle = f"{count} line{'s' if count != 1 else ''}" + (
-            f", {dropped} not shown" if dropped else "")
+        output.border_subtitle = wording.text("output-lines-one" if count == 1 else "output-lines", count=count) + (
+            wording.text("output-not-shown", count=dropped) if dropped else "")
 
     # -- actions ---------------------------------------------------------------------
 
@@ -538,7 +541,7 @@ class RunScreen(Screen[None]):
         """The run so far, as a Perfetto trace beside where asyncscope was started."""
         source = self.replay or self._current_trace
         if source is None or not os.path.exists(source):
-            self.notify("this run has no recording to export", severity="warning")
+            self.notify(wording.text("notify-no-recording"), severity="warning")
             return
         if isinstance(self.session, Session):
             self.session.flush_trace()
@@ -552,16 +555,17 @@ class RunScreen(Screen[None]):
         try:
             export_trace(source, out, "perfetto")
         except (TraceError, ExportError) as exc:
-            self.app.call_from_thread(self.notify, f"export failed: {exc}", severity="error", markup=False)
+            self.app.call_from_thread(self.notify, wording.text("notify-export-failed", error=exc), severity="error",
+                                      markup=False)
         else:
-            self.app.call_from_thread(self.notify, f"exported to {out} (open it at ui.perfetto.dev)",
+            self.app.call_from_thread(self.notify, wording.text("notify-exported", path=out),
                                       markup=False, timeout=8)
 
     def action_save_screenshot(self) -> None:
         stem = os.path.splitext(os.path.basename(self.target.display or "run"))[0] or "run"
         path = _free_path(f"asyncscope-{stem}", ".svg")
         self.app.save_screenshot(os.path.basename(path), os.path.dirname(path))
-        self.notify(f"screenshot saved to {path}", markup=False, timeout=8)
+        self.notify(wording.text("notify-screenshot", path=path), markup=False, timeout=8)
 
     def action_interrupt(self) -> None:
         """Ctrl+C for the program (SIGINT), which may handle it and end on its own; unlike
@@ -571,20 +575,20 @@ class RunScreen(Screen[None]):
             return
         interrupt = getattr(session, "interrupt", None)
         if interrupt is None:
-            self.notify("this version of asyncscope cannot send Ctrl+C to the program", severity="warning")
+            self.notify(wording.text("notify-no-interrupt"), severity="warning")
             return
         interrupt()
-        self.notify("Ctrl+C sent to the program (q, r or escape stop it outright)", timeout=3)
+        self.notify(wording.text("notify-interrupted"), timeout=3)
 
     def action_restart(self) -> None:
         self.start_run()
-        self.notify(f"restarted {self.target.display}", timeout=2, markup=False)  # a file name is user text
+        self.notify(wording.text("notify-restarted", name=self.target.display), timeout=2, markup=False)  # a file name is user text
 
     def _set_speed(self, direction: int) -> None:
         current = SPEEDS.index(self.speed) if self.speed in SPEEDS else 3
         index = max(0, min(len(SPEEDS) - 1, current + direction))
         if index == current:
-            self.notify(f"speed is already {speed_label(self.speed)}", timeout=2)
+            self.notify(wording.text("notify-speed-limit", speed=speed_label(self.speed)), timeout=2)
             return
         # Re-base the clock estimate so the cursor does not jump when the rate changes.
         self._t_base = self.now()
@@ -644,7 +648,7 @@ class RunScreen(Screen[None]):
         """Cycle the tasks shown: the program's own, + libraries', + asyncio's own."""
         self.rows.view = (self.rows.view + 1) % len(VIEWS)
         self._rows_changed()
-        self.notify(f"tasks shown: {VIEWS[self.rows.view]}", timeout=2)
+        self.notify(wording.text("tasks-shown", view=view_name(self.rows.view)), timeout=2)
 
     def action_toggle_tree(self) -> None:
         self.rows.tree = not self.rows.tree

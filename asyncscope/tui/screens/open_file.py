@@ -25,6 +25,7 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import DirectoryTree, Input, RadioButton, RadioSet, Static
 
+from asyncscope import wording
 from asyncscope.targets import TargetError, check_file
 
 __all__ = ["Opened", "OpenFileScreen", "PathInput", "PathSuggester", "PythonTree", "complete_path", "suggested_clock"]
@@ -125,20 +126,20 @@ class OpenFileScreen(ModalScreen[Opened | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="open-dialog"):
-            yield Static(Text("Type a path (tab completes) or browse, then enter.", style="dim"))
+            yield Static(Text(wording.text("open-hint"), style="dim"))
             yield PathInput(value=self.start.rstrip(os.sep) + os.sep, placeholder="path/to/program.py",
                         suggester=PathSuggester(), id="open-path")
             with RadioSet(id="open-clock"):
-                yield RadioButton("virtual clock: idle time is skipped, runs repeat exactly",
+                yield RadioButton(wording.text("open-clock-virtual"),
                                   value=self.clock == "virtual", id="clock-virtual")
-                yield RadioButton("real clock: for network servers, clients and subprocesses",
+                yield RadioButton(wording.text("open-clock-real"),
                                   value=self.clock == "real", id="clock-real")
             yield Static("", id="open-error")
             yield PythonTree(self.start, id="open-tree")
 
     def on_mount(self) -> None:
-        self.query_one("#open-dialog").border_title = "Open a Python file"
-        self.query_one("#open-clock").border_title = "Clock"
+        self.query_one("#open-dialog").border_title = wording.text("open-title")
+        self.query_one("#open-clock").border_title = wording.text("open-clock")
         self.query_one("#open-path", Input).focus()
 
     @on(RadioSet.Changed, "#open-clock")
@@ -160,7 +161,7 @@ class OpenFileScreen(ModalScreen[Opened | None]):
         if advice is not None and advice != self.clock:
             self._set_clock(advice)
             self._clock_chosen = False  # still the dialog's choice, not the user's
-            self.notify(f"{os.path.basename(path)} uses the network or subprocesses: the real clock is chosen",
+            self.notify(wording.text("open-real-chosen", name=os.path.basename(path)),
                         timeout=4, markup=False)
 
     @on(Input.Changed, "#open-path")

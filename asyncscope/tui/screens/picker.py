@@ -16,8 +16,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from asyncscope import catalog
-from asyncscope.tui.actions import PICKER_KEYS, bindings
+from asyncscope import catalog, wording
+from asyncscope.tui.actions import PICKER_KEYS, bindings, localise
 from asyncscope.narration import say
 
 __all__ = ["PickerScreen", "matches"]
@@ -47,13 +47,13 @@ class PickerScreen(Screen[None]):
 
     def __init__(self, lang: str = "en") -> None:
         super().__init__()
+        localise(self, PICKER_KEYS)
         self.lang = lang
         self.shown: list[catalog.Scenario] = []
 
     def compose(self) -> ComposeResult:
-        yield Static(Text.assemble(("asyncscope", "bold"), "  pick a scenario to watch it run, "
-                                   "or open your own file"), id="picker-title")
-        yield Input(placeholder="type to filter scenarios…", id="picker-filter")
+        yield Static(Text.assemble(("asyncscope", "bold"), wording.text("picker-title")), id="picker-title")
+        yield Input(placeholder=wording.text("picker-filter"), id="picker-filter")
         with Horizontal(id="picker-body"):
             yield OptionList(id="scenario-list")
             with VerticalScroll(id="preview"):
@@ -61,8 +61,8 @@ class PickerScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#scenario-list").border_title = "Scenarios"
-        self.query_one("#preview").border_title = "Preview"
+        self.query_one("#scenario-list").border_title = wording.text("picker-scenarios")
+        self.query_one("#preview").border_title = wording.text("picker-preview")
         self._fill("")
         self.query_one("#picker-filter").focus()
 
@@ -84,7 +84,7 @@ class PickerScreen(Screen[None]):
         self.shown = sorted(found, key=lambda s: (s.name != needle, not s.name.startswith(needle) if needle else 0))
         options.clear_options()
         options.add_options([Option(self._prompt(s), id=s.name) for s in self.shown])
-        options.add_option(Option(Text("Open your own .py file…  (ctrl+o)", style="bold cyan"), id=OPEN_ID))
+        options.add_option(Option(Text(wording.text("picker-open"), style="bold cyan"), id=OPEN_ID))
         options.highlighted = 0
         self._preview()
 
@@ -115,9 +115,7 @@ class PickerScreen(Screen[None]):
         body = self.query_one("#preview-body", Static)
         scenario = self.selected()
         if scenario is None:
-            body.update(Text("Open any asyncio program: a path box with completion and a directory "
-                             "browser. It runs under asyncscope just like the built-in scenarios.",
-                             style="italic"))
+            body.update(Text(wording.text("picker-open-preview"), style="italic"))
             return
         body.update(self._preview_body(scenario))
         self.query_one("#preview", VerticalScroll).scroll_home(animate=False)
@@ -126,15 +124,17 @@ class PickerScreen(Screen[None]):
         parts: list[RenderableType] = []
         title = Text.assemble((scenario.text("title", self.lang), "bold"))
         if scenario.level:
-            title.append(f"  ({scenario.level})", style="dim")
+            title.append(f"  ({level_word(scenario.level)})", style="dim")
         parts.append(title)
-        for part, label in (("watch", say("watch", self.lang, text="")), ("explain", "")):
-            value = scenario.text(part, self.lang).strip()
-            if value:
-                text = Text.assemble((label, "bold cyan"))
-                text.append(" ".join(value.split()) if part == "explain" else value)
-                parts.append(Text(""))
-                parts.append(text)
+        watch = scenario.text("watch", self.lang).strip()
+        if watch:
+            parts.append(Text(""))
+            parts.append(Text.assemble((say("watch", self.lang, text=""), "bold cyan"), watch))
+        # The explanation keeps its paragraphs (a blank line between two); the lines of
+        # one paragraph are joined as the language joins them.
+        for paragraph in wording.paragraphs(scenario.text("explain", self.lang)):
+            parts.append(Text(""))
+            parts.append(Text(paragraph))
         parts.append(Text(""))
         parts.append(Syntax(_strip_header(scenario.source), "python", theme="monokai", line_numbers=False))
         return Group(*parts)
@@ -173,6 +173,12 @@ class PickerScreen(Screen[None]):
         from asyncscope.tui.screens.help import HelpScreen
 
         self.app.push_screen(HelpScreen())
+
+
+def level_word(level: str) -> str:
+    """``beginner`` / ``intermediate`` / ``advanced`` in the current language."""
+    key = f"level-{level}"
+    return wording.text(key) if key in wording.MESSAGES else level
 
 
 def _strip_header(source: str) -> str:

@@ -10,6 +10,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from asyncscope import wording
+
 __all__ = ["TimePrompt"]
 
 
@@ -28,8 +30,8 @@ class TimePrompt(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(f"Go to loop time (seconds; now showing t={self._now:.3f}):")
-            yield Input(placeholder="e.g. 2.5", id="time")
+            yield Label(wording.text("time-prompt", t=self._now))
+            yield Input(placeholder=wording.text("time-prompt-placeholder"), id="time")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

@@ -10,12 +10,14 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.syntax import Syntax
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from asyncscope import wording
 from asyncscope.display import STATE_STYLE, brief_where, safe_text, split_where, task_colour
 from asyncscope.events import Diagnostic
 from asyncscope.model import Model, TaskInfo
@@ -28,12 +30,20 @@ _CONTEXT = 3
 """Source lines shown above and below the marked one."""
 
 _WHOSE = {
-    "library": "a library's task",
-    "asyncio": "asyncio's own task",
-    "user": "made while the loop shut down",
+    "library": "detail-origin-library",
+    "asyncio": "detail-origin-asyncio",
+    "user": "detail-origin-user",
 }
 """Words for a task that is not the program's own, by its ``origin`` (the task table shows
-only the marker)."""
+only the marker): keys of ``wording.MESSAGES``."""
+
+_ROWS = ("waits-on", "awaits", "created", "origin", "name", "steps", "ended", "result", "cancelled")
+"""The row labels (``detail-…`` in ``wording.MESSAGES``): they are padded to the widest."""
+
+
+def _label_width() -> int:
+    """Cells of the widest row label in the current language (9 in English)."""
+    return max(cell_len(wording.text(f"detail-{row}")) for row in _ROWS)
 
 
 @lru_cache(maxsize=64)
@@ -83,16 +93,16 @@ class TaskDetail(VerticalScroll):
         self.task_id: int | None = None
         self.diagnostic: Diagnostic | None = None
         self._key: object = None
-        self.placeholder = "No task yet."
+        self.placeholder = wording.text("detail-no-task")
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static(id="detail-body")
 
-    def set_model(self, model: Model, placeholder: str = "No task yet.") -> None:
+    def set_model(self, model: Model, placeholder: str | None = None) -> None:
         self.model = model
         self.task_id = None
         self.diagnostic = None
-        self.placeholder = placeholder
+        self.placeholder = placeholder if placeholder is not None else wording.text("detail-no-task")
         self._key = None
         self.update_view()
 
@@ -112,7 +122,8 @@ class TaskDetail(VerticalScroll):
         info = self.model.tasks.get(self.task_id) if self.task_id is not None else None
         if info is None:
             return (self.task_id, id(self.diagnostic), None)
-        return (info.id, id(self.diagnostic), info.state, info.steps, info.name, tuple(info.chain or ()),
+        return (info.id, id(self.diagnostic), info.state, info.steps, self.model.task_name(info.id),
+                tuple(info.chain or ()),
                 self.model.paused and self.model.next_task == info.id, info.wait)
 
     def update_view(self) -> None:
@@ -134,7 +145,7 @@ class TaskDetail(VerticalScroll):
         if info is not None:
             parts.extend(self._task_parts(info))
         elif diagnostic is not None:
-            snippet = source_snippet(diagnostic.where, "at")
+            snippet = source_snippet(diagnostic.where, wording.text("detail-at"))
             if snippet is not None:
                 parts.append(snippet)
         if not parts:
@@ -144,20 +155,23 @@ class TaskDetail(VerticalScroll):
     def _task_parts(self, info: TaskInfo) -> list[RenderableType]:
         model = self.model
         parts: list[RenderableType] = []
-        head = Text.assemble((safe_text(info.name), f"bold {task_colour(info.id)}"))
+        name = model.task_name(info.id)
+        head = Text.assemble((safe_text(name), f"bold {task_colour(info.id)}"))
         head.append(f"  {safe_text(info.coro)}()  ")
-        head.append(info.state, style=STATE_STYLE.get(info.state, ""))
+        head.append(wording.state_word(info.state), style=STATE_STYLE.get(info.state, ""))
         if model.paused and model.next_task == info.id:
-            head.append("  ▶ runs next", style="bold yellow")
+            head.append(wording.text("detail-runs-next"), style="bold yellow")
         parts.append(head)
+        width = _label_width()
 
-        def row(label: str, value: Text | str) -> Text:
-            text = Text.assemble((f"{label:<9} ", "dim"))
+        def row(key: str, value: Text | str) -> Text:
+            label = wording.text(f"detail-{key}")
+            text = Text.assemble((label + " " * (width - cell_len(label) + 1), "dim"))
             text.append_text(value if isinstance(value, Text) else Text(value))
             return text
 
         if not info.final:
-            parts.append(row("waits on", model.wait_text(info) or "nothing: ready to run"))
+            parts.append(row("waits-on", model.wait_text(info) or wording.text("detail-ready")))
         links = model.chain_links(info) if not info.final else []
         if links:
             chain = Text()
@@ -169,16 +183,20 @@ class TaskDetail(VerticalScroll):
         if info.parent is not None:
             parent = model.task_name(info.parent)
         elif info.from_callback:
-            parent = f"the loop, from a callback ({info.from_callback})"
+            parent = wording.text("detail-by-callback", callback=info.from_callback)
         else:
             parent = "asyncio.run()"
-        created = Text(f"t={info.created_at:.3f} by ")
+        created = Text(wording.text("detail-created-at", t=info.created_at))
         created.append(safe_text(parent), style=task_colour(info.parent))
+        created.append(wording.text("detail-created-by"))
         if info.where:
-            created.append(f" at {brief_where(info.where)}", style="dim")
+            created.append(wording.text("at", where=brief_where(info.where)), style="dim")
         parts.append(row("created", created))
         if info.internal:  # its own row, so the head line (name, coroutine, state) stays one line
-            parts.append(row("origin", f"{MARKERS[tier(info)]} {_WHOSE.get(info.origin, _WHOSE['asyncio'])}"))
+            whose = wording.text(_WHOSE.get(info.origin, _WHOSE["asyncio"]))
+            parts.append(row("origin", f"{MARKERS[tier(info)]} {whose}"))
+        if name != info.name:  # shown as another name than the program's (Model.task_name)
+            parts.append(row("name", wording.text("detail-name-none")))
         parts.append(row("steps", str(info.steps)))
         if info.ended_at is not None:
             parts.append(row("ended", f"t={info.ended_at:.3f}"))
@@ -188,14 +206,14 @@ class TaskDetail(VerticalScroll):
             parts.append(row("cancelled", info.cancelled_by_text))
         where = model.suspended_at(info) if not info.final else None
         if where:
-            title = "runs next at" if model.paused and model.next_task == info.id else "suspended at"
-            snippet = source_snippet(where, title)
+            title = "detail-runs-next-at" if model.paused and model.next_task == info.id else "detail-suspended-at"
+            snippet = source_snippet(where, wording.text(title))
         else:
-            snippet = source_snippet(info.where, "created at")
+            snippet = source_snippet(info.where, wording.text("detail-created-at-line"))
         if snippet is not None:
             parts.append(snippet)
         if info.state == "failed":
-            parts.append(Text(safe_lines(info.error or "failed"), style="bold red"))
+            parts.append(Text(safe_lines(info.error or wording.state_word("failed")), style="bold red"))
             if info.traceback:
                 parts.append(Text(safe_lines(info.traceback.rstrip()), style="red"))
         return parts

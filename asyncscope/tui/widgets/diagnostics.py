@@ -8,6 +8,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from asyncscope import wording
 from asyncscope.display import brief_where, safe_text
 from asyncscope.events import Diagnostic
 from asyncscope.model import Model
@@ -45,7 +46,7 @@ class DiagnosticsList(OptionList):
         self.model = model
         self._shown = 0
         self.clear_options()
-        self.add_option(Option(Text("no diagnostics", style="dim italic"), id="none", disabled=True))
+        self.add_option(Option(Text(wording.text("diagnostics-none"), style="dim italic"), id="none", disabled=True))
 
     def diagnostics_changed(self) -> None:
         diagnostics = self.model.diagnostics[: SHOW_AT_MOST]
@@ -60,7 +61,7 @@ class DiagnosticsList(OptionList):
         self.add_options(new)
         if len(self.model.diagnostics) > SHOW_AT_MOST and not self.get_option_count() > SHOW_AT_MOST:
             extra = len(self.model.diagnostics) - SHOW_AT_MOST
-            self.add_option(Option(Text(f"… {extra} more", style="dim"), disabled=True))
+            self.add_option(Option(Text(wording.text("diagnostics-more", count=extra), style="dim"), disabled=True))
         if self.highlighted is None:
             self.highlighted = 0
 

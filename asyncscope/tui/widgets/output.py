@@ -12,6 +12,7 @@ from __future__ import annotations
 from rich.cells import cell_len
 from rich.text import Text
 
+from asyncscope import wording
 from asyncscope.display import safe_text, task_colour
 from asyncscope.model import Model, OutputLine
 from asyncscope.tui.format import fit_cells
@@ -80,12 +81,11 @@ class OutputView(LineLog):
     def line_text(self, index: int) -> Text:
         output = self.model.output
         if not output:
-            return Text("(nothing printed yet)", style="dim italic")
+            return Text(wording.text("output-none"), style="dim italic")
         dropped = self.dropped
         if dropped:
             if index == 0:
-                return Text(f"… {dropped:,} earlier lines not shown (the last {self.keep:,} are kept here)",
-                            style="dim italic")
+                return Text(wording.text("output-dropped", count=dropped, keep=self.keep), style="dim italic")
             index = self._hidden_here + index - 1
         line = output[index]
         model = self.model

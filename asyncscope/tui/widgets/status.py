@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from asyncscope import wording
 from asyncscope.display import safe_text
 from asyncscope.model import Model
 from asyncscope.tui.format import STATUS_STYLE, speed_label
@@ -40,29 +41,31 @@ class StatusBar(Static):
         text.append(safe_text(label), style="bold")
         text.append("  ")
         icon = _ICON.get(status, "■")
-        text.append(f"{icon} {status}", style=STATUS_STYLE.get(status, "bold"))
+        text.append(f"{icon} {wording.status_word(status)}", style=STATUS_STYLE.get(status, "bold"))
         if past is not None:
-            text.append(f"  ◀ past: event {past[0]} of {past[1]}", style="bold magenta")
+            text.append(wording.text("status-past", shown=past[0], total=past[1]), style="bold magenta")
         if asked and model.end is None:
-            text.append(f" · {asked}…", style="yellow")
+            words = wording.text(f"asked-{asked}") if f"asked-{asked}" in wording.MESSAGES else asked
+            text.append(f" · {words}…", style="yellow")
         end = model.end
         if end is not None:
-            text.append(f" (exit {end.exit_code})", style=STATUS_STYLE.get(status, ""))
+            text.append(wording.text("status-exit", code=end.exit_code), style=STATUS_STYLE.get(status, ""))
         elif model.paused:
             if model.next_task is not None:
-                text.append(f" · next: {safe_text(model.task_name(model.next_task))}", style="yellow")
+                text.append(wording.text("status-next", what=safe_text(model.task_name(model.next_task))),
+                            style="yellow")
             else:
                 timers = [info.wait.until for info in model.tasks.values()
                           if not info.final and info.wait is not None and info.wait.kind == "sleep"
                           and info.wait.until is not None]
-                nxt = f"clock → t={min(timers):.3f}" if timers else "the loop"
-                text.append(f" · next: {nxt}", style="yellow")
+                nxt = wording.text("status-next-clock", t=min(timers)) if timers else wording.text("status-next-loop")
+                text.append(wording.text("status-next", what=nxt), style="yellow")
         text.append(f"  t={now:.3f}s", style="bold")
         text.append("  ")
-        text.append(speed_label(speed) if clock == "virtual" else "real clock", style="cyan")
-        text.append(f"  step {model.steps}", style="")
+        text.append(speed_label(speed) if clock == "virtual" else wording.text("status-real-clock"), style="cyan")
+        text.append(wording.text("status-steps", count=model.steps), style="")
         tasks = len(model.user_tasks())
-        text.append(f"  {tasks} task{'s' if tasks != 1 else ''}", style="dim")
+        text.append(wording.text("status-tasks-one" if tasks == 1 else "status-tasks", count=tasks), style="dim")
         if model.diagnostics:
             count = len(model.diagnostics)
             text.append(f"  ⚠ {count}", style="yellow")

@@ -11,15 +11,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from asyncscope import wording
 from asyncscope.model import Model, TaskInfo
 
-__all__ = ["MARKERS", "SORTS", "TaskRows", "VIEWS", "tier"]
+__all__ = ["MARKERS", "SORTS", "TaskRows", "VIEWS", "tier", "view_name"]
 
 _STATE_ORDER = {"running": 0, "ready": 1, "waiting": 2, "failed": 3, "cancelled": 4, "done": 5}
 
 SORTS: dict[str, Callable[[Model, TaskInfo], Any]] = {
     "id": lambda model, info: info.id,
-    "name": lambda model, info: info.name.lower(),
+    "name": lambda model, info: model.task_name(info.id).lower(),
     "coro": lambda model, info: info.coro.lower(),
     "state": lambda model, info: (_STATE_ORDER.get(info.state, 9), info.id),
     "waits": lambda model, info: (model.wait_text(info), info.id),
@@ -32,7 +33,13 @@ _STATIC_SORTS = frozenset({"id", "coro", "created"})
 """Sort keys that a task step cannot change (only new tasks need a re-sort)."""
 
 VIEWS: tuple[str, ...] = ("user", "user + library ◇", "user + library ◇ + asyncio ◆")
-"""What each view of ``i`` shows, by :attr:`TaskRows.view` (the task pane's title)."""
+"""What each view of ``i`` shows, by :attr:`TaskRows.view` (in English; the task pane's
+title says it in the language chosen: :func:`view_name`)."""
+
+
+def view_name(view: int) -> str:
+    """What view ``view`` shows, in the current language (the task pane's title)."""
+    return wording.text(f"view-{view}")
 
 MARKERS: tuple[str, ...] = ("", "◇", "◆")
 """The mark before a task's name, by :func:`tier`: none for the program's own tasks."""
@@ -77,12 +84,13 @@ class TaskRows:
     def _shown(self, info: TaskInfo) -> bool:
         return tier(info) <= self.view
 
-    def _matches(self, info: TaskInfo) -> bool:
+    def _matches(self, info: TaskInfo, model: Model | None = None) -> bool:
         if not self._shown(info):
             return False
         if self.filter:
             needle = self.filter.lower()
-            return needle in info.name.lower() or needle in info.coro.lower()
+            name = model.task_name(info.id) if model is not None else info.name  # the name shown
+            return needle in name.lower() or needle in info.coro.lower()
         return True
 
     def rebuild(self, model: Model) -> None:
@@ -91,7 +99,7 @@ class TaskRows:
         for info in model.tasks.values():
             if not self._shown(info):
                 hidden += 1
-            elif self._matches(info):
+            elif self._matches(info, model):
                 shown.append(info)
         self.hidden = hidden
         self.rebuilt += 1
@@ -159,7 +167,7 @@ class TaskRows:
             infos = list(model.tasks.values())
             if len(infos) >= self._seen:
                 for info in infos[self._seen:]:
-                    if self._matches(info):
+                    if self._matches(info, model):
                         self.index[info.id] = len(self.rows)
                         self.rows.append(info.id)
                     elif not self._shown(info):

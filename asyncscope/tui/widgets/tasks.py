@@ -9,7 +9,7 @@ timeline shares. The selection is a task id, so it survives re-sorting and new r
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -22,10 +22,11 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from asyncscope import wording
 from asyncscope.display import safe_text, task_colour
 from asyncscope.model import Model, TaskInfo
 from asyncscope.tui.format import STATE_STYLE
-from asyncscope.tui.widgets.taskrows import MARKERS, VIEWS, TaskRows, tier
+from asyncscope.tui.widgets.taskrows import MARKERS, TaskRows, tier, view_name
 
 __all__ = ["TaskTable", "COLUMNS", "layout_columns"]
 
@@ -49,6 +50,33 @@ COLUMNS: tuple[Column, ...] = (
     Column("steps", "steps", 5, 6, 2, right=True),
     Column("created", "created", 8, 9, 1, right=True),
 )
+_STATES = ("ready", "running", "waiting", "done", "failed", "cancelled", "destroyed")
+_WORDED: dict[str, tuple[Column, ...]] = {}
+"""The columns as :func:`worded_columns` words them, by language."""
+
+
+def worded_columns() -> tuple[Column, ...]:
+    """:data:`COLUMNS` with their titles in the current language. The state column is as
+    wide as its widest word, and the short number columns as their titles (Japanese
+    キャンセル and ステップ take more cells than English; English keeps the widths above)."""
+    lang = wording.language()
+    cached = _WORDED.get(lang)
+    if cached is not None:
+        return cached
+    columns = []
+    for column in COLUMNS:
+        title = wording.text("col-task" if column.id == "name" else f"col-{column.id}")
+        width = cell_len(title)
+        if column.id == "state":
+            width = max([width, column.max] + [cell_len(wording.state_word(state)) for state in _STATES])
+            column = replace(column, min=width, max=width)
+        elif column.id in ("steps", "created") and width > column.max:
+            column = replace(column, max=width)
+        columns.append(replace(column, title=title))
+    _WORDED[lang] = result = tuple(columns)
+    return result
+
+
 _MARK = 2  # "▶ " before the name: the task about to run while paused
 _GAP = 1
 _GROWTH: tuple[tuple[str, int], ...] = (
@@ -75,7 +103,7 @@ def layout_columns(width: int, need: dict[str, int] | None = None) -> list[tuple
             grow to their limits.
     """
     need = need or {}
-    columns = list(COLUMNS)
+    columns = list(worded_columns())
     while True:
         total = _MARK + sum(c.min + _GAP for c in columns)
         droppable = [c for c in columns if c.drop]
@@ -88,6 +116,8 @@ def layout_columns(width: int, need: dict[str, int] | None = None) -> list[tuple
         column = next((c for c in columns if c.id == column_id), None)
         if column is None or spare <= 0:
             continue
+        if column_id in ("steps", "created"):
+            limit = max(limit, column.max)  # as wide as its title (worded_columns)
         target = min(limit, column.max, need.get(column_id, limit))
         grow = max(0, min(spare, target - widths[column_id]))
         widths[column_id] += grow
@@ -97,9 +127,9 @@ def layout_columns(width: int, need: dict[str, int] | None = None) -> list[tuple
     return [(c, widths[c.id]) for c in columns]
 
 
-def _cells_of(info: TaskInfo) -> tuple[int, int]:
+def _cells_of(model: Model, info: TaskInfo) -> tuple[int, int]:
     """Cells of a task's name (with its marker, if any) and of its coroutine."""
-    name = cell_len(safe_text(info.name)) + (2 if info.internal else 0)  # "◇ " before the name
+    name = cell_len(safe_text(model.task_name(info.id))) + (2 if info.internal else 0)  # "◇ " before the name
     return name, cell_len(safe_text(info.coro))
 
 
@@ -147,13 +177,15 @@ class TaskTable(ScrollView, can_focus=True):
                  classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.rows = rows
+        self.title_prefix = ""
+        """Put before the title (compare: ``A · ``, ``B · ``)."""
         self.model = Model()
         self.selected: int | None = None
         self.follow = True
         """Select the task about to run (or that ran last) until the user moves the cursor."""
         self._layout: list[tuple[Column, int]] = []
         self._layout_key: tuple[int, ...] = ()
-        self._need: dict[str, int] = {"name": len("task"), "coro": len("coroutine")}
+        self._need: dict[str, int] = self._titles_need()
         """Cells the widest shown name and coroutine take (see :func:`layout_columns`)."""
         self._measured = -1
         """``rows.rebuilt`` when ``_need`` was last measured from every row."""
@@ -219,8 +251,9 @@ class TaskTable(ScrollView, can_focus=True):
         model = self.model
         # Upper bounds that cost nothing to know: no task has more steps than the run, and
         # none was created after the loop's time.
-        steps = max(len("steps"), len(str(model.steps)))
-        created = max(len("created"), len(f"{model.t:.3f}"))
+        titles = {column.id: cell_len(column.title) for column in worded_columns()}
+        steps = max(titles["steps"], len(str(model.steps)))
+        created = max(titles["created"], len(f"{model.t:.3f}"))
         key = (width, self._need["name"], self._need["coro"], steps, created)
         if key != self._layout_key:
             need = {"name": key[1], "coro": key[2], "steps": steps, "created": created}
@@ -238,10 +271,10 @@ class TaskTable(ScrollView, can_focus=True):
         cells = self._cells
         changed = [tid for tid in changed if tid in tasks]
         for tid in changed:
-            cells[tid] = _cells_of(tasks[tid])
+            cells[tid] = _cells_of(self.model, tasks[tid])
         if rows.rebuilt != self._measured:
             self._measured = rows.rebuilt
-            self._need = {"name": len("task"), "coro": len("coroutine")}
+            self._need = self._titles_need()
             shown: Iterable[int] = rows.rows
         else:
             shown = [tid for tid in changed if tid in rows.index]
@@ -253,24 +286,30 @@ class TaskTable(ScrollView, can_focus=True):
                 info = tasks.get(tid)
                 if info is None:
                     continue
-                sizes = cells[tid] = _cells_of(info)
+                sizes = cells[tid] = _cells_of(self.model, info)
             name_need = max(name_need, sizes[0] + len(guides.get(tid, "")))  # guides: one cell a character
             coro_need = max(coro_need, sizes[1])
         self._need = {"name": name_need, "coro": coro_need}
         self._show_view()
 
+    @staticmethod
+    def _titles_need() -> dict[str, int]:
+        """The name and coroutine columns are at least as wide as their titles."""
+        titles = {column.id: cell_len(column.title) for column in worded_columns()}
+        return {"name": titles["name"], "coro": titles["coro"]}
+
     def _show_view(self) -> None:
         """The title says which tasks show (``i``) and the filter; the subtitle how many
         the view leaves out."""
         rows = self.rows
-        title = Text(f"Tasks · {VIEWS[rows.view]}")
+        title = Text(self.title_prefix + wording.text("pane-tasks", view=view_name(rows.view)))
         if rows.filter:
-            title.append(" · filter: ")
+            title.append(wording.text("pane-tasks-filter"))
             title.append(safe_text(rows.filter))
         if title.plain != self._title:
             self._title = title.plain
             self.border_title = title
-        subtitle = f"{rows.hidden} hidden (i)" if rows.hidden else ""
+        subtitle = wording.text("pane-tasks-hidden", count=rows.hidden) if rows.hidden else ""
         if subtitle != (self.border_subtitle or ""):
             self.border_subtitle = subtitle
 
@@ -373,15 +412,15 @@ class TaskTable(ScrollView, can_focus=True):
             marker = MARKERS[tier(info)]
             if marker:
                 text.append(f"{marker} ")
-            text.append(safe_text(info.name), style=task_colour(info.id))
+            text.append(safe_text(model.task_name(info.id)), style=task_colour(info.id))
             return text
         if cid == "coro":
             return Text(safe_text(info.coro))
         if cid == "state":
-            return Text(info.state, style=STATE_STYLE.get(info.state, ""))
+            return Text(wording.state_word(info.state), style=STATE_STYLE.get(info.state, ""))
         if cid == "waits":
             if info.state == "failed":
-                return Text(safe_text(info.error or "failed"), style="red")
+                return Text(safe_text(info.error or wording.state_word("failed")), style="red")
             if info.state == "cancelled":
                 return Text(info.cancelled_by_text, style="yellow")
             if info.state == "done":
@@ -412,7 +451,7 @@ class TaskTable(ScrollView, can_focus=True):
     def _header(self) -> Text:
         cells = []
         for column, width in self._columns():
-            title = column.title
+            title = column.title  # worded (worded_columns)
             if column.id == self.rows.sort:
                 title += " ▼" if self.rows.reverse else " ▲"
             cells.append((Text(title), width, column.right))

@@ -24,6 +24,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from asyncscope import wording
 from asyncscope.display import safe_text, task_colour
 from asyncscope.model import Model, TaskInfo, any_between
 from asyncscope.tui.format import fit_cells
@@ -177,7 +178,7 @@ class Timeline(ScrollView, can_focus=True):
         return max(1, self.scrollable_content_region.width - LABEL - 1)
 
     def _ruler(self, start: float, span: float, cells: int) -> Text:
-        text = Text(f"{'loop time':<{LABEL}} ")
+        text = Text(f"{fit_cells(wording.text('timeline-ruler'), LABEL)} ")
         chars = ["─"] * cells
         step = nice_step(span, cells)
         first = math.ceil(start / step - 1e-9) * step
@@ -289,7 +290,8 @@ class Timeline(ScrollView, can_focus=True):
             if info is None:
                 return Strip.blank(width, base)
             marker = MARKERS[tier(info)]
-            name = f"{marker} {safe_text(info.name)}" if marker else safe_text(info.name)
+            shown = safe_text(self.model.task_name(info.id))
+            name = f"{marker} {shown}" if marker else shown
             label = fit_cells(name, LABEL)
             label_style = Style(color=task_colour(info.id), dim=bool(marker))  # as in the task table
             if info.id == self.selected:

@@ -6,8 +6,8 @@
 # title.ja = "イーガータスク (eager task、Python 3.12 以降)"
 # summary.en = "With eager_task_factory, create_task runs the coroutine at once, up to its first real suspension."
 # summary.ja = "eager_task_factory を使うと、create_task はコルーチンをその場で、最初の本当の中断まで実行する。"
-# watch.en = "A lazy task has not run yet right after create_task. An eager task has: the one that never suspends is already done, and the one that sleeps has run up to its sleep. On early Python 3.13 releases, 3.13.0 among them, the two eager tasks are listed with the name 'None' (a CPython bug, gh-130033, fixed in a later 3.13 release). On Python 3.11 the program only prints that eager tasks need 3.12."
-# watch.ja = "遅延(通常)のタスクは create_task の直後にはまだ動いていません。イーガータスクはもう動いています。中断しないものはすでに完了し、sleep するものは sleep まで進んでいます。初期の Python 3.13 (3.13.0 など)では二つのイーガータスクが 'None' という名前で表示されます(CPython のバグ gh-130033 で、その後の 3.13 のリリースで直っています)。Python 3.11 では、イーガータスクには 3.12 が必要だと表示するだけです。"
+# watch.en = "A lazy task has not run yet right after create_task. An eager task has: the one that never suspends is already done, and the one that sleeps has run up to its sleep. On early Python 3.13 releases, 3.13.0 among them, CPython names the two eager tasks 'None' (a bug, gh-130033, fixed in a later 3.13 release): asyncscope lists them as Task-4 and Task-5, and their detail says what the program calls them. On Python 3.11 the program only prints that eager tasks need 3.12."
+# watch.ja = "遅延(通常)のタスクは create_task の直後にはまだ動いていません。イーガータスクはもう動いています。中断しないものはすでに完了し、sleep するものは sleep まで進んでいます。初期の Python 3.13 (3.13.0 など)では CPython が二つのイーガータスクに 'None' という名前を付けます(バグ gh-130033 で、その後の 3.13 のリリースで直っています)。asyncscope はそれらを Task-4、Task-5 と表示し、タスクの詳細にプログラムの中での名前を示します。Python 3.11 では、イーガータスクには 3.12 が必要だと表示するだけです。"
 # explain.en = """
 # Normally `create_task` only schedules the task: its first step runs at the loop's next
 # turn, after the creating task yields. With `loop.set_task_factory(asyncio.eager_task_factory)`

@@ -134,7 +134,8 @@ async def test_the_picker_keeps_the_explanations_paragraphs(lang: str) -> None:
             assert paragraphs[1] == ("The order of execution changes: code you expected to run \"later\" now "
                                      "runs first. Turn it on deliberately, and test.")
         else:
-            assert paragraphs[1] == "実行の順番が変わります。「後で」動くと思っていたコードが先に動きます。意図して有効にし、テストしましょう。"
+            assert paragraphs[1] == ("実行の順番が変わります。「後で」動くと思っていたコードが先に動きます。"
+                                     "意図して有効にし、テストしましょう。")
             assert "ループの次の番で動きます。`loop.set_task_factory" in paragraphs[0]
 
 

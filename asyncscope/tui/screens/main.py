@@ -582,7 +582,8 @@ class RunScreen(Screen[None]):
 
     def action_restart(self) -> None:
         self.start_run()
-        self.notify(wording.text("notify-restarted", name=self.target.display), timeout=2, markup=False)  # a file name is user text
+        # markup=False: a file name is user text
+        self.notify(wording.text("notify-restarted", name=self.target.display), timeout=2, markup=False)
 
     def _set_speed(self, direction: int) -> None:
         current = SPEEDS.index(self.speed) if self.speed in SPEEDS else 3

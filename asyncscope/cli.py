@@ -197,6 +197,44 @@ def report_command(trace: str, as_json: bool, at: float | None, lang: str | None
     sys.exit(code)
 
 
+@main.command("compare")
+@click.argument("a")
+@click.argument("b")
+@click.option("--headless", is_flag=True, help="Print both verdicts and the difference instead of opening the TUI.")
+@click.option("--json", "as_json", is_flag=True, help='Print {"a": report, "b": report, "difference": {...}}.')
+@click.option("--clock", type=click.Choice(["virtual", "real"]), default="virtual")
+@_lang_option
+def compare_command(a: str, b: str, headless: bool, as_json: bool, clock: str, lang: str | None) -> None:
+    """Run two programs (scenario names or files) or read two traces, and compare them.
+
+    The TUI shows both on one time axis, with one cursor (the time-travel keys; space plays
+    both). --headless prints both verdicts and the difference. The exit status is 0 when
+    both could be run or read, whatever their verdicts."""
+    import shutil
+
+    from asyncscope.compare import CompareError, load_both
+
+    lang = lang or wording.default_language()
+    wording.set_language(lang)
+    try:
+        side_a, side_b, workdir = load_both(a, b, clock)
+    except CompareError as exc:
+        raise click.ClickException(str(exc)) from None
+    try:
+        if headless or as_json:
+            from asyncscope.headless import print_comparison
+
+            print_comparison(side_a, side_b, clock, as_json)
+            sys.exit(0)
+        from asyncscope.tui.app import make_compare_app
+
+        app = make_compare_app(side_a, side_b, lang=lang)
+        app.run()
+        sys.exit(app.return_code or 0)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
 @main.command("replay")
 @click.argument("trace", type=click.Path(dir_okay=False))
 @_lang_option

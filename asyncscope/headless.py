@@ -195,3 +195,23 @@ def _report(model: Model, target: Target | None, clock: str, as_json: bool,
     else:
         report.render(model, report.make_console(), target.display if target else "")
     return report.exit_code(model)
+
+
+def print_comparison(a: Any, b: Any, clock: str, as_json: bool) -> None:
+    """Both verdicts and the difference (``asyncscope compare --headless``)."""
+    from asyncscope import report
+    from asyncscope.compare import difference
+
+    gc.freeze()
+    if as_json:
+        body = {"a": report.to_json(a.model, clock), "b": report.to_json(b.model, clock),
+                "difference": difference(a, b)}
+        sys.stdout.buffer.write(msgspec.json.encode(body) + b"\n")
+        sys.stdout.flush()
+        return
+    console = report.make_console()
+    for side in (a, b):
+        report.render(side.model, console, f"{side.letter} · {side.label}")
+    from rich.text import Text
+
+    console.print(Text(difference(a, b)["summary"], style="bold"))

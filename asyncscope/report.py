@@ -393,16 +393,19 @@ def _print_tasks(model: Model, console: Console) -> None:
 def resource_state_text(model: Model, info: Any) -> str:
     """``locked``, ``2/5 free``, ``set``, ``3/10 items``: a resource's state in a few words."""
     kind = info.kind
+    text = wording.text
     if kind in ("Lock", "Condition"):
-        return "locked" if model.resource_holders(info) else "free"
+        return text("res-locked") if model.resource_holders(info) else text("res-free")
     if kind in ("Semaphore", "BoundedSemaphore"):
-        return f"{info.value}/{info.initial} free" if info.initial is not None else f"{info.value} free"
+        if info.initial is not None:
+            return text("res-slots", value=info.value, initial=info.initial)
+        return text("res-slots-left", value=info.value)
     if kind == "Event":
-        return "set" if info.set else "not set"
+        return text("res-set") if info.set else text("res-not-set")
     if kind.endswith("Queue"):
-        return f"{info.size}/{info.maxsize or '∞'} items"
+        return text("res-items", size=info.size, maxsize=info.maxsize or "∞")
     if kind == "Barrier":
-        return f"{info.parties} parties"
+        return text("res-parties", parties=info.parties)
     return ""
 
 
@@ -411,14 +414,14 @@ def _print_resources(model: Model, console: Console) -> None:
     if not rows:
         return
     name = model.task_name
-    table = Table(title="Resources", title_justify="left", expand=False)
-    for header in ("resource", "kind", "state", "held by", "waiting", "made at"):
-        table.add_column(header, no_wrap=header != "waiting", overflow="fold")
+    table = Table(title=wording.text("report-resources"), title_justify="left", expand=False)
+    for key in ("col-resource", "col-kind", "col-res-state", "col-held-by", "col-waiting", "col-made-at"):
+        table.add_column(wording.text(key), no_wrap=key != "col-waiting", overflow="fold")
     for row in rows:
         info = model.resources[row.id]
         waiting = [name(tid) for tid in row.waiters]
-        waiting += [f"{name(tid)} (put)" for tid in row.putters or ()]
-        waiting += [f"{name(tid)} (join)" for tid in row.joiners or ()]
+        waiting += [wording.text("res-put", task=name(tid)) for tid in row.putters or ()]
+        waiting += [wording.text("res-join", task=name(tid)) for tid in row.joiners or ()]
         table.add_row(Text(safe_text(row.name)), row.kind, resource_state_text(model, info),
                       Text(safe_text(", ".join(name(tid) for tid in row.holders))),
                       Text(safe_text(", ".join(waiting))),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import atexit
 import os
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import App
 from textual.binding import BindingType
@@ -21,7 +21,7 @@ from asyncscope.tui.format import normalise_speed
 from asyncscope.tui.screens.main import RunScreen
 from asyncscope.tui.screens.picker import PickerScreen
 
-__all__ = ["AsyncScopeApp", "make_app"]
+__all__ = ["AsyncScopeApp", "CompareApp", "make_app", "make_compare_app"]
 
 _LIVE: list[Session] = []
 """Sessions started in this process and not yet finished (Session is unhashable)."""
@@ -119,3 +119,25 @@ def make_app(target: Target | None, *, clock: str = "virtual", paused: bool = Fa
     wording.set_language(lang)
     return AsyncScopeApp(target, clock=clock, paused=paused, speed=normalise_speed(speed), lang=lang, trace=trace,
                          replay=replay)
+
+
+class CompareApp(App[int]):
+    """``asyncscope compare A B``: the two runs on one screen (nothing runs any more)."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "asyncscope compare"
+
+    def __init__(self, a: Any, b: Any) -> None:
+        super().__init__()
+        self.sides = (a, b)
+
+    def on_mount(self) -> None:
+        from asyncscope.tui.screens.compare import CompareScreen
+
+        self.push_screen(CompareScreen(*self.sides))
+
+
+def make_compare_app(a: Any, b: Any, *, lang: str = "en") -> CompareApp:
+    """The compare screen on two loaded runs (:class:`asyncscope.compare.Side`)."""
+    wording.set_language(lang)
+    return CompareApp(a, b)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input
 
+from asyncscope import compare as compare_module
 from asyncscope import session as session_module
 from asyncscope import source as source_module
 from asyncscope.tui.screens import main as run_screen_module
@@ -49,3 +50,4 @@ def _english_and_no_blink(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ASYNCSCOPE_LANG", "en")
     monkeypatch.setattr(run_screen_module, "Session", SteadyClockSession)
     monkeypatch.setattr(run_screen_module, "TraceSource", SteadyClockTrace)
+    monkeypatch.setattr(compare_module, "TraceSource", SteadyClockTrace)

@@ -88,3 +88,19 @@ class TestResources:
             await settled(pilot)
 
         assert snap_compare(app_for("deadlock"), terminal_size=(120, 40), run_before=resources)
+
+
+class TestCompare:
+    def test_compare_sequential_gather(self, snap_compare) -> None:  # type: ignore[no-untyped-def]
+        """`asyncscope compare sequential gather` at t=1.5: B has said hello, A has not."""
+        from asyncscope.compare import load_both
+        from asyncscope.tui.app import make_compare_app
+
+        a, b, _workdir = load_both("sequential", "gather")
+
+        async def at_one_and_a_half(pilot: Pilot[object]) -> None:
+            await pilot.pause()
+            pilot.app.screen.show_at(1.5)  # type: ignore[attr-defined]
+            await pilot.pause()
+
+        assert snap_compare(make_compare_app(a, b), terminal_size=(120, 40), run_before=at_one_and_a_half)

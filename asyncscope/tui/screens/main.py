@@ -40,7 +40,7 @@ from asyncscope.tui.actions import FOOTER_IMPORTANCE, RUN_KEYS, bindings, locali
 from asyncscope.tui.feed import drain
 from asyncscope.tui.format import SPEEDS, speed_label
 from asyncscope.tui.messages import EventsArrived
-from asyncscope.tui.screens.time_prompt import TimePrompt
+from asyncscope.tui.screens.time_prompt import ask_loop_time
 from asyncscope.tui.widgets.detail import TaskDetail
 from asyncscope.tui.widgets.diagnostics import DiagnosticsList
 from asyncscope.tui.widgets.resources import ResourcesList
@@ -432,18 +432,7 @@ class RunScreen(Screen[None]):
 
     def action_travel_to_time(self) -> None:
         self._travel_or_skip()
-
-        def go(answer: str | None) -> None:
-            if not answer:
-                return
-            try:
-                t = float(answer.strip().removeprefix("t=").removesuffix("s"))
-            except ValueError:
-                self.notify(wording.text("notify-not-a-time", answer=repr(answer)), severity="warning", markup=False)
-                return
-            self.travel_to(self.history.index_at(t))
-
-        self.app.push_screen(TimePrompt(self.shown.t), go)
+        ask_loop_time(self, self.shown.t, lambda t: self.travel_to(self.history.index_at(t)))
 
     def now(self) -> float:
         """Loop time now: the model's, or between events an estimate of the child's clock

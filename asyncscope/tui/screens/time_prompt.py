@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Label
 
 from asyncscope import wording
 
-__all__ = ["TimePrompt"]
+__all__ = ["TimePrompt", "ask_loop_time"]
 
 
 class TimePrompt(ModalScreen[str | None]):
@@ -41,3 +42,20 @@ class TimePrompt(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def ask_loop_time(screen: Screen[object], now: float, then: Callable[[float], None]) -> None:
+    """``g``: ask for a loop time (``2.5``, ``t=2.5``, ``2.5s``) and call ``then`` with it;
+    anything else is a warning, and escape does nothing."""
+
+    def answered(answer: str | None) -> None:
+        if not answer:
+            return
+        try:
+            t = float(answer.strip().removeprefix("t=").removesuffix("s"))
+        except ValueError:
+            screen.notify(wording.text("notify-not-a-time", answer=repr(answer)), severity="warning", markup=False)
+            return
+        then(t)
+
+    screen.app.push_screen(TimePrompt(now), answered)

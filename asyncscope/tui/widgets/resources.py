@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from asyncscope import wording
 from asyncscope.display import brief_where, safe_text, task_colour
 from asyncscope.model import Model, ResourceInfo
 from asyncscope.report import resource_state_text, resources_json
@@ -68,7 +69,7 @@ class ResourcesList(OptionList):
         self.clear_options()
         self._tasks = {}
         if not rows:
-            self.add_option(Option(Text("no locks, queues or events yet", style="dim italic"),
+            self.add_option(Option(Text(wording.text("res-none"), style="dim italic"),
                                    id="none", disabled=True))
             return
         options = []
@@ -97,11 +98,11 @@ class ResourcesList(OptionList):
         if info.where:
             text.append(f"  {brief_where(info.where)}", style="dim")
         if holders:
-            text.append("\n  held by ")
+            text.append("\n  " + wording.text("res-held-by"))
             text.append_text(self._names(holders))
-        for label, tids in (("waiting", waiters), ("putting", putters), ("joining", joiners)):
+        for key, tids in (("res-waiting", waiters), ("res-putting", putters), ("res-joining", joiners)):
             if tids:
-                text.append(f"\n  {label}: ")
+                text.append("\n  " + wording.text(key))
                 text.append_text(self._names(tids))
         return text
 

@@ -107,6 +107,8 @@ class Timeline(ScrollView, can_focus=True):
         self.center: float | None = None
         """Middle of the window when zoomed in and panned; None follows "now"."""
         self.selected: int | None = None
+        self.axis_end = 0.0
+        """The axis reaches at least this loop time (compare: both runs on one axis)."""
 
     def set_model(self, model: Model) -> None:
         self.model = model
@@ -139,7 +141,7 @@ class Timeline(ScrollView, can_focus=True):
 
     @property
     def full_span(self) -> float:
-        end = max(self.now, self.model.t)
+        end = max(self.now, self.model.t, self.axis_end)
         return end if end > 0 else 1.0
 
     def window(self) -> tuple[float, float]:

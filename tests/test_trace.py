@@ -44,3 +44,22 @@ def test_not_a_trace_is_refused(tmp_path):
     path.write_bytes(b"hello world")
     with pytest.raises(TraceError, match="not an asyncscope trace"):
         list(read_trace(str(path)))
+
+
+def test_a_long_run_of_bare_yields_comes_in_bounded_batches(tmp_path):
+    """sleep(0) steps take the cheapest path, which once skipped the batch size check: a
+    long run of them made one frame of hundreds of thousands of events (and the reader's
+    memory followed)."""
+    from cli_support import run_cli
+
+    from asyncscope.runtime.emit import BATCH_SIZE
+    from asyncscope.trace import read_trace
+
+    program = tmp_path / "yields.py"
+    program.write_text("import asyncio\n\nasync def main():\n    for _ in range(50_000):\n"
+                       "        await asyncio.sleep(0)\n\nasyncio.run(main())\n")
+    trace = tmp_path / "run.trace"
+    run_cli("run", "--headless", "--trace", str(trace), str(program))
+    sizes = [len(batch) for batch in read_trace(str(trace))]
+    assert sum(sizes) > 50_000
+    assert max(sizes) <= 2 * BATCH_SIZE

@@ -30,6 +30,7 @@ from typing import Any
 
 from asyncscope.events import Tick
 from asyncscope.runtime.clock import real_perf_ns
+from asyncscope.runtime.emit import BATCH_SIZE
 from asyncscope.runtime.loop import _TASK_TYPES, Tracer
 
 __all__ = ["TaskStepHandle", "IdleSelector", "install"]
@@ -206,6 +207,9 @@ def install_hooks(tracer: Tracer) -> None:
     register = tracer._register
     clock = tracer.clock
     append = tracer.emitter.queue.append  # deque.append: thread-safe, no lock needed
+    queued = tracer.emitter.queue
+    flush = tracer.emitter.flush
+    batch_size = BATCH_SIZE
     encode = tracer.emitter.encode
     gate = tracer.gate
     perf_ns = _perf_ns
@@ -236,6 +240,8 @@ def install_hooks(tracer: Tracer) -> None:
                 # A bare yield (sleep(0)): the commonest step, so the cheapest event. A
                 # tuple has the same wire layout as the Step struct.
                 append(encode(("step", (ended - clock.origin_ns) / 1e9, tid, dur, None, None)))
+                if len(queued) >= batch_size:  # a long run of sleep(0) must not make one huge frame
+                    flush()
             else:
                 suspended(task, tid, dur, waiter)
         if held_fragments:  # a line printed without its newline yet: send it with its step

@@ -14,7 +14,7 @@
 #
 # Run `sequential` and `gather` one after the other and compare the clock: `sequential`
 # awaits the same two coroutines one after another and takes 3 s; `gather` makes the tasks
-# for you and takes 2 s, like this program."""
+# for you and takes 2 s, like this program. Or see two at once: `asyncscope compare sequential create_task`."""
 # explain.ja = """
 # `asyncio.create_task(coro)` はコルーチンをタスクに包み、すぐにスケジュールします。
 # 一方のタスクが眠っている間、イベントループはもう一方を実行します。
@@ -22,7 +22,7 @@
 # 出力の順番は sleep の長さに従います。
 #
 # `sequential` と `gather` を続けて実行し、時計を比べてみましょう。
-# 同じ二つのコルーチンを順番に await する `sequential` は 3 秒、タスクを代わりに作ってくれる `gather` はこのプログラムと同じ 2 秒です。"""
+# 同じ二つのコルーチンを順番に await する `sequential` は 3 秒、タスクを代わりに作ってくれる `gather` はこのプログラムと同じ 2 秒です。`asyncscope compare sequential create_task` なら二つを一つの画面で比べられます。"""
 #
 # [expect]
 # status = "finished"

@@ -13,13 +13,13 @@
 # goodbye() task sleep at the same time, so the whole thing takes 2 s.
 #
 # Run `sequential` and `create_task` one after the other and compare the clock: 3 s when
-# the coroutines are awaited one after another, 2 s with tasks, as here."""
+# the coroutines are awaited one after another, 2 s with tasks, as here. Or see both at once: `asyncscope compare sequential gather`."""
 # explain.ja = """
 # `asyncio.gather(*aws)` は各コルーチンをタスクに包んで並行に実行し、すべての完了を待って結果を順番どおりに返します。
 # 二つの hello() と goodbye() は同時に眠るので、全体で 2 秒です。
 #
 # `sequential` と `create_task` を続けて実行し、時計を比べてみましょう。
-# コルーチンを順番に await すると 3 秒、ここと同じくタスクにすると 2 秒です。"""
+# コルーチンを順番に await すると 3 秒、ここと同じくタスクにすると 2 秒です。`asyncscope compare sequential gather` なら両方を一つの画面で比べられます。"""
 #
 # [expect]
 # status = "finished"

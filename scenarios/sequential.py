@@ -13,7 +13,7 @@
 # call hello(), which sleeps 1 s more. Total: 2 + 1 = 3 s.
 #
 # Run `create_task` and `gather` after this one and compare the clock: the same two sleeps
-# take 3 s here and 2 s there."""
+# take 3 s here and 2 s there. Or see both at once: `asyncscope compare sequential gather`."""
 # explain.ja = """
 # `await coro()` はコルーチンを現在のタスクの中で実行します。
 # 新しいタスクは作られません。
@@ -21,7 +21,7 @@
 # 合計 2 + 1 = 3 秒です。
 #
 # この後で `create_task` と `gather` を実行し、時計を比べてみましょう。
-# 同じ二つの sleep が、ここでは 3 秒、あちらでは 2 秒です。"""
+# 同じ二つの sleep が、ここでは 3 秒、あちらでは 2 秒です。`asyncscope compare sequential gather` なら両方を一つの画面で比べられます。"""
 #
 # [expect]
 # status = "finished"

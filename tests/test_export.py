@@ -586,3 +586,16 @@ def test_both_writers_draw_counter_tracks_for_resources_to_come(tmp_path: Path) 
             events = json.loads(stream.getvalue())["traceEvents"]
             values = [(round(e["ts"] * 1000), e["args"]["value"]) for e in events if e["ph"] == "C"]
         assert values == [(1_000_000, 3.0), (2_000_000, 0.0)]
+
+
+def test_queue_sizes_and_semaphore_slots_are_counter_tracks(tmp_path: Path) -> None:
+    """Resources as counters (issue 13 with issue 12): the queue of queue_workers fills to
+    its maxsize of 2 and empties; a Semaphore(2)'s free slots go to 0 and back."""
+    for scenario, name, low, high in (("queue_workers", "queue (Queue size)", 0, 2),
+                                      ("semaphore", "limit (Semaphore free)", 0, 2)):
+        trace = record(scenario, tmp_path / f"{scenario}.trace")
+        out = tmp_path / f"{scenario}.json"
+        assert run_cli("export", str(trace), "-o", str(out), "--format", "chrome").returncode == 0
+        events = json.loads(out.read_text())["traceEvents"]
+        values = [event["args"]["value"] for event in events if event["ph"] == "C" and event["name"] == name]
+        assert values and min(values) == low and max(values) == high, (name, values)

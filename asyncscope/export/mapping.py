@@ -32,10 +32,10 @@ screen. Memory holds one small record per task and the output lines still open, 
 the events: a trace of any length streams through (a batch at a time: the reader decodes
 one whole batch of the trace).
 
-Extension point, resources: when the wire schema reports resources (queue sizes,
-semaphore values), give each a counter track with :meth:`Writer.counter_track` on its
-first event and draw each change with :meth:`Writer.counter`; both formats already
-implement them. Add the event type to ``Mapper._handlers``.
+Resources: a queue's size and a semaphore's free slots are counter tracks (one per
+resource, named as in the resources pane: ``queue (Queue size)``), declared when the
+resource is made and drawn at each change. Locks and events have no number to draw; who
+holds and who waits on them shows in the waits' instants.
 """
 
 from __future__ import annotations
@@ -53,6 +53,8 @@ from asyncscope.events import (
     Event,
     Hello,
     Output,
+    ResourceCreated,
+    ResourceState,
     Step,
     TaskCreated,
     TaskDone,
@@ -198,7 +200,11 @@ class Mapper:
             Diagnostic: self._diagnostic,
             End: self._end,
             Hello: self._hello,
+            ResourceCreated: self._resource,
+            ResourceState: self._resource_state,
         }
+        self._counters: set[int] = set()
+        """Resources drawn as counters (queues, semaphores)."""
         diagnostic_text = getattr(wording, "diagnostic_text", None)
         self._diagnostic_text: Callable[..., str] | None = diagnostic_text
         self._end_text: Callable[[Any], str | None] | None = getattr(wording, "end_text", None)
@@ -447,6 +453,27 @@ class Mapper:
             self._declare(parent)
         track.declared = True
         self.writer.track(track)
+
+    def _resource(self, event: ResourceCreated) -> None:
+        kind = event.kind
+        if kind.endswith("Queue"):
+            what, start = "size", 0
+        elif kind in ("Semaphore", "BoundedSemaphore"):
+            what, start = "free", event.value or 0
+        else:
+            return
+        self._start()
+        self._counters.add(event.id)
+        name = f"{event.name or f'{kind}-{event.id}'} ({kind} {what})"
+        self.writer.counter_track(event.id, name, None, None)
+        self.writer.counter(event.id, self._ns(event.t), float(start))
+
+    def _resource_state(self, event: ResourceState) -> None:
+        if event.id not in self._counters:
+            return
+        value = event.size if event.size is not None else event.value
+        if value is not None:
+            self.writer.counter(event.id, self._ns(event.t), float(value))
 
     def _ns(self, t: float) -> int:
         return int(t * 1e9 + 0.5)

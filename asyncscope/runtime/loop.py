@@ -488,6 +488,7 @@ class Tracer:
             chain, lib_code, sync = self.await_chain(task)
             wait = self.describe(waiter, lib_code, sync) if waiter is not None else None
             waits.append(TaskWait(tid, task.get_name(), wait, self._innermost_user_line(task)))
+        waits.sort(key=lambda item: item.task)  # all_tasks() is a weak set: its order varies
         tid, where = (waits[0].task, waits[0].where) if waits else (None, None)
         self._emit(Diagnostic(self.clock.now(), "deadlock", tid, where, waits=waits))
         if self.on_deadlock is not None:

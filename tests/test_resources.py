@@ -65,6 +65,7 @@ def test_condition_wait_reacquires_its_lock(trace: Path) -> None:
     (lock,) = [row for row in now.values() if row["kind"] == "Lock" and row["waiters"] == ["c1"]]
     assert lock["holder"] == "notifier"
     assert lock["origin"] == "asyncio" and not lock["internal"]  # asyncio's, but the user's task waits on it
+    assert lock["name"] == "cond.lock" and lock["where"] == now["cond"]["where"]  # known by its condition
 
 
 def test_at_the_end_nobody_waits(trace: Path) -> None:

@@ -115,6 +115,11 @@ class ResourceWatch:
                 parties=getattr(obj, "_parties", None),
                 lock=self._ids.get(id(lock)) if lock is not None else None,
             )
+            if made.lock is not None and made.lock in self._quiet:
+                # The condition's own lock, made just before it: known by the condition's name.
+                inner = self._quiet[made.lock]
+                inner.name = f"{made.name or f'Condition-{rid}'}.lock"
+                inner.where = made.where
             if inside:
                 self._quiet[rid] = made
             else:

@@ -63,6 +63,15 @@ class LineLog(ScrollView, can_focus=True):
             self.call_after_refresh(self._to_end)
         self.refresh()
 
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
+        # Textual calls this (a private hook of ScrollView) when the pane's size or its
+        # scrollbars change. A scrollbar appearing moves the end without a Resize event, and
+        # a following log then stopped one line short of it (a flaky snapshot showed it).
+        resized = super()._size_updated(size, virtual_size, container_size, layout)
+        if self.follow:
+            self.call_after_refresh(self._to_end)
+        return resized
+
     def _to_end(self) -> None:
         if self.follow:
             self.scroll_end(animate=False, immediate=True, x_axis=False)

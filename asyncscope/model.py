@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import bisect
 import itertools
-from collections.abc import Callable, Iterable
+from sys import intern as _intern
+from collections.abc import Callable, Iterable, MutableSequence
 from dataclasses import dataclass, field
 
 from asyncscope import wording
@@ -115,14 +116,18 @@ class TaskInfo:
     """Loop times of its diagnostics, sorted (an empty tuple until the first)."""
     epoch: int = 0
     """The model epoch that owns this object (see :meth:`Model._own`)."""
+    shares_history: bool = False
+    """``history`` is still the list of the task this one was copied from: copied at the
+    first state change (most copies never change state: a snapshot then holds no second
+    list)."""
 
     def clone(self, epoch: int) -> TaskInfo:
         return TaskInfo(
             self.id, self.name, self.coro, self.parent, self.created_at, self.where, self.internal,
             self.state, self.wait, self.chain, self.steps, self.busy_ns, self.ended_at, self.result,
-            self.error, self.traceback, self.cancelled_by, list(self.history), self.origin,
+            self.error, self.traceback, self.cancelled_by, self.history, self.origin,
             self.from_callback, list(self.prints) if self.prints else (),
-            list(self.flags) if self.flags else (), epoch,
+            list(self.flags) if self.flags else (), epoch, True,
         )
 
     @property
@@ -142,6 +147,9 @@ class TaskInfo:
 
     def _set(self, t: float, state: str) -> None:
         if state != self.state or not self.history:
+            if self.shares_history:
+                self.history = list(self.history)
+                self.shares_history = False
             self.history.append((t, state))
         self.state = state
 
@@ -252,6 +260,16 @@ class Model:
     report), which folds a large trace faster."""
     _open_lines: dict[tuple[int | None, str, str | None], OutputLine] = field(default_factory=dict)
     epoch: int = field(default_factory=lambda: next(_epochs))
+    _positions: dict[int, int] = field(default_factory=dict)
+    """Task id → its place in the order tasks were created. Shared by every model copied
+    from this one: the same events give every copy the same places."""
+    _order: list[int] = field(default_factory=list)
+    """Task ids by place (shared likewise)."""
+    _pages: list[dict[int, TaskInfo]] = field(default_factory=list)
+    """The task table as of the last snapshot, in pages of :data:`PAGE` tasks by place;
+    a snapshot keeps its pages, and the next one shares those no task in them changed."""
+    _touched: set[int] = field(default_factory=set)
+    """Pages with a task created or changed since the last snapshot."""
 
     # -- folding ----------------------------------------------------------------------
 
@@ -269,14 +287,38 @@ class Model:
         if handler is not None:
             handler(self, event)
 
-    def apply_batch(self, events: Iterable[Event]) -> Delta:
-        """Fold ``events`` and say what they changed (panes redraw once per batch)."""
+    def fold(self, events: Iterable[Event], said: MutableSequence[int] | None = None) -> None:
+        """Fold ``events`` without saying what changed: :meth:`apply` in a loop, the
+        cheapest way (a time-travel jump folds thousands of events to show one moment).
+        With ``said``, append how many sentences the narrator has said after each event."""
+        narrator = self.narrator
+        observe = narrator.observe if narrator is not None else None
+        handlers = _HANDLERS
+        count = 0
+        for event in events:
+            count += 1
+            if observe is not None:
+                observe(self, event)
+            handler = handlers.get(type(event))
+            if handler is not None:
+                handler(self, event)
+            if said is not None:
+                said.append(len(narrator.sentences) + narrator.dropped)  # type: ignore[union-attr]
+        self.events_applied += count
+
+    def apply_batch(self, events: Iterable[Event], said: MutableSequence[int] | None = None) -> Delta:
+        """Fold ``events`` and say what they changed (panes redraw once per batch). With
+        ``said``, append how many sentences the narrator has said after each event."""
         delta = Delta()
         narrator = self.narrator
-        said = len(narrator.sentences) + narrator.dropped if narrator is not None else 0
+        said_before = len(narrator.sentences) + narrator.dropped if narrator is not None else 0
+        if narrator is None:
+            said = None
         apply = self.apply
         for event in events:
             apply(event)
+            if said is not None:
+                said.append(len(narrator.sentences) + narrator.dropped)  # type: ignore[union-attr]
             kind = type(event)
             if kind is Step or kind is TaskDone:
                 delta.tasks.add(event.task)  # type: ignore[attr-defined]
@@ -302,7 +344,7 @@ class Model:
             elif kind is ResourceState or kind is ResourceCreated:
                 delta.resources = True
         if narrator is not None:
-            delta.narration = len(narrator.sentences) + narrator.dropped != said
+            delta.narration = len(narrator.sentences) + narrator.dropped != said_before
         return delta
 
     def _own(self, tid: int | None) -> TaskInfo | None:
@@ -310,6 +352,7 @@ class Model:
         info = self.tasks.get(tid)  # type: ignore[arg-type]
         if info is not None and info.epoch != self.epoch:
             info = self.tasks[tid] = info.clone(self.epoch)  # type: ignore[index]
+            self._touched.add(self._positions[tid] // PAGE)  # type: ignore[index]
         return info
 
     def _hello(self, event: Hello) -> None:
@@ -319,11 +362,24 @@ class Model:
         self.codes[event.id] = event
 
     def _created(self, event: TaskCreated) -> None:
-        info = TaskInfo(event.task, event.name, event.coro, event.parent, event.t, event.where, event.internal,
-                        origin=event.origin, from_callback=event.from_callback, epoch=self.epoch)
-        info.history.append((event.t, "ready"))
-        self.tasks[event.task] = info
-        self._advance(event.t)
+        t = event.t
+        where = event.where
+        # Positional and with the coroutine's name and line shared (interned): a run of
+        # 80,000 tasks made from one line keeps one copy of each, and a jump in time
+        # makes thousands of these (docs/performance.md).
+        info = TaskInfo(event.task, event.name, _intern(event.coro), event.parent, t,
+                        _intern(where) if where is not None else None, event.internal, "ready",
+                        None, None, 0, 0, None, None, None, None, None, [(t, "ready")], event.origin,
+                        event.from_callback, (), (), self.epoch, False)
+        tid = event.task
+        place = self._positions.get(tid)
+        if place is None:
+            place = self._positions[tid] = len(self._order)
+            self._order.append(tid)
+        self._touched.add(place // PAGE)
+        self.tasks[tid] = info
+        if t > self.t:
+            self.t = t
 
     def _renamed(self, event: TaskRenamed) -> None:
         info = self._own(event.task)
@@ -340,10 +396,11 @@ class Model:
             self.next_task = None
         info = self.tasks.get(event.task)
         if info is not None:
-            if info.epoch != self.epoch:
-                info = self._own(event.task)
-            info.steps += 1  # type: ignore[union-attr]
-            info.busy_ns += event.dur_ns  # type: ignore[union-attr]
+            if info.epoch != self.epoch:  # shared with a snapshot: copy it first (_own, inlined)
+                info = self.tasks[event.task] = info.clone(self.epoch)
+                self._touched.add(self._positions[event.task] // PAGE)
+            info.steps += 1
+            info.busy_ns += event.dur_ns
         return info
 
     def _step(self, event: Step) -> None:
@@ -466,15 +523,36 @@ class Model:
         when they change it; output lines still open are the only lines ever changed, so
         only they are copied.
         """
-        snap = Snapshot(self._copy(next(_epochs)))
+        self._pages = self._paged()
+        snap = Snapshot(self._copy(next(_epochs), with_tasks=False), self._pages)
         self.epoch = next(_epochs)  # from now on, tasks shared with the snapshot are copied first
         self._detach_open_lines()
         return snap
 
-    def _copy(self, epoch: int) -> Model:
+    def _paged(self) -> list[dict[int, TaskInfo]]:
+        """The task table in pages: the last snapshot's, with the pages touched since made
+        anew. A run of 80,000 tasks would otherwise copy an 80,000-entry table for every
+        snapshot (2.6 MB each); now a snapshot holds only the pages its interval changed."""
+        pages = list(self._pages)
+        if self._touched:
+            get = self.tasks.get
+            order = self._order
+            while len(pages) <= max(self._touched):
+                pages.append({})
+            for number in self._touched:
+                # By place, which is the table's insertion order: restoring keeps its order.
+                page = {tid: get(tid) for tid in order[number * PAGE:(number + 1) * PAGE]}
+                if None in page.values():  # type: ignore[comparison-overlap]  # not created yet here
+                    page = {tid: info for tid, info in page.items() if info is not None}
+                pages[number] = page  # type: ignore[assignment]
+            self._touched = set()
+        return pages
+
+    def _copy(self, epoch: int, with_tasks: bool = True) -> Model:
         copy = Model.__new__(Model)
         copy.__dict__.update(self.__dict__)
-        copy.tasks = dict(self.tasks)
+        copy.tasks = dict(self.tasks) if with_tasks else {}
+        copy._touched = set()
         copy.resources = dict(self.resources)
         copy.output = list(self.output)
         copy.diagnostics = list(self.diagnostics)
@@ -612,6 +690,8 @@ class Snapshot:
     """A frozen state of the run (see :meth:`Model.snapshot`)."""
 
     model: Model
+    """The state without its task table (kept in ``pages``)."""
+    pages: list[dict[int, TaskInfo]]
 
     @property
     def events_applied(self) -> int:
@@ -619,10 +699,17 @@ class Snapshot:
 
     def restore(self) -> Model:
         """A model at this moment, free to fold on without changing the snapshot."""
-        model = self.model._copy(next(_epochs))
+        model = self.model._copy(next(_epochs), with_tasks=False)
+        tasks = model.tasks
+        for page in self.pages:
+            tasks.update(page)
+        model._pages = self.pages
         model._detach_open_lines()
         return model
 
+
+PAGE = 1024
+"""Tasks per page of a snapshot's task table (see :meth:`Model._paged`)."""
 
 _HANDLERS: dict[type, Callable[[Model, Event], None]] = {
     Hello: Model._hello,  # type: ignore[dict-item]

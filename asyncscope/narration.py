@@ -176,6 +176,11 @@ class Sentence:
         return say("joiner", lang).join(clauses)
 
 
+_UNSAID = Sentence(0.0, "", None, "unsaid")
+"""What a quiet narrator keeps in place of a sentence (see ``Narrator.quiet``): trimmed
+before anyone reads it."""
+
+
 def _resolve(value: Any, names: Callable[[int], str] | None, resources: Any = None) -> Any:
     if isinstance(value, TaskRef):
         return safe_text(names(value.id) if names is not None else value.name)
@@ -221,6 +226,12 @@ class Narrator:
     _eager: dict[int, tuple[int, int]] = field(default_factory=dict)
     """Task → (its creator, the creator's steps then), until its first step: a first step
     before the creator's step ends is an eager task's (3.12+)."""
+    _unsaid: int = 0
+    """Sentences counted while quiet."""
+    quiet: bool = False
+    """Count sentences instead of making them (keeping every other part of the state): a
+    time-travel jump folds thousands of events whose sentences are trimmed before the
+    moment it shows (``RunHistory.state_at``), and making them was most of its cost."""
 
     def clone(self) -> Narrator:
         """A copy that later events do not change (a snapshot of the run state)."""
@@ -232,11 +243,46 @@ class Narrator:
             kind: str = "step") -> None:
         if isinstance(words, tuple) and words and isinstance(words[0], str):
             words = (words,)  # type: ignore[assignment]  # one clause
-        self.sentences.append(Sentence(t, words, task, kind))  # type: ignore[arg-type]
+        self._keep(Sentence(t, words, task, kind))  # type: ignore[arg-type]
+
+    def _keep(self, sentence: Sentence) -> None:
+        self.sentences.append(sentence)
         if len(self.sentences) > self.limit + self.limit // 4:
             cut = len(self.sentences) - self.limit  # in chunks: a long run does not shift the list per sentence
             del self.sentences[:cut]
             self.dropped += cut
+
+    def _count(self, sentences: int = 1) -> None:
+        self._unsaid += sentences
+
+    def hush(self) -> None:
+        """From now on count sentences instead of making them (see :attr:`quiet`)."""
+        self.quiet = True
+        self._unsaid = 0
+
+    def unhush(self) -> None:
+        """Make sentences again; the ones counted meanwhile are trimmed as if they had been
+        said one by one (the trims depend on the count alone, see :meth:`first_kept`)."""
+        self.quiet = False
+        said = self.said + self._unsaid
+        oldest = self.first_kept(said)
+        kept = self.sentences[max(0, oldest - self.dropped):]
+        # Counted sentences still kept show as blanks: none when the caller hushed only
+        # events whose sentences are trimmed by the moment it shows (RunHistory.state_at).
+        self.sentences = kept + [_UNSAID] * (said - oldest - len(kept))
+        self.dropped = oldest
+        self._unsaid = 0
+
+    @property
+    def said(self) -> int:
+        """Sentences said since the run began (kept or trimmed)."""
+        return len(self.sentences) + self.dropped
+
+    def first_kept(self, said: int) -> int:
+        """The index (counting from the run's first sentence) of the oldest sentence still
+        kept once ``said`` have been said: the trims depend on the count alone."""
+        cut = self.limit // 4 + 1
+        return cut * max(0, (said - self.limit) // cut)
 
     def observe(self, model: Model, event: Event) -> None:
         """Narrate ``event``; call it before ``model.apply(event)``."""
@@ -252,7 +298,9 @@ class Narrator:
             began, self._jump_from = self._jump_from, None
             if f"{t:.3f}" != f"{began or 0.0:.3f}":
                 self.add(t, ("clock-jump", {"t": t}), kind="clock")
-        if kind is Step:
+        if self.quiet:
+            self._observe_quietly(model, event, kind)
+        elif kind is Step:
             self._step(model, event)  # type: ignore[arg-type]
         elif kind is Output:
             self._output(model, event)  # type: ignore[arg-type]
@@ -265,6 +313,37 @@ class Narrator:
                      event.task, "diagnostic")  # type: ignore[attr-defined]
         elif kind is End:
             self.add(event.t, ("end", {"status": Status(event.status), "t": event.t}), kind="end")  # type: ignore[attr-defined]
+
+    def _observe_quietly(self, model: Model, event: Any, kind: type) -> None:
+        """What :meth:`observe` does to the state, counting its sentences without making
+        them. Must say exactly as many as :meth:`observe` (tests/test_history.py folds
+        every scenario both ways and compares)."""
+        if kind is Step or kind is TaskDone:
+            info = self._visible(model, event.task)
+            if info is None:
+                return
+            if info.steps == 0:
+                self._eager.pop(info.id, None)
+            self._printed.pop(info.id, None)
+            if kind is Step:
+                self._count(1 + len(self._chain(model, info, event)))
+            else:
+                self._user_chain.pop(info.id, None)
+                self._count()
+        elif kind is Output:
+            if event.task is not None and event.task in model.tasks and event.thread is None:
+                if event.nl or event.text:
+                    self._printed.setdefault(event.task, []).append((event.stream, event.text))
+            elif event.text.strip():
+                self._count()
+        elif kind is TaskCreated:
+            if event.internal:
+                return
+            if event.parent is not None and event.parent in model.tasks:
+                self._eager[event.task] = (event.parent, model.tasks[event.parent].steps)
+            self._count()
+        elif kind is Diagnostic or kind is End:
+            self._count()
 
     # -- events ---------------------------------------------------------------------
 

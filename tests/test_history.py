@@ -11,6 +11,8 @@ from cli_support import PROGRAMS, run_cli
 
 from asyncscope.history import RunHistory
 from asyncscope.model import Model
+from asyncscope.model import Model as _Model
+from asyncscope.narration import Narrator
 from asyncscope.report import to_json
 from asyncscope.source import TraceSource
 
@@ -33,16 +35,32 @@ def _picture(model: Model) -> tuple:
     return to_json(model, "virtual"), tasks, said, model.events_applied
 
 
-@pytest.mark.parametrize("target", ["gather", "taskgroup", "queue_workers", "deadlock",
+@pytest.mark.parametrize("narration_kept", [500, 4])
+@pytest.mark.parametrize("target", ["gather", "taskgroup", "queue_workers", "deadlock", "sequential",
                                     str(PROGRAMS / "output_mix.py"), str(PROGRAMS / "cancel_causes.py")])
-def test_the_state_at_any_moment_is_the_fold_from_the_start(target: str, tmp_path: Path) -> None:
+def test_the_state_at_any_moment_is_the_fold_from_the_start(target: str, narration_kept: int,
+                                                            tmp_path: Path) -> None:
     events = _events(target, tmp_path)
+
+    def Model() -> _Model:  # noqa: N802  # a narrator that keeps only a few sentences makes
+        # a jump count most of them quietly instead of saying them (Narrator.hush)
+        return _Model(narrator=Narrator(limit=narration_kept))
+
     # Many snapshots, thinned out as the run grows, and events sealed in small chunks:
     # every path between them is taken.
-    history = RunHistory(every=6, max_snapshots=4, chunk=3)
+    history = RunHistory(Model, every=6, max_snapshots=4, chunk=3)
     for start in range(0, len(events), 5):  # arriving in batches, as from a live run
         history.append(events[start:start + 5])
     moments = sorted({0, 1, 2, 3, 6, 7, 8, 12, 13, len(events) // 3, len(events) // 2, len(events) - 1, len(events)})
+    fresh = Model()
+    for shown in range(len(events) + 1):
+        past = history.state_at(shown)
+        # The narration at every moment: which sentences a jump makes and which it only
+        # counts depends on where the moment falls.
+        assert past.narrator.sentences == fresh.narrator.sentences, shown
+        assert past.narrator.dropped == fresh.narrator.dropped, shown
+        if shown < len(events):
+            fresh.apply(events[shown])
     for shown in moments:
         fresh = Model()
         fresh.apply_batch(events[:shown])
@@ -54,13 +72,13 @@ def test_the_state_at_any_moment_is_the_fold_from_the_start(target: str, tmp_pat
     fresh = Model()
     fresh.apply_batch(events)
     assert _picture(history.live) == _picture(fresh)
-    assert _picture(history.state_at(len(events) // 2)) == _picture(_fold(events[: len(events) // 2]))
+    assert _picture(history.state_at(len(events) // 2)) == _picture(_fold(events[: len(events) // 2], Model()))
     assert len(history._snapshots) <= 4 and (history.every > 6 or len(events) < 24)  # bounded: the spacing doubled
     assert history.events(0, len(events)) == events  # sealed and decoded again, unchanged
 
 
-def _fold(events: list) -> Model:
-    model = Model()
+def _fold(events: list, model: _Model | None = None) -> _Model:
+    model = model or _Model()
     model.apply_batch(events)
     return model
 

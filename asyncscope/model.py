@@ -468,11 +468,11 @@ class Model:
         self.diagnostics.append(event)
 
     def _resource(self, event: ResourceCreated) -> None:
-        self.resources[event.id] = ResourceInfo(
-            event.id, event.kind, event.cls, event.name, event.where, event.origin, event.t,
-            event.value, event.maxsize, event.parties, event.lock, value=event.value,
-            size=0 if event.kind.endswith("Queue") else None,
-            set=False if event.kind == "Event" else None, epoch=self.epoch)
+        kind = event.kind
+        self.resources[event.id] = ResourceInfo(  # positional: a program may make 100,000
+            event.id, kind, event.cls, event.name, event.where, event.origin, event.t,
+            event.value, event.maxsize, event.parties, event.lock, [], event.value,
+            0 if kind.endswith("Queue") else None, False if kind == "Event" else None, self.epoch)
 
     def _resource_state(self, event: ResourceState) -> None:
         info = self.resources.get(event.id)

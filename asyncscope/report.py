@@ -136,17 +136,20 @@ class ResourceRow(msgspec.Struct):
 def resources_json(model: Model) -> list[ResourceRow]:
     waiting = model.resource_waiters()
     tasks = model.tasks
+    nobody: dict[str, list[int]] = {}
     rows = []
-    for info in model.resources.values():
-        roles = waiting.get(info.id, {})
-        holders = model.resource_holders(info) if info.kind == "Condition" else info.holders
-        queue = info.kind.endswith("Queue")
-        users_wait = any(not tasks[tid].internal for tids in roles.values() for tid in tids if tid in tasks)
+    for info in model.resources.values():  # a program may make 100,000: nothing spared here
+        roles = waiting.get(info.id, nobody)
+        kind = info.kind
+        holders = model.resource_holders(info) if kind == "Condition" else info.holders
+        queue = kind.endswith("Queue")
+        internal = info.internal
+        if internal and roles:
+            internal = not any(not tasks[tid].internal for tids in roles.values() for tid in tids if tid in tasks)
         rows.append(ResourceRow(
-            info.id, info.kind, info.label, info.where, info.created_at, info.origin,
-            info.internal and not users_wait,
-            holders[0] if holders and info.kind in ("Lock", "Condition") else None,
-            holders, roles.get("waiters", []),
+            info.id, kind, info.label, info.where, info.created_at, info.origin, internal,
+            holders[0] if holders and kind in ("Lock", "Condition") else None,
+            list(holders), roles.get("waiters", []),
             roles.get("putters", []) if queue else None, roles.get("joiners", []) if queue else None,
             info.set, info.value, info.size, info.maxsize, info.parties, info.cls,
         ))

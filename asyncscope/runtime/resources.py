@@ -25,7 +25,8 @@ import sys
 from asyncio import events, locks, queues, tasks
 from typing import TYPE_CHECKING, Any
 
-from asyncscope.events import ResourceCreated, ResourceState
+from asyncscope.runtime.clock import real_perf_ns as _perf_ns
+from asyncscope.runtime.emit import BATCH_SIZE
 
 if TYPE_CHECKING:
     from asyncscope.runtime.loop import Tracer
@@ -46,6 +47,7 @@ _KIND_NAMES = "|".join(sorted({cls.__name__ for cls in KINDS}, key=len, reverse=
 _ASSIGNED = re.compile(r"^\s*([A-Za-z_][\w.]*(?:\s*,\s*[A-Za-z_][\w.]*)*)\s*(?::[^=]+)?=[^=]")
 _DICT_KEYS = re.compile(r"""["'](\w+)["']\s*:\s*[\w.]*\b(?:""" + _KIND_NAMES + r")\(")
 _MISSING = object()
+_SEMAPHORES = ("Semaphore", "BoundedSemaphore")
 
 
 class ResourceWatch:
@@ -55,20 +57,22 @@ class ResourceWatch:
         self.tracer = tracer
         self._ids: dict[int, int] = {}
         """``id(obj)`` → resource id. A new object at a reused address registers again in
-        its ``__init__``, so a stale entry is always overwritten before it is read."""
+        its ``__init__`` (asyncio's own clear it), so a stale entry is always overwritten
+        or gone before it is read."""
         self._holders: dict[int, tuple[int, ...]] = {}
-        """Resource → the tasks holding it (tuples: a tuple of ints is let go by the garbage
-        collector, and 100,000 locks must not make every collection slower)."""
+        """Resource → the tasks holding it, while any do (tuples: a tuple of ints is let go
+        by the garbage collector, and 100,000 locks must not make every collection slower)."""
         self._count = 0
-        self._names: dict[tuple[str, int], list[str]] = {}
-        self._made_at: dict[tuple[str, int], int] = {}
-        self._quiet: dict[int, ResourceCreated] = {}
-        """asyncio's own resources (a queue's inner event, a condition's lock), not yet
-        announced: only once a task waits on one does it matter to anyone, so until then
-        nothing is sent (a program with 100,000 queues would otherwise pay for 100,000
-        inner events too)."""
+        self._sites: dict[tuple[Any, int], tuple[str, str, list[str] | None]] = {}
+        """(code, line) → what that creating line says (see :meth:`_site`)."""
+        self._made_at: dict[tuple[Any, int], int] = {}
+        """A naming line → how many it has made (``a, b = Lock(), Lock()`` names in turn)."""
         self._kinds: dict[type, str] = {}
         self._told = False
+        self._clock = tracer.clock
+        self._queue = tracer.emitter.queue
+        self._encode = tracer.emitter.encode
+        self._flush = tracer.emitter.flush
 
     # -- installation -------------------------------------------------------------------
 
@@ -88,87 +92,113 @@ class ResourceWatch:
 
     def register(self, obj: Any) -> None:
         try:
-            tracer = self.tracer
-            self._count += 1
-            rid = self._count
-            self._ids[id(obj)] = rid
-            cls = type(obj)
-            kind = self._kinds.get(cls)
-            if kind is None:
-                kind = self._kinds[cls] = next((k.__name__ for k in KINDS if issubclass(cls, k)), cls.__name__)
             frame = sys._getframe(2)
-            code = frame.f_code
-            where = f"{code.co_filename}:{frame.f_lineno}"
-            name = None
-            # Made by asyncio itself (a queue's Event, a condition's Lock): internal, shown
-            # (if ever) at asyncio's own line. Otherwise the caller's line, and its name.
-            inside = code.co_filename.startswith(_ASYNCIO_DIR)
-            origin = "asyncio" if inside else tracer.origin(code)
-            if not inside:
-                name = self._name_at(code.co_filename, frame.f_lineno)
+            line = frame.f_lineno
+            key = (frame.f_code, line)
+            site = self._sites.get(key)
+            if site is None:
+                site = self._site(frame.f_code, line)
             del frame
-            lock = getattr(obj, "_lock", None) if kind == "Condition" else None
-            made = ResourceCreated(
-                tracer.clock.now(), rid, kind, cls.__name__, name, where, origin,
-                value=obj.__dict__.get("_value") if kind in ("Semaphore", "BoundedSemaphore") else None,
-                maxsize=getattr(obj, "_maxsize", None),
-                parties=getattr(obj, "_parties", None),
-                lock=self._ids.get(id(lock)) if lock is not None else None,
-            )
-            if made.lock is not None and made.lock in self._quiet:
-                # The condition's own lock, made just before it: known by the condition's name.
-                inner = self._quiet[made.lock]
-                inner.name = f"{made.name or f'Condition-{rid}'}.lock"
-                inner.where = made.where
-            if inside:
-                self._quiet[rid] = made
-            else:
-                tracer._emit(made)
+            where, origin, names = site
+            if names is None:
+                # Made by asyncio itself (a queue's Event, a condition's Lock): said only if
+                # a task ever waits on it (resource_id), and nothing kept until then (a
+                # program with 100,000 queues would otherwise pay for 100,000 inner events,
+                # and keep them). A dead resource's id at this address must not name it.
+                self._ids.pop(id(obj), None)
+                return
+            name = None
+            if names:
+                made = self._made_at[key] = self._made_at.get(key, -1) + 1
+                name = names[made % len(names)]
+            lock = None
+            if isinstance(obj, locks.Condition):
+                lock = self._condition_lock(obj, name, where, origin)
+            self._made(obj, name, where, origin, lock)
         except Exception as exc:  # never into the program
             self._fail(exc)
 
-    def resource_id(self, obj: Any) -> int | None:
-        """The id of a resource a task waits on (announcing it first if it was asyncio's
-        own and still unannounced)."""
-        rid = self._ids.get(id(obj))
-        if rid is not None and rid in self._quiet:
-            self._announce(rid, obj)
+    def _made(self, obj: Any, name: str | None, where: str | None, origin: str, lock: int | None = None) -> int:
+        """Give ``obj`` an id and say it exists (a tuple laid out like ResourceCreated:
+        the same bytes on the wire, cheaper to build)."""
+        self._count += 1
+        rid = self._count
+        self._ids[id(obj)] = rid
+        cls = type(obj)
+        kind = self._kinds.get(cls)
+        if kind is None:
+            kind = self._kinds[cls] = next((k.__name__ for k in KINDS if issubclass(cls, k)), cls.__name__)
+        values = obj.__dict__
+        self._send(("resource", self._now(), rid, kind, cls.__name__, name, where, origin,
+                    values.get("_value") if kind in _SEMAPHORES else None,
+                    values.get("_maxsize"), values.get("_parties"), lock))
         return rid
 
-    def _announce(self, rid: int, obj: Any) -> None:
-        made = self._quiet.pop(rid)
-        tracer = self.tracer
-        tracer._emit(made)
-        kind = made.kind
-        state = ResourceState(tracer.clock.now(), rid, self._holders.get(rid, ()))  # type: ignore[arg-type]
-        if kind in ("Semaphore", "BoundedSemaphore"):
-            state.value = obj.__dict__.get("_value")
-        elif kind == "Event":
-            state.set = bool(obj.__dict__.get("_value"))
-        elif kind.endswith("Queue"):
-            state.size = obj.qsize()
-        tracer._emit(state)
-
-    def _name_at(self, file: str, line: int) -> str | None:
-        """The name the line gives what it makes: ``lock_b = asyncio.Lock()`` → ``lock_b``;
-        ``{"A": asyncio.Lock(), "B": ...}`` → ``A``, then ``B``. Read once per line."""
-        key = (file, line)
-        names = self._names.get(key)
-        if names is None:
-            text = linecache.getline(file, line)
-            keys = _DICT_KEYS.findall(text)
-            match = _ASSIGNED.match(text)
-            targets = [name.strip().removeprefix("self.") for name in match.group(1).split(",")] if match else []
-            if keys:  # locks = {"A": asyncio.Lock(), ...} → locks["A"]
-                names = [f'{targets[0]}["{key}"]' if len(targets) == 1 else key for key in keys]
-            else:  # lock = asyncio.Lock(); event, lock = asyncio.Event(), asyncio.Lock()
-                names = targets
-            self._names[key] = names
-        if not names:
+    def _condition_lock(self, condition: Any, name: str | None, where: str | None, origin: str) -> int | None:
+        """The id of a condition's lock; one the condition made itself is said now, known
+        by the condition's name and line (``cond.lock``)."""
+        lock = condition.__dict__.get("_lock")
+        if lock is None:
             return None
-        count = self._made_at.get(key, 0)
-        self._made_at[key] = count + 1
-        return names[count % len(names)]
+        rid = self._ids.get(id(lock))
+        if rid is None:
+            rid = self._made(lock, f"{name or f'Condition-{self._count + 2}'}.lock", where, "asyncio")
+            if lock.__dict__.get("_locked"):
+                self._report(rid)
+        return rid
+
+    def _site(self, code: Any, line: int) -> tuple[str, str, list[str] | None]:
+        """What a creating line says, worked out once per line: where, whose, and the
+        names it assigns (None for asyncio's own lines, whose resources are quiet)."""
+        where = f"{code.co_filename}:{line}"
+        inside = code.co_filename.startswith(_ASYNCIO_DIR)
+        origin = "asyncio" if inside else self.tracer.origin(code)
+        names = None if inside else self._names_at(code.co_filename, line)
+        site = self._sites[(code, line)] = (where, origin, names)
+        return site
+
+    def _now(self) -> float:
+        """Program time, as a task step's event is stamped (the program runs: not held)."""
+        clock = self._clock
+        return (_perf_ns() - clock.origin_ns) / 1e9 if clock.started else 0.0
+
+    def _send(self, event: tuple[Any, ...]) -> None:
+        queue = self._queue
+        queue.append(self._encode(event))
+        if len(queue) >= BATCH_SIZE:
+            self._flush()
+
+    def resource_id(self, obj: Any) -> int | None:
+        """The id of a resource a task waits on; one of asyncio's own is said now, the
+        first time a task waits on it (its holder, if it is a lock already held, unknown)."""
+        rid = self._ids.get(id(obj))
+        if rid is None and isinstance(obj, KINDS):
+            try:
+                rid = self._made(obj, None, None, "asyncio")
+                kind = self._kinds[type(obj)]
+                values = obj.__dict__
+                if kind in _SEMAPHORES:
+                    self._report(rid, value=values.get("_value"))
+                elif kind == "Event":
+                    self._report(rid, set_=bool(values.get("_value")))
+                elif kind.endswith("Queue"):
+                    self._report(rid, size=obj.qsize())
+            except Exception as exc:  # never into the program
+                self._fail(exc)
+        return rid
+
+    @staticmethod
+    def _names_at(file: str, line: int) -> list[str]:
+        """The names the line gives what it makes: ``lock_b = asyncio.Lock()`` →
+        ``lock_b``; ``{"A": asyncio.Lock(), "B": ...}`` → ``locks["A"]``, then ``locks["B"]``
+        (one per object made there, in turn)."""
+        text = linecache.getline(file, line)
+        keys = _DICT_KEYS.findall(text)
+        match = _ASSIGNED.match(text)
+        targets = [name.strip().removeprefix("self.") for name in match.group(1).split(",")] if match else []
+        if keys:  # locks = {"A": asyncio.Lock(), ...} → locks["A"]
+            return [f'{targets[0]}["{key}"]' if len(targets) == 1 else key for key in keys]
+        return targets  # lock = asyncio.Lock(); event, lock = asyncio.Event(), asyncio.Lock()
 
     # -- changes --------------------------------------------------------------------------
 
@@ -179,20 +209,21 @@ class ResourceWatch:
         task = tasks.current_task(loop)
         return self.tracer.known_task_id(task) if task is not None else None
 
-    def _report(self, obj: Any, rid: int, **fields: Any) -> None:
-        if rid in self._quiet:
-            return  # said when announced
-        tracer = self.tracer
-        # A tuple where the Struct says list: encoded the same, and not tracked by the GC.
-        tracer._emit(ResourceState(tracer.clock.now(), rid, self._holders.get(rid, ()), **fields))  # type: ignore[arg-type]
+    def _report(self, rid: int, value: int | None = None, size: int | None = None, set_: bool | None = None) -> None:
+        # A tuple laid out like ResourceState; holders a tuple where the Struct says list:
+        # encoded the same, and not tracked by the garbage collector.
+        self._send(("res-state", self._now(), rid, self._holders.get(rid, ()), value, size, set_))
 
     def _lock_changed(self, obj: Any, before: Any, locked: Any) -> None:
         rid = self._ids.get(id(obj))
         if rid is None or before is _MISSING or bool(before) == bool(locked):
             return
         task = self._current() if locked else None
-        self._holders[rid] = (task,) if task is not None else ()
-        self._report(obj, rid)
+        if task is not None:
+            self._holders[rid] = (task,)
+        else:
+            self._holders.pop(rid, None)  # kept only while held: ids are never reused
+        self._report(rid)
 
     def _semaphore_changed(self, obj: Any, before: Any, value: Any) -> None:
         rid = self._ids.get(id(obj))
@@ -207,20 +238,23 @@ class ResourceWatch:
             holders.remove(task)
         elif holders:
             holders.pop(0)  # released by a task that does not hold it: the longest holder gives way
-        self._holders[rid] = tuple(holders)
-        self._report(obj, rid, value=value)
+        if holders:
+            self._holders[rid] = tuple(holders)
+        else:
+            self._holders.pop(rid, None)
+        self._report(rid, value=value)
 
     def _event_changed(self, obj: Any, before: Any, value: Any) -> None:
         rid = self._ids.get(id(obj))
-        if rid is None or before is _MISSING or bool(before) == bool(value) or rid in self._quiet:
+        if rid is None or before is _MISSING or bool(before) == bool(value):
             return
-        self._report(obj, rid, set=bool(value))
+        self._report(rid, set_=bool(value))
 
     def queue_changed(self, obj: Any) -> None:
         try:
             rid = self._ids.get(id(obj))
             if rid is not None:
-                self._report(obj, rid, size=obj.qsize())
+                self._report(rid, size=obj.qsize())
         except Exception as exc:  # never into the program
             self._fail(exc)
 
@@ -256,30 +290,36 @@ def _registering(original: Any, watch: ResourceWatch) -> Any:
 
 
 def _watch_attribute(cls: type, name: str, changed: Any) -> None:
-    """``cls.name`` becomes a data descriptor over the instance's own ``__dict__`` entry."""
+    """Writes to ``cls.name`` report; reads stay the instance ``__dict__``'s own."""
+    setattr(cls, name, _WriteWatch(name, changed))
 
-    def get(self: Any) -> Any:
-        try:
-            return self.__dict__[name]
-        except KeyError:
-            raise AttributeError(name) from None
 
-    def set_(self: Any, value: Any) -> None:
-        values = self.__dict__
+class _WriteWatch:
+    """A data descriptor with no ``__get__``: Python then reads the attribute from the
+    instance's ``__dict__`` as if nothing were there (asyncio reads ``_locked`` and
+    ``_value`` far more often than it writes them), while every write comes here."""
+
+    __slots__ = ("name", "changed")
+
+    def __init__(self, name: str, changed: Any) -> None:
+        self.name = name
+        self.changed = changed
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        values = obj.__dict__
+        name = self.name
         before = values.get(name, _MISSING)
         values[name] = value
         try:
-            changed(self, before, value)
+            self.changed(obj, before, value)
         except Exception as exc:  # never into the program
-            changed.__self__._fail(exc)
+            self.changed.__self__._fail(exc)
 
-    def delete(self: Any) -> None:
+    def __delete__(self, obj: Any) -> None:
         try:
-            del self.__dict__[name]
+            del obj.__dict__[self.name]
         except KeyError:
-            raise AttributeError(name) from None
-
-    setattr(cls, name, property(get, set_, delete))
+            raise AttributeError(self.name) from None
 
 
 def _reporting_size(original: Any, watch: ResourceWatch) -> Any:

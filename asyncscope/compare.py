@@ -17,7 +17,7 @@ from typing import Any
 from asyncscope import wording
 from asyncscope.history import RunHistory
 from asyncscope.model import Model
-from asyncscope.session import Session, Target
+from asyncscope.session import Session
 from asyncscope.source import TraceSource
 from asyncscope.trace import MAGIC, TraceError
 

@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import bisect
 import itertools
-from sys import intern as _intern
 from collections.abc import Callable, Iterable, MutableSequence
 from dataclasses import dataclass, field
+from sys import intern as _intern
 
 from asyncscope import wording
-from asyncscope.narration import Narrator
 from asyncscope.events import (
     Code,
     Diagnostic,
@@ -41,8 +40,10 @@ from asyncscope.events import (
     Tick,
     Wait,
 )
+from asyncscope.narration import Narrator
 
-__all__ = ["Model", "TaskInfo", "OutputLine", "FINAL_STATES", "ChainLink", "Delta", "Snapshot", "any_between", "TUI_OUTPUT_LIMIT", "ResourceInfo"]
+__all__ = ["Model", "TaskInfo", "OutputLine", "FINAL_STATES", "ChainLink", "Delta", "Snapshot", "any_between",
+           "TUI_OUTPUT_LIMIT", "ResourceInfo", "PAGE"]
 
 FINAL_STATES = frozenset({"done", "failed", "cancelled", "destroyed"})
 

@@ -54,7 +54,8 @@ NARRATION: dict[str, dict[str, str]] = {
     },
     "creates-eager": {
         "en": "{parent} creates {task} for {coro}() — an eager task: its first step runs at once, inside create_task()",
-        "ja": "{parent} が eager タスク {task} を作ります({coro}() の最初のステップは create_task() の中ですぐに実行されます)",
+        "ja": "{parent} が eager タスク {task} を作ります"
+              "({coro}() の最初のステップは create_task() の中ですぐに実行されます)",
     },
     "starts": {"en": "{task} starts", "ja": "{task} が動き始め"},
     "goes-on": {"en": "{task} goes on", "ja": "{task} が続けて"},

@@ -57,10 +57,9 @@ from textual.widget import Widget
 from textual.widgets import DataTable
 
 from asyncscope.events import Code, Event, Hello, Output, Step, TaskCreated, Tick, Wait
-from asyncscope.model import Model, TaskInfo
-from asyncscope.report import safe_text, task_colour
 from asyncscope.history import RunHistory
-from asyncscope.model import Delta
+from asyncscope.model import Delta, Model, TaskInfo
+from asyncscope.report import safe_text, task_colour
 from asyncscope.tui.format import STATE_STYLE
 from asyncscope.tui.widgets.taskrows import TaskRows
 from asyncscope.tui.widgets.tasks import TaskTable, layout_columns
@@ -273,7 +272,7 @@ class Config:
     label: str
     widgets: Callable[[TaskRows], list[Widget]]
     setup: Callable[[list[Widget], Workload, TaskRows, int], Any]
-    update: Callable[[list[Widget], Workload, Changes], None]
+    update: Callable[[list[Widget], Workload, Delta], None]
     visible: Callable[[list[Widget], TaskRows], list[int]]
 
 
@@ -296,7 +295,7 @@ def _setup_table(widgets: list[Widget], work: Workload, rows: TaskRows, top: int
         widget.scroll_to(y=top, animate=False)
 
 
-def _update_table(widgets: list[Widget], work: Workload, changes: Changes) -> None:
+def _update_table(widgets: list[Widget], work: Workload, changes: Delta) -> None:
     # RunScreen.on_events_arrived, minus the panes that are not on screen here.
     table = widgets[0]
     assert isinstance(table, TaskTable)
@@ -319,7 +318,7 @@ def _setup_timeline(widgets: list[Widget], work: Workload, rows: TaskRows, top: 
     timeline.scroll_to(y=top, animate=False)
 
 
-def _update_timeline(widgets: list[Widget], work: Workload, changes: Changes) -> None:
+def _update_timeline(widgets: list[Widget], work: Workload, changes: Delta) -> None:
     timeline = widgets[0]
     assert isinstance(timeline, Timeline)
     timeline.rows.update(work.model, changes.tasks, changes.new_tasks, changes.renamed)
@@ -348,7 +347,7 @@ async def _setup_datatable(widgets: list[Widget], work: Workload, rows: TaskRows
         table.add_row(*(CELLS[cid](model, info) for cid in order), key=str(tid))
 
 
-def _update_datatable(widgets: list[Widget], work: Workload, changes: Changes) -> None:
+def _update_datatable(widgets: list[Widget], work: Workload, changes: Delta) -> None:
     table = widgets[0]
     assert isinstance(table, DataTable)
     model = work.model

@@ -5,7 +5,6 @@ from __future__ import annotations
 import subprocess
 import sys
 
-
 RUNTIME = ("asyncscope.runtime.bootstrap", "asyncscope.runtime.loop", "asyncscope.runtime.hooks",
            "asyncscope.runtime.resources", "asyncscope.runtime.watchdog", "asyncscope.runtime.capture",
            "asyncscope.runtime.gate", "asyncscope.events")

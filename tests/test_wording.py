@@ -64,7 +64,8 @@ def test_narration_tells_stderr_apart_from_prints() -> None:
     model = Model()
     model.apply_batch([TaskCreated(0.0, 1, "Task-1", "main", None, None, False),
                        Output(0, 0.0, 1, "stdout", "main starts", True, None),
-                       Output(1, 0.0, 1, "stderr", "prog.py:3: RuntimeWarning: coroutine 'hello' was never awaited", True, None),
+                       Output(1, 0.0, 1, "stderr", "prog.py:3: RuntimeWarning: coroutine 'hello' was never awaited",
+                              True, None),
                        Output(2, 0.0, 1, "stderr", "  hello()", True, None),
                        Step(0.0, 1, 10, None, None)])
     assert model.narrator is not None

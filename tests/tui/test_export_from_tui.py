@@ -7,7 +7,6 @@ import pytest
 from tui_support import SIZE, app_for, wait_end, wait_for
 
 
-
 async def test_the_palette_exports_the_run_and_saves_a_screenshot(tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     async with app_for("create_task").run_test(size=SIZE) as pilot:

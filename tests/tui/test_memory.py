@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from tui_support import PROGRAMS, SIZE, wait_end
 
+from asyncscope import model as run_state
 from asyncscope.model import Model
 from asyncscope.targets import resolve
 from asyncscope.trace import read_trace
-from asyncscope import model as run_state
 from asyncscope.tui.app import make_app
 from asyncscope.tui.format import INSTANT
 from asyncscope.tui.widgets.output import OutputView

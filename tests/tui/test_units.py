@@ -5,9 +5,7 @@ from __future__ import annotations
 import time
 
 from asyncscope.display import brief_where
-from asyncscope.events import Step, TaskCreated, TaskDone, Wait
-from asyncscope.model import Model
-from asyncscope.events import Output, TaskCreated
+from asyncscope.events import Output, Step, TaskCreated, TaskDone, Wait
 from asyncscope.model import Model, any_between
 from asyncscope.tui.format import INSTANT, SPEEDS, normalise_speed, speed_label
 from asyncscope.tui.widgets.taskrows import TaskRows

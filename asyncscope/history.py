@@ -16,6 +16,9 @@ spacing doubles.
 from __future__ import annotations
 
 import bisect
+import ctypes
+import ctypes.util
+import functools
 import gc
 import zlib
 from array import array
@@ -97,9 +100,18 @@ class RunHistory:
         if len(self._snapshots) > self.max_snapshots:
             self._snapshots = self._snapshots[::2]  # those at multiples of twice the spacing
             self.every *= 2
+            _give_back()
         # What a snapshot holds never changes again: keep the collector from walking it
         # on every full collection (which made long runs stutter).
         gc.freeze()
+
+    def settle(self) -> None:
+        """The run has ended and all of it is here: nothing will be added, so collect
+        once, keep the collector off what is left, and give the memory loading freed
+        back to the system (a million-event replay held ~8 MB less)."""
+        gc.collect()
+        gc.freeze()
+        _give_back()
 
     def events(self, start: int, stop: int) -> list[Event]:
         """Events ``start`` to ``stop`` (decoded again where they were sealed)."""
@@ -205,6 +217,21 @@ class RunHistory:
             if _is_step(event(index), hidden):
                 return index + 1
         return None
+
+
+def _give_back() -> None:
+    """Return freed heap memory to the system (glibc's ``malloc_trim``; a no-op where
+    there is none). Python frees its small-object arenas itself, not what it got from
+    ``malloc`` for larger objects, such as decoded batches of events."""
+    try:
+        _libc().malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+@functools.cache
+def _libc() -> ctypes.CDLL:
+    return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
 
 
 def _is_step(event: Event, hidden: Container[int] = ()) -> bool:

@@ -289,6 +289,8 @@ class RunScreen(Screen[None]):
             changes = self.history.append(message.events)
         finally:
             self._ack.set()
+        if message.ended:
+            self.history.settle()
         self._wall_at_event = time.monotonic()
         if self.cursor is not None:  # looking at the past: the live edge moves on unseen
             live = self.history.live

@@ -137,7 +137,7 @@ def report_trace(path: str, *, as_json: bool = False, at: float | None = None) -
     --headless`` gave it) at the end, 0 for a moment before it, 2 for a bad trace."""
     import os
 
-    from asyncscope.source import TraceSource, events_until
+    from asyncscope.source import TraceSource, batches_until
     from asyncscope.trace import TraceError
 
     source = TraceSource(path)
@@ -145,9 +145,9 @@ def report_trace(path: str, *, as_json: bool = False, at: float | None = None) -
     try:
         source.start(check=False)  # one pass: a batch that cannot be read stops the report there
         settled = Settler()
-        for event in events_until(source, at):
-            model.apply(event)
-            settled.after(1)
+        for batch in batches_until(source, at):
+            model.fold(batch)
+            settled.after(len(batch))
     except TraceError as exc:
         return error_result(str(exc), path, "virtual", as_json)
     if source.truncated:

@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterable, MutableSequence
 from dataclasses import dataclass, field
 from sys import intern as _intern
 
+import msgspec
+
 from asyncscope import wording
 from asyncscope.events import (
     Code,
@@ -80,10 +82,11 @@ class ChainLink:
     lib: bool
 
 
-@dataclass(slots=True)
-class TaskInfo:
-    """One task as the views show it. Slotted: a long run keeps many of them, and a
-    snapshot holds a copy of each task that changed since the one before."""
+class TaskInfo(msgspec.Struct, gc=False):
+    """One task as the views show it. A msgspec Struct, untracked by the garbage
+    collector: a long run keeps many of them, a snapshot holds a copy of each task that
+    changed since the one before, and a time-travel jump makes thousands (a Struct is
+    made in a third of a slotted dataclass's time; it holds no reference cycles)."""
 
     id: int
     name: str
@@ -104,7 +107,7 @@ class TaskInfo:
     error: str | None = None
     traceback: str | None = None
     cancelled_by: str | None = None
-    history: list[tuple[float, str]] = field(default_factory=list)
+    history: list[tuple[float, str]] = msgspec.field(default_factory=list)
     """State changes as ``(t, state)``, for the timeline."""
     origin: str = "user"
     """``user``, ``library`` or ``asyncio`` (see :class:`asyncscope.events.TaskCreated`)."""
@@ -123,13 +126,14 @@ class TaskInfo:
     list)."""
 
     def clone(self, epoch: int) -> TaskInfo:
-        return TaskInfo(
-            self.id, self.name, self.coro, self.parent, self.created_at, self.where, self.internal,
-            self.state, self.wait, self.chain, self.steps, self.busy_ns, self.ended_at, self.result,
-            self.error, self.traceback, self.cancelled_by, self.history, self.origin,
-            self.from_callback, list(self.prints) if self.prints else (),
-            list(self.flags) if self.flags else (), epoch, True,
-        )
+        copy = self.__copy__()
+        copy.epoch = epoch
+        copy.shares_history = True
+        if self.prints:
+            copy.prints = list(self.prints)
+        if self.flags:
+            copy.flags = list(self.flags)
+        return copy
 
     @property
     def cancel_text(self) -> str | None:
@@ -155,8 +159,7 @@ class TaskInfo:
         self.state = state
 
 
-@dataclass(slots=True)
-class ResourceInfo:
+class ResourceInfo(msgspec.Struct, gc=False):
     """A lock, semaphore, event, condition, queue or barrier, as it stands. Who waits on it
     is read from the tasks' waits (:meth:`Model.resource_waiters`), not kept here."""
 
@@ -173,7 +176,7 @@ class ResourceInfo:
     parties: int | None = None
     lock: int | None = None
     """A condition's lock (another resource)."""
-    holders: list[int] = field(default_factory=list)
+    holders: list[int] = msgspec.field(default_factory=list)
     value: int | None = None
     size: int | None = None
     set: bool | None = None
@@ -198,8 +201,7 @@ ROLES = {"get": "waiters", "put": "putters", "join": "joiners"}
 """A queue's waits by the method waited in; every other wait on a resource is a waiter."""
 
 
-@dataclass(slots=True)
-class OutputLine:
+class OutputLine(msgspec.Struct, gc=False):
     seq: int
     t: float
     task: int | None
@@ -275,34 +277,68 @@ class Model:
     # -- folding ----------------------------------------------------------------------
 
     def apply_all(self, events: Iterable[Event]) -> None:
-        apply = self.apply
-        for event in events:
-            apply(event)
+        self.fold(events)
 
     def apply(self, event: Event) -> None:
-        self.events_applied += 1
-        narrator = self.narrator
-        if narrator is not None:
-            narrator.observe(self, event)
-        handler = _HANDLERS.get(type(event))
-        if handler is not None:
-            handler(self, event)
+        self.fold((event,))
 
     def fold(self, events: Iterable[Event], said: MutableSequence[int] | None = None) -> None:
-        """Fold ``events`` without saying what changed: :meth:`apply` in a loop, the
-        cheapest way (a time-travel jump folds thousands of events to show one moment).
-        With ``said``, append how many sentences the narrator has said after each event."""
+        """Fold ``events``: the one fold every state comes from. With ``said``, append how
+        many sentences the narrator has said after each event.
+
+        A task step (a :class:`Step`, or a :class:`TaskDone` for the last one) is most of
+        any run and a time-travel jump folds tens of thousands of them, so they are
+        handled here inline; every other event goes to its handler in ``_HANDLERS``."""
         narrator = self.narrator
         observe = narrator.observe if narrator is not None else None
+        if narrator is None:
+            said = None
         handlers = _HANDLERS
+        tasks = self.tasks
+        get = tasks.get
+        epoch = self.epoch
         count = 0
         for event in events:
             count += 1
             if observe is not None:
-                observe(self, event)
-            handler = handlers.get(type(event))
-            if handler is not None:
-                handler(self, event)
+                observe(self, event)  # before the fold: it compares the task's state before and after
+            kind = type(event)
+            if kind is Step or kind is TaskDone:
+                # What every step does, the last one included: count it, move the clock.
+                self.steps += 1
+                t = event.t  # type: ignore[attr-defined]
+                if t > self.t:
+                    self.t = t
+                tid = event.task  # type: ignore[attr-defined]
+                if self.next_task == tid:
+                    self.next_task = None
+                info = get(tid)
+                if info is not None:
+                    if info.epoch != epoch:  # shared with a snapshot: copy it first (see _own)
+                        info = tasks[tid] = info.clone(epoch)
+                        self._touched.add(self._positions[tid] // PAGE)
+                    info.steps += 1
+                    info.busy_ns += event.dur_ns  # type: ignore[attr-defined]
+                    if kind is Step:
+                        wait = event.wait  # type: ignore[attr-defined]
+                        info.wait = wait
+                        if wait is None or event.chain is not None:  # type: ignore[attr-defined]
+                            info.chain = event.chain  # type: ignore[attr-defined]
+                        state = "ready" if wait is None else "waiting"
+                        if state != info.state:  # most steps leave it as it was
+                            info._set(t, state)
+                    else:
+                        info.wait = None
+                        info.ended_at = t
+                        info.result = event.result  # type: ignore[attr-defined]
+                        info.error = event.error  # type: ignore[attr-defined]
+                        info.traceback = event.traceback  # type: ignore[attr-defined]
+                        info.cancelled_by = event.cancelled_by  # type: ignore[attr-defined]
+                        info._set(t, event.state)  # type: ignore[attr-defined]
+            else:
+                handler = handlers.get(kind)
+                if handler is not None:
+                    handler(self, event)
             if said is not None:
                 said.append(len(narrator.sentences) + narrator.dropped)  # type: ignore[union-attr]
         self.events_applied += count
@@ -313,13 +349,9 @@ class Model:
         delta = Delta()
         narrator = self.narrator
         said_before = len(narrator.sentences) + narrator.dropped if narrator is not None else 0
-        if narrator is None:
-            said = None
-        apply = self.apply
+        events = events if isinstance(events, (list, tuple)) else list(events)
+        self.fold(events, said)
         for event in events:
-            apply(event)
-            if said is not None:
-                said.append(len(narrator.sentences) + narrator.dropped)  # type: ignore[union-attr]
             kind = type(event)
             if kind is Step or kind is TaskDone:
                 delta.tasks.add(event.task)  # type: ignore[attr-defined]
@@ -386,44 +418,6 @@ class Model:
         info = self._own(event.task)
         if info is not None:
             info.name = event.name
-
-    def _count_step(self, event: Step | TaskDone) -> TaskInfo | None:
-        """What every step does, the last one included: count it, move the clock."""
-        self.steps += 1
-        t = event.t
-        if t > self.t:
-            self.t = t
-        if self.next_task == event.task:
-            self.next_task = None
-        info = self.tasks.get(event.task)
-        if info is not None:
-            if info.epoch != self.epoch:  # shared with a snapshot: copy it first (_own, inlined)
-                info = self.tasks[event.task] = info.clone(self.epoch)
-                self._touched.add(self._positions[event.task] // PAGE)
-            info.steps += 1
-            info.busy_ns += event.dur_ns
-        return info
-
-    def _step(self, event: Step) -> None:
-        info = self._count_step(event)
-        if info is None:
-            return
-        info.wait = event.wait
-        if event.chain is not None or event.wait is None:
-            info.chain = event.chain
-        info._set(event.t, "waiting" if event.wait is not None else "ready")
-
-    def _done(self, event: TaskDone) -> None:
-        info = self._count_step(event)
-        if info is None:
-            return
-        info.wait = None
-        info.ended_at = event.t
-        info.result = event.result
-        info.error = event.error
-        info.traceback = event.traceback
-        info.cancelled_by = event.cancelled_by
-        info._set(event.t, event.state)
 
     def _output(self, event: Output) -> None:
         self._advance(event.t)
@@ -717,8 +711,6 @@ _HANDLERS: dict[type, Callable[[Model, Event], None]] = {
     Code: Model._code,  # type: ignore[dict-item]
     TaskCreated: Model._created,  # type: ignore[dict-item]
     TaskRenamed: Model._renamed,  # type: ignore[dict-item]
-    Step: Model._step,  # type: ignore[dict-item]
-    TaskDone: Model._done,  # type: ignore[dict-item]
     Output: Model._output,  # type: ignore[dict-item]
     Diagnostic: Model._diagnostic,  # type: ignore[dict-item]
     Tick: Model._tick,  # type: ignore[dict-item]

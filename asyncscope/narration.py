@@ -320,17 +320,18 @@ class Narrator:
         them. Must say exactly as many as :meth:`observe` (tests/test_history.py folds
         every scenario both ways and compares)."""
         if kind is Step or kind is TaskDone:
-            info = self._visible(model, event.task)
-            if info is None:
+            info = model.tasks.get(event.task)
+            if info is None or info.internal:
                 return
             if info.steps == 0:
                 self._eager.pop(info.id, None)
-            self._printed.pop(info.id, None)
+            if self._printed:
+                self._printed.pop(info.id, None)
             if kind is Step:
-                self._count(1 + len(self._chain(model, info, event)))
+                self._unsaid += 1 if event.chain is None else 1 + len(self._chain(model, info, event))
             else:
                 self._user_chain.pop(info.id, None)
-                self._count()
+                self._unsaid += 1
         elif kind is Output:
             if event.task is not None and event.task in model.tasks and event.thread is None:
                 if event.nl or event.text:

@@ -107,8 +107,9 @@ class TaskInfo(msgspec.Struct, gc=False):
     error: str | None = None
     traceback: str | None = None
     cancelled_by: str | None = None
-    history: list[tuple[float, str]] = msgspec.field(default_factory=list)
-    """State changes as ``(t, state)``, for the timeline."""
+    changes: list[float | str] = msgspec.field(default_factory=list)
+    """State changes for the timeline, flat: ``[t0, state0, t1, state1, ...]`` (a run of
+    80,000 tasks keeps a few each, and a tuple per change cost 56 bytes more)."""
     origin: str = "user"
     """``user``, ``library`` or ``asyncio`` (see :class:`asyncscope.events.TaskCreated`)."""
     from_callback: str | None = None
@@ -121,7 +122,7 @@ class TaskInfo(msgspec.Struct, gc=False):
     epoch: int = 0
     """The model epoch that owns this object (see :meth:`Model._own`)."""
     shares_history: bool = False
-    """``history`` is still the list of the task this one was copied from: copied at the
+    """``changes`` is still the list of the task this one was copied from: copied at the
     first state change (most copies never change state: a snapshot then holds no second
     list)."""
 
@@ -150,12 +151,19 @@ class TaskInfo(msgspec.Struct, gc=False):
     def final(self) -> bool:
         return self.state in FINAL_STATES
 
+    @property
+    def history(self) -> list[tuple[float, str]]:
+        """State changes as ``(t, state)`` pairs."""
+        changes = self.changes
+        return list(zip(changes[0::2], changes[1::2], strict=True))  # type: ignore[arg-type]
+
     def _set(self, t: float, state: str) -> None:
-        if state != self.state or not self.history:
+        if state != self.state or not self.changes:
             if self.shares_history:
-                self.history = list(self.history)
+                self.changes = list(self.changes)
                 self.shares_history = False
-            self.history.append((t, state))
+            self.changes.append(t)
+            self.changes.append(state)
         self.state = state
 
 
@@ -402,7 +410,7 @@ class Model:
         # makes thousands of these (docs/performance.md).
         info = TaskInfo(event.task, event.name, _intern(event.coro), event.parent, t,
                         _intern(where) if where is not None else None, event.internal, "ready",
-                        None, None, 0, 0, None, None, None, None, None, [(t, "ready")], event.origin,
+                        None, None, 0, 0, None, None, None, None, None, [t, "ready"], event.origin,
                         event.from_callback, (), (), self.epoch, False)
         tid = event.task
         place = self._positions.get(tid)
@@ -657,7 +665,7 @@ class Model:
             if wait is None or wait.resource is None or info.final:
                 continue
             method = (wait.detail or "").rsplit(".", 1)[-1]
-            since = info.history[-1][0] if info.history else info.created_at
+            since = info.changes[-2] if info.changes else info.created_at
             found.append((since, info.id, wait.resource, ROLES.get(method, "waiters")))
         table: dict[int, dict[str, list[int]]] = {}
         for _since, tid, rid, role in sorted(found):

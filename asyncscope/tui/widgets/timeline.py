@@ -1,6 +1,6 @@
 """The timeline: one lane per task along loop time.
 
-Each lane is drawn from ``TaskInfo.history``: ``─`` while the task waits, ``░`` while it
+Each lane is drawn from ``TaskInfo.changes``: ``─`` while the task waits, ``░`` while it
 is ready but not yet run, ``█`` where a step ran, ``●`` where it printed, ``!`` at a
 diagnostic, and ``✓``/``✗``/``⊘`` where it ended. A cursor marks "now". The default zoom
 fits the whole run, so "3 s one after another" and "2 s concurrently" read off the ruler
@@ -213,8 +213,8 @@ class Timeline(ScrollView, can_focus=True):
 
     def _lane(self, info: TaskInfo, start: float, span: float, cells: int) -> Text:
         dt = span / cells
-        history = info.history
-        times = [t for t, _ in history]
+        times = info.changes[0::2]
+        states = info.changes[1::2]
         prints = info.prints
         diags = info.flags
         end = info.ended_at
@@ -248,12 +248,12 @@ class Timeline(ScrollView, can_focus=True):
             # A step ran where the task left the ready state within this cell.
             lo = bisect.bisect_left(times, a)
             hi = bisect.bisect_left(times, b)
-            stepped = any(history[i][1] != "ready" for i in range(max(lo, 1), hi))
+            stepped = any(states[i] != "ready" for i in range(max(lo, 1), hi))
             if stepped:
                 glyphs.append(_STEP)
                 continue
             index = bisect.bisect_right(times, a) - 1
-            state = history[index][1] if index >= 0 else "ready"
+            state = states[index] if index >= 0 else "ready"
             glyphs.append(_STATE_GLYPH.get(state, ("·", None)))
         now_col = self._col(self.now, start, span, cells)
         if now_col is not None and now_col < len(glyphs):

@@ -237,11 +237,16 @@ class Delta:
     stepped: list[int] = field(default_factory=list)
     """Tasks whose steps ran, in order (follow mode selects the last one it shows)."""
 
+    jumped: bool = False
+    """A whole new state of the same run (a jump in time): panes shown it with
+    ``set_model`` already, and redraw everything."""
+
     @classmethod
     def everything(cls, model: Model) -> Delta:
         """A whole new state (a jump in time): every pane redraws."""
         return cls(tasks=set(model.tasks), new_tasks=True, renamed=True, output=True,
-                   diagnostics=True, narration=True, ended=model.end is not None, resources=True)
+                   diagnostics=True, narration=True, ended=model.end is not None, resources=True,
+                   jumped=True)
 
 
 @dataclass

@@ -9,7 +9,11 @@ Records bench/churn.py under ``--trace`` (about 1,000,000 events with the defaul
   (live state, narration, marks, a snapshot every ``SNAPSHOT_EVERY`` events), and the
   memory that holds (RSS of this process, before and after);
 - time-travel jumps as the run screen makes them (``RunHistory.state_at``): to the start,
-  the middle, one step back from the end, and at a random moment (the worst of 20).
+  the middle, one step back from the end, and at a random moment (the worst of 20);
+- the replay screen itself, in a new process as ``asyncscope replay`` runs it (Textual's
+  headless driver at 120x40): when its first frame with tasks shows, when the whole run is
+  loaded, the process's memory then and after travelling (keys pressed as a user would:
+  ``←``, ``home``, ``end``, ``g 1.5``), and how long each key took to repaint.
 
 Usage: ``python bench/replay.py [ROUNDS] [TASKS]`` (defaults 8 and 10,000). Figures go to
 docs/performance.md.
@@ -84,6 +88,11 @@ def main() -> None:
         }
         rng = random.Random(3)
         jumps["random (worst of 20)"] = max(jump(rng.randrange(n)) for _ in range(20))
+        del history, source
+        gc.collect()
+        screen = subprocess.run([sys.executable, __file__, "--screen", trace, str(count)], check=True,
+                                capture_output=True, text=True)
+        screen_lines = screen.stdout.splitlines()
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
     print(f"trace: {count:,} events, {size / 1e6:.1f} MB; a snapshot every {SNAPSHOT_EVERY:,} events")
@@ -94,7 +103,49 @@ def main() -> None:
           f" target 300 MB)")
     for label, seconds in jumps.items():
         print(f"jump: {label + ':':<28}{seconds * 1000:6.1f} ms  (target 50 ms)")
+    print("the replay screen (a new process):")
+    for line in screen_lines:
+        print("  " + line)
+
+
+async def _screen(trace: str, events: int) -> None:
+    """``--screen TRACE EVENTS``: the replay screen as a user gets it, measured."""
+    from asyncscope.session import Target
+    from asyncscope.tui.app import make_app
+
+    began = time.perf_counter()
+    app = make_app(Target("path", trace, (), "churn.py"), replay=trace)
+    async with app.run_test(size=(120, 40)) as pilot:
+        first = None
+        while True:
+            await pilot.pause(0.02)
+            history = getattr(app.screen, "history", None)
+            if history is None:
+                continue
+            if first is None and len(history.live.tasks) > 1:
+                first = time.perf_counter() - began
+            if len(history) >= events:
+                break
+        loaded = time.perf_counter() - began
+        await pilot.pause(0.2)
+        print(f"first frame with tasks:   {first:6.2f} s   (target 1 s)")
+        print(f"whole run loaded:         {loaded:6.2f} s")
+        print(f"memory once loaded:       {_rss_mb():6.0f} MB  (target 300 MB)")
+        for keys in (["left"], ["left"], ["home"], ["end"], ["g", "1", ".", "5", "enter"]):
+            await pilot.press(*keys[:-1]) if len(keys) > 1 else None
+            began = time.perf_counter()
+            await pilot.press(keys[-1])
+            await pilot.pause()  # the repaint the key asked for
+            label = " ".join(keys) if len(keys) < 3 else "g 1.5 enter"
+            print(f"key {label + ':':<21}{(time.perf_counter() - began) * 1000:6.1f} ms  (target 50 ms)")
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
+        print(f"memory after travelling:  {_rss_mb():6.0f} MB  (peak {peak:.0f} MB, target 300 MB)")
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--screen"]:
+        import asyncio
+
+        asyncio.run(_screen(sys.argv[2], int(sys.argv[3])))
+    else:
+        main()

@@ -123,3 +123,37 @@ async def test_without_trace_a_restart_keeps_the_earlier_run_in_a_temporary_dire
         (kept,) = screen.previous_traces
         assert Path(kept).exists() and Path(kept).name == "run-1.trace"  # noqa: ASYNC240 - a check, not the app
     assert not Path(kept).exists()  # removed with the screen  # noqa: ASYNC240
+
+
+async def test_after_a_jump_the_narration_shows_every_sentence_of_that_moment(tmp_path: Path) -> None:
+    """A jump wraps the newest sentences at once and the older ones just after the frame
+    (docs/performance.md): once settled, all of them are there, oldest first."""
+    import re
+
+    from asyncscope.tui.widgets.narration import AT_ONCE, NarrationView
+
+    program = tmp_path / "many.py"
+    program.write_text(
+        "import asyncio\n\n"
+        "async def tick(n):\n"
+        "    for _ in range(3):\n"
+        "        await asyncio.sleep(0.01 * n)\n\n"
+        "async def main():\n"
+        "    await asyncio.gather(*(tick(n) for n in range(1, 31)))\n\n"
+        "asyncio.run(main())\n"
+    )
+    trace = tmp_path / "many.trace"
+    subprocess.run([sys.executable, "-m", "asyncscope", "run", "--headless", "--json", "--trace", str(trace),
+                    str(program)], capture_output=True, check=True, stdin=subprocess.DEVNULL)
+    app = make_app(Target("path", str(trace), (), "many.py"), replay=str(trace))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_end(pilot)
+        await pilot.press("left", "left")
+        await pilot.pause()
+        await pilot.pause()
+        said = run_screen(pilot).shown.narrator.sentences
+        assert AT_ONCE < len(said) < 500  # some were left for after the frame
+        lines = run_screen(pilot).query_one(NarrationView).plain_lines()
+        heads = [line for line in lines if re.match(r"^\s*\d+\.\d{3} ● ", line)]
+        assert len(heads) == len(said)
+        assert heads[0].startswith(f"{said[0].t:7.3f} ●") and heads[-1].startswith(f"{said[-1].t:7.3f} ●")

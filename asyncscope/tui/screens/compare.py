@@ -141,8 +141,8 @@ class CompareScreen(Screen[None]):
             model = side.model if index >= len(history) else history.state_at(index)
             shown.append(model)
             table = self.query_one(f"#tasks-{side.letter}", TaskTable)
-            table.set_model(model)
-            table.update_rows(set(model.tasks), True, True, [])
+            table.set_model(model, same_run=True)  # widths measured on the whole run at mount
+            table.update_rows(set(model.tasks), True, True, [], jumped=True)
             timeline = self.query_one(f"#timeline-{side.letter}", Timeline)
             timeline.set_model(model)
             timeline.axis_end = end

@@ -130,6 +130,7 @@ class RunScreen(Screen[None]):
         self._ack = threading.Event()
         self._wall_at_event = time.monotonic()
         self._next_timer: float | None = None
+        self._hidden: tuple[object, set[int]] = (None, set())
         self._t_base = 0.0
 
     @property
@@ -236,7 +237,7 @@ class RunScreen(Screen[None]):
             session.stop()
             self.session = None
 
-    def _reset_panes(self) -> None:
+    def _reset_panes(self, same_run: bool = False) -> None:
         model = self.shown
         scenario = self._scenario()
         intro: list[str] = []
@@ -246,7 +247,7 @@ class RunScreen(Screen[None]):
                 intro.append(say("watch", self.lang, text=watch))
         if self.start_paused:
             intro.append(say("start-paused", self.lang))
-        self.query_one(TaskTable).set_model(model)
+        self.query_one(TaskTable).set_model(model, same_run)
         self.query_one(Timeline).set_model(model)
         self.query_one(OutputView).set_model(model)
         self.query_one(NarrationView).set_model(model, intro)
@@ -304,7 +305,7 @@ class RunScreen(Screen[None]):
         """Redraw what ``changes`` touched, from the state shown."""
         model = self.shown
         self._t_base = model.t
-        if changes.tasks:
+        if changes.tasks and self.cursor is None and self.replay is None:  # only now() reads it
             self._next_timer = min(
                 (info.wait.until for info in model.tasks.values()
                  if not info.final and info.wait is not None and info.wait.kind == "sleep"
@@ -312,13 +313,13 @@ class RunScreen(Screen[None]):
                 default=None,
             )
         table = self.query_one(TaskTable)
-        table.update_rows(changes.tasks, changes.new_tasks, changes.renamed, changes.stepped)
+        table.update_rows(changes.tasks, changes.new_tasks, changes.renamed, changes.stepped, changes.jumped)
         timeline = self.query_one(Timeline)
         timeline.lanes_changed()
         timeline.set_now(self.now())
         if changes.output:
             self.query_one(OutputView).lines_changed()
-        if changes.renamed:
+        if changes.renamed and not changes.jumped:  # a jump's set_model wrapped them with today's names
             self.query_one(NarrationView).names_changed()
         elif changes.narration:
             self.query_one(NarrationView).lines_changed()
@@ -356,7 +357,7 @@ class RunScreen(Screen[None]):
         self.shown = self.history.live if shown is None else self.history.state_at(shown)
         changes = Delta.everything(self.shown)
         self.cursor = shown
-        self._reset_panes()
+        self._reset_panes(same_run=True)
         self._refresh(changes)
         if selected is not None:
             table.select_task(selected)
@@ -366,9 +367,15 @@ class RunScreen(Screen[None]):
         return bool(self.history) and (self.paused or self.ended or self.cursor is not None)
 
     def _hidden_tasks(self) -> set[int]:
-        """Tasks whose steps the arrows pass over: the ones the task pane does not show."""
+        """Tasks whose steps the arrows pass over: the ones the task pane does not show.
+        Kept until the view changes or tasks are added (a task's tier never changes, and
+        a run of 80,000 tasks took 8 ms a key to list them)."""
         view = self.rows.view
-        return {tid for tid, info in self.history.live.tasks.items() if tier(info) > view}
+        tasks = self.history.live.tasks
+        key = (id(self.history), view, len(tasks))
+        if self._hidden[0] != key:
+            self._hidden = (key, {tid for tid, info in tasks.items() if tier(info) > view})
+        return self._hidden[1]
 
     def _travel_or_skip(self, arrows: bool = False) -> None:
         """Time travel keys share keys with the panes (home, end): when they do not apply,

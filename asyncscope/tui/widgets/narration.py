@@ -20,6 +20,10 @@ _SILENT = Narrator()
 
 _KIND_STYLE = {"clock": "dim", "diagnostic": "yellow", "end": "bold"}
 _INDENT = 10  # "  1.000 ● "
+AT_ONCE = 60
+"""Sentences wrapped at once when a new state is shown (a jump in time): enough to fill
+the pane; the older ones (up to 500) are wrapped just after the frame is out, since
+wrapping them all took most of a jump's time."""
 
 
 class NarrationView(LineLog):
@@ -36,6 +40,8 @@ class NarrationView(LineLog):
         self.intro: list[str] = []
         """Lines shown before any sentence (the scenario's "watch" hint)."""
         self._wrapped: list[Text] = []
+        self._older: list[Sentence] | None = None
+        """Sentences (and the intro) still to wrap above the ones wrapped, after a jump."""
         self._done = 0
         """Sentences wrapped so far, counting dropped ones."""
         self._width = 0
@@ -50,7 +56,10 @@ class NarrationView(LineLog):
         self.intro = intro
         self._width = 0
         self.follow = True
-        self.lines_changed()
+        self._refresh_wrapped(at_once=AT_ONCE)
+        super().lines_changed()
+        if self._older is not None:
+            self.call_after_refresh(self._wrap_older, self._older)
 
     def _wrap(self, body: Text, head: Text, indent: int) -> list[Text]:
         """``head`` then ``body`` wrapped to the pane, continuation lines under the body."""
@@ -66,21 +75,44 @@ class NarrationView(LineLog):
                     style=_KIND_STYLE.get(sentence.kind, ""))
         return self._wrap(body, head, _INDENT)
 
-    def _refresh_wrapped(self) -> None:
+    def _refresh_wrapped(self, at_once: int | None = None) -> None:
         width = self.scrollable_content_region.width
         narrator = self.narrator
         total = narrator.dropped + len(narrator.sentences)
         if width != self._width or self._done < narrator.dropped:
             self._width = width
             self._wrapped = []
-            for line in self.intro:
-                self._wrapped.extend(self._wrap(Text(line, style="italic"), Text(""), 0))
+            self._older = None
             self._done = narrator.dropped
+            if at_once is not None and len(narrator.sentences) > at_once:
+                self._older = narrator.sentences[:-at_once]
+                self._done = total - at_once
+            else:
+                self._wrapped.extend(self._intro_lines())
         for sentence in narrator.sentences[self._done - narrator.dropped:]:
             self._wrapped.extend(self._sentence_lines(sentence))
         self._done = total
         if len(self._wrapped) > 4 * narrator.limit:
             del self._wrapped[: len(self._wrapped) - 4 * narrator.limit]
+
+    def _intro_lines(self) -> list[Text]:
+        lines: list[Text] = []
+        for line in self.intro:
+            lines.extend(self._wrap(Text(line, style="italic"), Text(""), 0))
+        return lines
+
+    def _wrap_older(self, older: list[Sentence]) -> None:
+        """Wrap what :meth:`set_model` left for after the frame, above the rest."""
+        if older is not self._older:
+            return  # another state or width since: wrapped anew already
+        self._older = None
+        lines = self._intro_lines()
+        for sentence in older:
+            lines.extend(self._sentence_lines(sentence))
+        self._wrapped[:0] = lines
+        if not self.follow:
+            self.scroll_to(y=self.scroll_y + len(lines), animate=False, immediate=True)
+        super().lines_changed()
 
     def lines_changed(self) -> None:
         self._refresh_wrapped()

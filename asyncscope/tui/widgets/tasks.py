@@ -195,22 +195,32 @@ class TaskTable(ScrollView, can_focus=True):
 
     # -- data ------------------------------------------------------------------------
 
-    def set_model(self, model: Model) -> None:
+    def set_model(self, model: Model, same_run: bool = False) -> None:
+        """Show ``model``; ``same_run``: another moment of the run shown (a jump in time),
+        whose columns keep the widths the run has needed so far (measured once per task:
+        measuring 80,000 names again took most of a jump)."""
         self.model = model
         self.selected = None
         self.follow = True
-        self._cells = {}  # a new run numbers its tasks from 1 again
-        self.rows.rebuild(model)
-        self._measure()
+        if same_run:
+            self.rows.rebuild(model)
+            self._measured = self.rows.rebuilt
+            self._show_view()
+        else:
+            self._cells = {}  # a new run numbers its tasks from 1 again
+            self.rows.rebuild(model)
+            self._measure()
         self._resize_virtual()
         self.scroll_to(0, 0, animate=False)
         self.refresh()
         self.post_message(self.Selected(self, None))
 
-    def update_rows(self, changed: set[int], new_tasks: bool, renamed: bool, stepped: list[int]) -> None:
-        """Called by the screen after each list of events (``stepped``: tasks that ran, in order)."""
-        reordered = self.rows.update(self.model, changed, new_tasks, renamed)
-        if new_tasks or renamed:
+    def update_rows(self, changed: set[int], new_tasks: bool, renamed: bool, stepped: list[int],
+                    jumped: bool = False) -> None:
+        """Called by the screen after each list of events (``stepped``: tasks that ran, in
+        order); ``jumped``: after ``set_model(..., same_run=True)``, which set the rows."""
+        reordered = not jumped and self.rows.update(self.model, changed, new_tasks, renamed)
+        if (new_tasks or renamed) and not jumped:
             self._measure(changed)
         if reordered:
             self._resize_virtual()

@@ -714,7 +714,7 @@ class Snapshot:
         order = model._order
         for number, page in enumerate(self.pages):
             start = number * PAGE
-            tasks.update(zip(order[start:start + len(page)], page))
+            tasks.update(zip(order[start:start + len(page)], page, strict=True))
         model._pages = self.pages
         model._detach_open_lines()
         return model

@@ -88,8 +88,6 @@ def main() -> None:
         }
         rng = random.Random(3)
         jumps["random (worst of 20)"] = max(jump(rng.randrange(n)) for _ in range(20))
-        del history, source
-        gc.collect()
         screen = subprocess.run([sys.executable, __file__, "--screen", trace, str(count)], check=True,
                                 capture_output=True, text=True)
         screen_lines = screen.stdout.splitlines()

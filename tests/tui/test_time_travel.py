@@ -30,6 +30,12 @@ def sequential_trace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return trace
 
 
+def _record(program: Path, trace: Path) -> Path:
+    subprocess.run([sys.executable, "-m", "asyncscope", "run", "--headless", "--json", "--trace", str(trace),
+                    str(program)], capture_output=True, check=True, stdin=subprocess.DEVNULL)
+    return trace
+
+
 def _replay(trace: Path):  # type: ignore[no-untyped-def]
     return make_app(Target("path", str(trace), (), "sequential.py"), replay=str(trace))
 
@@ -142,9 +148,7 @@ async def test_after_a_jump_the_narration_shows_every_sentence_of_that_moment(tm
         "    await asyncio.gather(*(tick(n) for n in range(1, 31)))\n\n"
         "asyncio.run(main())\n"
     )
-    trace = tmp_path / "many.trace"
-    subprocess.run([sys.executable, "-m", "asyncscope", "run", "--headless", "--json", "--trace", str(trace),
-                    str(program)], capture_output=True, check=True, stdin=subprocess.DEVNULL)
+    trace = _record(program, tmp_path / "many.trace")
     app = make_app(Target("path", str(trace), (), "many.py"), replay=str(trace))
     async with app.run_test(size=SIZE) as pilot:
         await wait_end(pilot)

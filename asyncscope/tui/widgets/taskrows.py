@@ -112,7 +112,7 @@ class TaskRows:
             self.rows = rows
             self.depth = {}
             self.guides = {}
-            self.index = dict(zip(rows, range(len(rows))))
+            self.index = dict(zip(rows, range(len(rows)), strict=True))
             self._seen = len(tasks)
             return
         shown: list[TaskInfo] = []

@@ -9,12 +9,27 @@ for a trace cut short, a diagnostic saying so and an End at its last moment).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 from asyncscope.events import Diagnostic, End, Event
 from asyncscope.trace import read_trace
 
 __all__ = ["TraceSource", "batches_until"]
+
+
+_CHECKED: set[tuple[str, int, int, int]] = set()
+"""Trace files already read to their end in this process, unchanged since (``asyncscope
+replay`` checks a trace before its screen opens; the screen need not read it all again
+before its first frame)."""
+
+
+def _fingerprint(path: str) -> tuple[str, int, int, int] | None:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None  # read_trace says what is wrong with it
+    return (os.path.abspath(path), status.st_size, status.st_mtime_ns, status.st_ino)
 
 
 class TraceSource:
@@ -43,10 +58,13 @@ class TraceSource:
         def cut_short() -> None:
             self.truncated = True
 
-        if check:
+        known = _fingerprint(self.path)
+        if check and (known is None or known not in _CHECKED):
             for _batch in read_trace(self.path, cut_short):
                 pass
             self.truncated = False
+            if known is not None:
+                _CHECKED.add(known)
         self._batches = read_trace(self.path, cut_short)
         first = next(self._batches, None)
         if first is not None:

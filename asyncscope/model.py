@@ -287,6 +287,8 @@ class Model:
     snapshot keeps its pages, and the next one shares those no task in them changed."""
     _touched: set[int] = field(default_factory=set)
     """Pages with a task created or changed since the last snapshot."""
+    _user_count: int = 0
+    """Tasks that are not internal (see :attr:`user_task_count`)."""
 
     # -- folding ----------------------------------------------------------------------
 
@@ -424,6 +426,8 @@ class Model:
             place = self._positions[tid] = len(self._order)
             self._order.append(tid)
         self._touched.add(place // PAGE)
+        before = self.tasks.get(tid)
+        self._user_count += (not event.internal) - (before is not None and not before.internal)
         self.tasks[tid] = info
         if t > self.t:
             self.t = t
@@ -598,6 +602,12 @@ class Model:
 
     def user_tasks(self) -> list[TaskInfo]:
         return [info for info in self.tasks.values() if not info.internal]
+
+    @property
+    def user_task_count(self) -> int:
+        """How many tasks are the program's own (the status bar shows it every frame: kept
+        as a count, not counted over 80,000 tasks each time)."""
+        return self._user_count
 
     def task_name(self, tid: int | None) -> str:
         """The name the views show. Python 3.13.0 names eager tasks "None" (CPython

@@ -44,3 +44,14 @@ def test_output_limit_drops_the_oldest_lines_in_chunks():
     assert len(model.output) <= 100 + 100 // 8
     assert model.output_dropped + len(model.output) == 1000
     assert model.output[-1].text == "999"
+
+
+def test_the_status_bar_counts_the_programs_own_tasks():
+    model = Model()
+    _created(model, 1)
+    model.apply(TaskCreated(0.0, 2, "Task-2", "_serve", None, None, True, origin="asyncio"))
+    _created(model, 3)
+    assert model.user_task_count == len(model.user_tasks()) == 2
+    past = model.snapshot().restore()
+    model.apply(TaskCreated(0.1, 4, "Task-4", "work", 1, "x.py:2", False))
+    assert model.user_task_count == 3 and past.user_task_count == 2  # a moment before keeps its own count

@@ -54,7 +54,8 @@ class ResourcesList(OptionList):
     def set_model(self, model: Model) -> None:
         self.model = model
         self._key = None
-        self.resources_changed()
+        if self.display:  # hidden, it is brought up to date when shown (action_toggle_resources)
+            self.resources_changed()
 
     def resources_changed(self) -> None:
         """Rebuild the rows when what they show changed (cheap to call every batch)."""

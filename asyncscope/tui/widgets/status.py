@@ -64,7 +64,7 @@ class StatusBar(Static):
         text.append("  ")
         text.append(speed_label(speed) if clock == "virtual" else wording.text("status-real-clock"), style="cyan")
         text.append(wording.text("status-steps", count=model.steps), style="")
-        tasks = len(model.user_tasks())
+        tasks = model.user_task_count
         text.append(wording.text("status-tasks-one" if tasks == 1 else "status-tasks", count=tasks), style="dim")
         if model.diagnostics:
             count = len(model.diagnostics)

@@ -109,6 +109,7 @@ def main() -> None:
 async def _screen(trace: str, events: int) -> None:
     """``--screen TRACE EVENTS``: the replay screen as a user gets it, measured."""
     import asyncio
+
     from asyncscope.session import Target
     from asyncscope.tui.app import make_app
 

@@ -1,5 +1,6 @@
 """The resources pane (issue 12): `x` shows the locks, queues and events with their
-holders and waiters in place of the diagnostics; choosing one selects its holder."""
+holders and waiters in place of the diagnostics; the one under the cursor marks its holder
+and waiters in the task table, and choosing one selects its holder."""
 
 from __future__ import annotations
 
@@ -22,13 +23,17 @@ async def test_x_shows_who_holds_each_lock_and_enter_selects_the_holder() -> Non
         assert rows[0].startswith('locks["A"] Lock locked') and "held by Task-2" in rows[0]
         assert "waiting: Task-3" in rows[0]
         pane.highlighted = 0
-        await pilot.press("enter")
         await pilot.pause()
         table = screen.query_one(TaskTable)
+        marked = {screen.shown.task_name(tid): role for tid, role in table.marked.items()}
+        assert marked == {"Task-2": "holds", "Task-3": "waits"}  # the lock under the cursor
+        await pilot.press("enter")
+        await pilot.pause()
         assert screen.shown.task_name(table.selected) == "Task-2"  # the holder
         await pilot.press("x")
         await pilot.pause()
         assert not pane.display and screen.query_one(DiagnosticsList).display
+        assert table.marked == {}  # the pane hidden, nothing marked
 
 
 async def test_a_program_without_resources_says_so() -> None:

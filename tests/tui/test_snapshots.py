@@ -81,10 +81,12 @@ class TestReplay:
 class TestResources:
     def test_resources_of_a_deadlock(self, snap_compare) -> None:  # type: ignore[no-untyped-def]
         """The deadlock scenario's end with the resources pane shown (x): each lock, its
-        holder and the task waiting for it."""
+        holder and the task waiting for it; the cursor on the first lock marks its holder
+        (■) and its waiter (…) in the task table."""
         async def resources(pilot: Pilot[object]) -> None:
             await wait_end(pilot)
             await pilot.press("x")
+            await pilot.press("down")
             await settled(pilot)
 
         assert snap_compare(app_for("deadlock"), terminal_size=(120, 40), run_before=resources)

@@ -629,6 +629,13 @@ class RunScreen(Screen[None]):
         if resources.display:
             resources.resources_changed()
             resources.focus()
+        else:
+            self.query_one(TaskTable).mark([], [])
+
+    def on_resources_list_highlighted(self, event: ResourcesList.Highlighted) -> None:
+        """Mark in the task table who holds and who waits on the resource under the cursor."""
+        if event.resources.display:
+            self.query_one(TaskTable).mark(event.holders, event.waiters)
 
     def on_resources_list_chosen(self, event: ResourcesList.Chosen) -> None:
         """Select the resource's holder (or first waiter) in the task table, and say who

@@ -1,6 +1,7 @@
 """The resources pane: every lock, semaphore, event, condition, queue and barrier the
-program uses, with its state, who holds it and who waits on it; choosing one selects its
-holder (or first waiter) in the task table.
+program uses, with its state, who holds it and who waits on it. The resource under the
+cursor marks its holders and waiters in the task table; choosing one (enter) selects its
+holder (or first waiter) there.
 
 It shares the side column with the diagnostics (``x`` shows one or the other), so it fits
 the run screen at 120x40; ``z`` maximises it like any pane. Asyncio's own resources (a
@@ -49,6 +50,8 @@ class ResourcesList(OptionList):
         super().__init__(name=name, id=id, classes=classes)
         self.model = Model()
         self._tasks: dict[str, list[int]] = {}
+        self._roles: dict[str, tuple[list[int], list[int]]] = {}
+        """Option id → (holders, waiters) of its resource."""
         self._key: tuple | None = None
 
     def set_model(self, model: Model) -> None:
@@ -69,6 +72,7 @@ class ResourcesList(OptionList):
         highlighted = self.highlighted
         self.clear_options()
         self._tasks = {}
+        self._roles = {}
         if not rows:
             self.add_option(Option(Text(wording.text("res-none"), style="dim italic"),
                                    id="none", disabled=True))
@@ -78,11 +82,13 @@ class ResourcesList(OptionList):
             info = model.resources[row.id]
             waiting = list(row.waiters) + list(row.putters or ()) + list(row.joiners or ())
             self._tasks[f"r{row.id}"] = list(row.holders) + waiting
+            self._roles[f"r{row.id}"] = (list(row.holders), waiting)
             options.append(Option(self._prompt(info, row.holders, row.waiters, row.putters or [],
                                                row.joiners or []), id=f"r{row.id}"))
         self.add_options(options)
         if highlighted is not None and highlighted < len(options):
             self.highlighted = highlighted
+        self._tell_highlighted()  # holders and waiters may have changed under the cursor
 
     def _names(self, tids: list[int]) -> Text:
         text = Text()
@@ -106,6 +112,29 @@ class ResourcesList(OptionList):
                 text.append("\n  " + wording.text(key))
                 text.append_text(self._names(tids))
         return text
+
+    class Highlighted(Message):
+        """The cursor is on a resource (``holders`` and ``waiters`` of it), or on none."""
+
+        def __init__(self, resources: ResourcesList, holders: list[int], waiters: list[int]) -> None:
+            super().__init__()
+            self.resources = resources
+            self.holders = holders
+            self.waiters = waiters
+
+        @property
+        def control(self) -> ResourcesList:
+            return self.resources
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        self._tell_highlighted()
+
+    def _tell_highlighted(self) -> None:
+        option = self.highlighted_option if self.highlighted is not None else None
+        roles = self._roles.get(option.id or "") if option is not None else None
+        holders, waiters = roles if roles is not None else ([], [])
+        self.post_message(self.Highlighted(self, holders, waiters))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

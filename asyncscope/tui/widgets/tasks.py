@@ -141,12 +141,14 @@ class TaskTable(ScrollView, can_focus=True):
         "task-table--cursor",
         "task-table--cursor-blurred",
         "task-table--dim",
+        "task-table--marked",
     }
     DEFAULT_CSS = """
     TaskTable { height: 1fr; scrollbar-gutter: stable; }
     TaskTable > .task-table--header { text-style: bold; color: $text-muted; }
     TaskTable > .task-table--cursor { background: $block-cursor-background; }
     TaskTable > .task-table--cursor-blurred { background: $block-cursor-blurred-background; }
+    TaskTable > .task-table--marked { background: $warning-muted; }
     TaskTable > .task-table--dim { color: $text-muted; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -181,6 +183,9 @@ class TaskTable(ScrollView, can_focus=True):
         """Put before the title (compare: ``A · ``, ``B · ``)."""
         self.model = Model()
         self.selected: int | None = None
+        self.marked: dict[int, str] = {}
+        """Tasks to mark, by role (``holds`` or ``waits``): the holders and waiters of the
+        resource under the resources pane's cursor."""
         self.follow = True
         """Select the task about to run (or that ran last) until the user moves the cursor."""
         self._layout: list[tuple[Column, int]] = []
@@ -334,6 +339,14 @@ class TaskTable(ScrollView, can_focus=True):
     def cursor_row(self) -> int | None:
         return self.rows.index.get(self.selected) if self.selected is not None else None
 
+    def mark(self, holders: list[int], waiters: list[int]) -> None:
+        """Mark ``holders`` (■) and ``waiters`` (…) of a resource; nothing marked when both are empty."""
+        marked = {tid: "waits" for tid in waiters}
+        marked.update((tid, "holds") for tid in holders)
+        if marked != self.marked:
+            self.marked = marked
+            self.refresh()
+
     def select_task(self, tid: int) -> bool:
         """Select ``tid`` as if the user chose it (stops following). False if not shown."""
         if tid not in self.rows.index:
@@ -483,12 +496,20 @@ class TaskTable(ScrollView, can_focus=True):
             if info is None:
                 return Strip.blank(width, base)
             model = self.model
-            mark = Text("▶ " if model.paused and model.next_task == info.id else "  ", style="bold yellow")
+            role = self.marked.get(info.id)
+            if model.paused and model.next_task == info.id:
+                mark = Text("▶ ", style="bold yellow")
+            elif role is not None:  # the resource under the resources pane's cursor
+                mark = Text("■ " if role == "holds" else "… ", style="bold green" if role == "holds" else "yellow")
+            else:
+                mark = Text("  ")
             text = self._line([(self._cell(info, c), w, c.right) for c, w in self._columns()], mark)
             style = base
             if info.id == self.selected:
                 cursor = "task-table--cursor" if self.has_focus else "task-table--cursor-blurred"
                 style = base + self.get_component_rich_style(cursor, partial=True)
+            elif role is not None:
+                style = base + self.get_component_rich_style("task-table--marked", partial=True)
             elif info.internal or info.id in self.rows.context:
                 style = base + Style(dim=True)  # asyncio's own, or shown only as a filtered task's ancestor
         strip = Strip(list(text.render(self.app.console, end="")), text.cell_len)

@@ -37,6 +37,9 @@ MAX_SNAPSHOTS = 48
 """Snapshots kept at most; beyond, the spacing doubles (a 1,000,000-event run: every 32,768)."""
 CHUNK = 4096
 """Events encoded together (and decoded together when a jump reads them again)."""
+DECODED_CHUNKS = 8
+"""Decoded chunks kept (about 3 MB of events): as many as a jump folds at most between two
+snapshots spaced 32,768 apart, so a jump near the last one decodes nothing again."""
 
 _encode = msgspec.msgpack.Encoder().encode
 
@@ -61,7 +64,9 @@ class RunHistory:
         fastest level: a third of the size, 0.4 ms a chunk to expand)."""
         self._open: list[Event] = []
         """The events after the last sealed chunk, as received."""
-        self._cache: tuple[int, list[Event]] = (-1, [])
+        self._decoded: dict[int, list[Event]] = {}
+        """The last few sealed chunks decoded (oldest first): pressing ← again folds the
+        same chunks as the press before."""
         self._times = array("d")
         """Loop time at each event: the latest ``t`` up to it (raw output, stamped when the
         parent read it, is left out: it may arrive after later events)."""
@@ -133,9 +138,14 @@ class RunHistory:
     def _chunk_events(self, number: int) -> list[Event]:
         if number >= len(self._sealed):
             return self._open
-        if self._cache[0] != number:
-            self._cache = (number, decode_batch(zlib.decompress(self._sealed[number])))
-        return self._cache[1]
+        decoded = self._decoded
+        events = decoded.pop(number, None)
+        if events is None:
+            events = decode_batch(zlib.decompress(self._sealed[number]))
+            if len(decoded) >= DECODED_CHUNKS:
+                del decoded[next(iter(decoded))]
+        decoded[number] = events  # the newest last
+        return events
 
     def _index(self, chunk: list[Event]) -> None:
         latest = self._latest

@@ -51,7 +51,7 @@ def exit_code(model: Model) -> int:
     return end.exit_code
 
 
-class WaitRow(msgspec.Struct):
+class WaitRow(msgspec.Struct, gc=False):
     """What a pending task waits on (docs/report.md): the facts of :class:`~asyncscope.events.Wait`."""
 
     kind: str
@@ -61,7 +61,7 @@ class WaitRow(msgspec.Struct):
     count: int | None
 
 
-class ChainRow(msgspec.Struct):
+class ChainRow(msgspec.Struct, gc=False):
     """One coroutine of a pending task's await chain, outermost first."""
 
     coro: str
@@ -69,7 +69,7 @@ class ChainRow(msgspec.Struct):
     lib: bool
 
 
-class TaskRow(msgspec.Struct):
+class TaskRow(msgspec.Struct, gc=False):
     """One task of the JSON verdict (docs/report.md). A Struct, not a dict: a verdict can
     hold 50,000 tasks, and Structs build and encode several times faster."""
 
@@ -108,7 +108,7 @@ def _task_json(model: Model, info: TaskInfo) -> TaskRow:
     )
 
 
-class ResourceRow(msgspec.Struct):
+class ResourceRow(msgspec.Struct, gc=False):
     """One lock, semaphore, event, condition, queue or barrier of the JSON verdict
     (docs/report.md): what it is, where it was made, and its state at the moment shown.
     Every key is always there; one that does not apply to its kind is null."""
@@ -136,24 +136,33 @@ class ResourceRow(msgspec.Struct):
 def resources_json(model: Model) -> list[ResourceRow]:
     waiting = model.resource_waiters()
     tasks = model.tasks
-    nobody: dict[str, list[int]] = {}
+    none: tuple[int, ...] = ()  # shared by the rows nobody waits on: a row is only read
     rows = []
+    append = rows.append
+    row = ResourceRow
     for info in model.resources.values():  # a program may make 100,000: nothing spared here
-        roles = waiting.get(info.id, nobody)
+        rid = info.id
         kind = info.kind
+        origin = info.origin
+        roles = waiting.get(rid)
         holders = model.resource_holders(info) if kind == "Condition" else info.holders
-        queue = kind.endswith("Queue")
-        internal = info.internal
-        if internal and roles:
-            internal = not any(not tasks[tid].internal for tids in roles.values() for tid in tids if tid in tasks)
-        rows.append(ResourceRow(
-            info.id, kind, info.label, info.where, info.created_at, info.origin, internal,
-            holders[0] if holders and kind in ("Lock", "Condition") else None,
-            list(holders), roles.get("waiters", []),
-            roles.get("putters", []) if queue else None, roles.get("joiners", []) if queue else None,
+        internal = origin != "user"
+        if roles is None:
+            waiters = putters = joiners = none
+        else:
+            waiters = roles.get("waiters", none)
+            putters = roles.get("putters", none)
+            joiners = roles.get("joiners", none)
+            if internal:
+                internal = not any(not tasks[tid].internal for tids in roles.values() for tid in tids if tid in tasks)
+        queue = kind[-5:] == "Queue"
+        append(row(
+            rid, kind, info.label, info.where, info.created_at, origin, internal,
+            holders[0] if holders and (kind == "Lock" or kind == "Condition") else None,
+            holders, waiters, putters if queue else None, joiners if queue else None,
             info.set, info.value, info.size, info.maxsize, info.parties, info.cls,
         ))
-    return rows
+    return rows  # type: ignore[return-value]
 
 
 def to_json(model: Model, clock: str) -> dict[str, Any]:

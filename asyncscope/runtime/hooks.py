@@ -24,11 +24,13 @@ import math
 import selectors
 import sys
 import threading
+import time
 import types
 from asyncio import base_events, events, futures, runners, selector_events, tasks
 from typing import Any
 
 from asyncscope.events import Tick
+from asyncscope.runtime import compiled_hot_path
 from asyncscope.runtime.clock import real_perf_ns
 from asyncscope.runtime.emit import BATCH_SIZE
 from asyncscope.runtime.loop import _TASK_TYPES, Tracer
@@ -42,6 +44,8 @@ _STEP_NAMES = frozenset(
 )
 _Handle = events.Handle
 _perf_ns = real_perf_ns
+_PERF_IS_MONOTONIC = time.get_clock_info("perf_counter").implementation == "clock_gettime(CLOCK_MONOTONIC)"
+"""The compiled hot path may read CLOCK_MONOTONIC itself: it is what perf_counter reads."""
 _current_task = tasks.current_task
 
 
@@ -54,6 +58,10 @@ class TaskStepHandle(_Handle):
     """
 
     __slots__ = ("_as_task", "_as_tid")
+
+
+hot_path = "python"
+"""Which hot path :func:`install_hooks` put in place: ``compiled`` or ``python``."""
 
 
 def _report_callback_error(handle: Any, exc: BaseException) -> None:
@@ -317,6 +325,31 @@ def install_hooks(tracer: Tracer) -> None:
         return handle
 
     base.call_soon = call_soon
+
+    hot = compiled_hot_path()
+    if hot is not None:
+        # The same two functions, compiled (asyncscope/runtime/_hotpath.c); the Python ones
+        # above stay the reference, and call_soon's unusual cases still go through it.
+        global hot_path
+        try:
+            run = hot.StepRunner(
+                handle_type=TaskStepHandle, gate=gate, clock=clock, queue=queued, flush=flush,
+                batch_size=batch_size, suspended=suspended, finished=finished, capture=capture,
+                held=held_fragments, report_error=_report_callback_error, internal_error=tracer.internal_error,
+                perf_ns=perf_ns, monotonic=_PERF_IS_MONOTONIC, encode=encode,
+            )
+            soon = hot.CallSoon(
+                handle_type=TaskStepHandle, plain_handle=_Handle, step_types=tuple(step_callback_types),
+                step_names=_STEP_NAMES, task_types=_TASK_TYPES, ids=tracer._ids, register=register,
+                tracer=tracer if eager_possible else None, fallback=call_soon, call_soon_impl=_call_soon,
+            )
+        except Exception as exc:  # a Python whose Handle the extension does not know
+            tracer.internal_error(f"the compiled hot path could not start ({type(exc).__name__}: {exc}); "
+                                  "running the pure-Python one")
+        else:
+            TaskStepHandle._run = run  # type: ignore[assignment]
+            base.call_soon = soon
+            hot_path = "compiled"
 
     original_create_task = base.create_task
 

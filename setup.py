@@ -1,0 +1,53 @@
+"""The build's one imperative part: the compiled hot path is optional.
+
+``asyncscope/runtime/_hotpath.c`` speeds up the task-step hooks (issue 16); where it cannot
+be built (no C compiler, no Python headers, another implementation) the build goes on
+without it and asyncscope runs its pure-Python path. Everything else is in pyproject.toml.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+
+from setuptools import Extension, find_packages, setup
+from setuptools.command.build_ext import build_ext
+
+
+class OptionalBuildExt(build_ext):
+    """Build the extension if possible; never fail the install over it."""
+
+    def run(self) -> None:
+        try:
+            super().run()
+        except Exception as exc:  # noqa: BLE001 - any failure means: go on without it
+            self._skipped(exc)
+
+    def build_extension(self, ext: Extension) -> None:
+        try:
+            super().build_extension(ext)
+        except Exception as exc:  # noqa: BLE001
+            self._skipped(exc)
+
+    @staticmethod
+    def _skipped(exc: BaseException) -> None:
+        print(f"asyncscope: the compiled hot path was not built ({exc}); "
+              "asyncscope will run on its pure-Python path", file=sys.stderr)
+
+
+def _extensions() -> list[Extension]:
+    if platform.python_implementation() != "CPython" or os.environ.get("ASYNCSCOPE_NO_EXTENSION"):
+        return []
+    return [Extension("asyncscope.runtime._hotpath", ["asyncscope/runtime/_hotpath.c"], optional=True)]
+
+
+setup(
+    # The scenarios live at the top of the source tree and ship inside the package as
+    # asyncscope/scenarios (asyncscope/catalog.py looks in both places).
+    packages=[*find_packages(include=["asyncscope", "asyncscope.*"]), "asyncscope.scenarios"],
+    package_dir={"asyncscope.scenarios": "scenarios"},
+    package_data={"": ["*.tcss", "*.css", "*.json", "*.txt"], "asyncscope.scenarios": ["*.py"]},
+    ext_modules=_extensions(),
+    cmdclass={"build_ext": OptionalBuildExt},
+)

@@ -11,8 +11,28 @@ import os
 import platform
 import sys
 
+import glob
+import shutil
+
 from setuptools import Extension, find_packages, setup
 from setuptools.command.build_ext import build_ext
+from setuptools.command.build_py import build_py
+
+
+class BuildPy(build_py):
+    """The scenarios live at the top of the source tree and ship inside the package as
+    ``asyncscope/scenarios`` (asyncscope/catalog.py looks in both places). An editable
+    install leaves them where they are: it then puts the source tree itself on the path
+    (a plain .pth entry, no import hook, since the package maps straight onto its folder)."""
+
+    def run(self) -> None:
+        super().run()
+        if getattr(self, "editable_mode", False):
+            return
+        target = os.path.join(self.build_lib, "asyncscope", "scenarios")
+        os.makedirs(target, exist_ok=True)
+        for path in sorted(glob.glob(os.path.join(os.path.dirname(os.path.abspath(__file__)), "scenarios", "*.py"))):
+            shutil.copy2(path, target)
 
 
 class OptionalBuildExt(build_ext):
@@ -43,11 +63,12 @@ def _extensions() -> list[Extension]:
 
 
 setup(
-    # The scenarios live at the top of the source tree and ship inside the package as
-    # asyncscope/scenarios (asyncscope/catalog.py looks in both places).
-    packages=[*find_packages(include=["asyncscope", "asyncscope.*"]), "asyncscope.scenarios"],
-    package_dir={"asyncscope.scenarios": "scenarios"},
-    package_data={"": ["*.tcss", "*.css", "*.json", "*.txt"], "asyncscope.scenarios": ["*.py"]},
+    packages=find_packages(include=["asyncscope", "asyncscope.*"]),
+    # {"": "."}: an editable install puts the source tree on the path with a plain .pth
+    # entry, as hatchling's did, rather than an import hook that comes after the path (a
+    # folder left in site-packages by an older install would then hide the package).
+    package_dir={"": "."},
+    package_data={"": ["*.tcss", "*.css", "*.json", "*.txt"]},
     ext_modules=_extensions(),
-    cmdclass={"build_ext": OptionalBuildExt},
+    cmdclass={"build_ext": OptionalBuildExt, "build_py": BuildPy},
 )

@@ -256,6 +256,7 @@ typedef struct {
 typedef struct {
     PyObject_HEAD
     vectorcallfunc vectorcall;
+    PyObject *dict; /* __name__, __qualname__, __doc__, __module__: what a function has */
     PyTypeObject *handle_type;
     PyObject *gate, *clock, *queue, *queue_append, *flush, *suspended, *finished, *capture,
         *held, *report_error, *internal_error, *perf_ns, *encode;
@@ -589,6 +590,7 @@ step_running(StepRunner *self, PyObject *unused)
 static void
 step_dealloc(StepRunner *self)
 {
+    Py_XDECREF(self->dict);
     Py_XDECREF(self->handle_type);
     Py_XDECREF(self->gate);
     Py_XDECREF(self->clock);
@@ -669,6 +671,9 @@ static PyTypeObject StepRunnerType = {
     .tp_basicsize = sizeof(StepRunner),
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL | Py_TPFLAGS_METHOD_DESCRIPTOR,
     .tp_vectorcall_offset = offsetof(StepRunner, vectorcall),
+    .tp_dictoffset = offsetof(StepRunner, dict),
+    .tp_getattro = PyObject_GenericGetAttr,
+    .tp_setattro = PyObject_GenericSetAttr,
     .tp_call = PyVectorcall_Call,
     .tp_descr_get = descr_get,
     .tp_new = step_new,
@@ -683,6 +688,7 @@ static PyTypeObject StepRunnerType = {
 typedef struct {
     PyObject_HEAD
     vectorcallfunc vectorcall;
+    PyObject *dict;
     PyTypeObject *handle_type;
     PyObject *plain_handle, *step_types, *step_names, *task_types, *ids, *register_, *tracer, *fallback,
         *call_soon_impl, *plain_loops;
@@ -888,6 +894,7 @@ slow:
 static void
 soon_dealloc(CallSoon *self)
 {
+    Py_XDECREF(self->dict);
     Py_XDECREF(self->handle_type);
     Py_XDECREF(self->plain_handle);
     Py_XDECREF(self->step_types);
@@ -965,6 +972,9 @@ static PyTypeObject CallSoonType = {
     .tp_basicsize = sizeof(CallSoon),
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL | Py_TPFLAGS_METHOD_DESCRIPTOR,
     .tp_vectorcall_offset = offsetof(CallSoon, vectorcall),
+    .tp_dictoffset = offsetof(CallSoon, dict),
+    .tp_getattro = PyObject_GenericGetAttr,
+    .tp_setattro = PyObject_GenericSetAttr,
     .tp_call = PyVectorcall_Call,
     .tp_descr_get = descr_get,
     .tp_new = soon_new,

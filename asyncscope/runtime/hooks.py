@@ -347,6 +347,11 @@ def install_hooks(tracer: Tracer) -> None:
             tracer.internal_error(f"the compiled hot path could not start ({type(exc).__name__}: {exc}); "
                                   "running the pure-Python one")
         else:
+            for compiled, python in ((run, _run), (soon, call_soon)):
+                # What code that inspects a loop's methods reads off a function (asyncio
+                # itself tests ``callback.__name__`` of every callback it schedules).
+                for attribute in ("__module__", "__name__", "__qualname__", "__doc__"):
+                    setattr(compiled, attribute, getattr(python, attribute))
             TaskStepHandle._run = run  # type: ignore[assignment]
             base.call_soon = soon
             hot_path = "compiled"

@@ -36,7 +36,9 @@ static PyObject *str_active, *str_done, *str_fut_waiter, *str_before_step, *str_
     *str_flush_partial, *str_append, *str_ready, *str_debug, *str_closed, *str_call_soon_impl,
     *str_name, *str_self, *str_last_scheduled, *str_context, *str_run;
 
-static PyObject *str_step;
+static PyObject *str_step, *str_get_loop, *str_creating, *str_next_tid, *str_get_coro, *str_qualname,
+    *str_cr_code, *str_gi_code, *str_asyncio, *str_user, *str_in_shutdown, *str_get_name, *str_created,
+    *str_discount, *one;
 
 static long fail_after = -1; /* test hook: fail the Nth bare-yield encoding from now */
 
@@ -694,6 +696,10 @@ typedef struct {
         *call_soon_impl, *plain_loops;
     PyTypeObject *step_type_list[MAX_STEP_TYPES];
     Py_ssize_t n_step_types;
+    /* Task registration (Tracer._register's common case; see register_task). */
+    PyObject *owner, *current_task, *origins, *names, *own_ns, *clock, *queue_append, *encode, *internal_coros,
+        *perf_ns, *origin_of, *task_id;
+    int monotonic, get_coro_crashes;
     Py_ssize_t off_context, off_loop, off_callback, off_args, off_cancelled, off_repr, off_source_traceback,
         off_task, off_tid;
 } CallSoon;
@@ -727,6 +733,286 @@ is_task_step(CallSoon *self, PyObject *callback)
     int is_task = PyObject_IsInstance(owner, self->task_types);
     Py_DECREF(owner);
     return is_task;
+}
+
+/* Tracer._register(task, depth=1) for the common case, in the same order and with the same
+ * event; the uncommon cases (a task made outside any task, or registered from inside its
+ * own eager first step, or one that may crash get_coro()) go to the Python method. */
+static PyObject *
+user_site(CallSoon *self, PyObject *frame) /* borrowed frame (may be NULL); new ref or None */
+{
+    PyFrameObject *walk = (PyFrameObject *)Py_XNewRef(frame);
+    while (walk != NULL) {
+        PyCodeObject *code = PyFrame_GetCode(walk);
+        PyObject *origin = PyDict_GetItemWithError(self->origins, (PyObject *)code);
+        if (origin != NULL) {
+            Py_INCREF(origin);
+        }
+        else if (!PyErr_Occurred()) {
+            origin = PyObject_CallOneArg(self->origin_of, (PyObject *)code);
+        }
+        if (origin == NULL) {
+            Py_DECREF(code);
+            Py_DECREF(walk);
+            return NULL;
+        }
+        int user = PyUnicode_Check(origin) && PyUnicode_CompareWithASCIIString(origin, "user") == 0;
+        Py_DECREF(origin);
+        if (user) {
+            PyObject *filename = PyObject_GetAttrString((PyObject *)code, "co_filename");
+            Py_DECREF(code);
+            if (filename == NULL) {
+                Py_DECREF(walk);
+                return NULL;
+            }
+            PyObject *where = PyUnicode_FromFormat("%S:%d", filename, PyFrame_GetLineNumber(walk));
+            Py_DECREF(filename);
+            Py_DECREF(walk);
+            return where;
+        }
+        Py_DECREF(code);
+        PyFrameObject *back = PyFrame_GetBack(walk);
+        Py_DECREF(walk);
+        walk = back;
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+get_attr_or_none(PyObject *obj, PyObject *name)
+{
+    PyObject *value = PyObject_GetAttr(obj, name);
+    if (value == NULL && PyErr_ExceptionMatches(PyExc_AttributeError)) {
+        PyErr_Clear();
+        return Py_NewRef(Py_None);
+    }
+    return value;
+}
+
+static PyObject *
+register_task(CallSoon *self, PyObject *task)
+{
+    PyObject *tracer = self->owner;
+    PyObject *result = NULL;
+    PyObject *loop = NULL, *current = NULL, *creating = NULL, *coro = NULL, *qualname = NULL, *parent = NULL,
+             *code = NULL, *origin = NULL, *internal = NULL, *name = NULL, *where = NULL, *tid = NULL, *key = NULL;
+    long long began, now_ns;
+    if (read_clock(self->perf_ns, self->monotonic, &began) < 0) {
+        return NULL;
+    }
+    loop = PyObject_CallMethodNoArgs(task, str_get_loop);
+    current = loop ? PyObject_CallOneArg(self->current_task, loop) : NULL;
+    creating = current ? PyObject_GetAttr(tracer, str_creating) : NULL;
+    if (creating == NULL) {
+        goto done;
+    }
+    int creating_any = PyObject_IsTrue(creating);
+    if (creating_any < 0) {
+        goto done;
+    }
+    int uncommon = current == Py_None || (current == task && creating_any);
+    if (!uncommon && self->get_coro_crashes) {
+        PyObject *is_done = PyObject_CallMethodNoArgs(task, str_done);
+        int finished = is_done ? PyObject_IsTrue(is_done) : -1;
+        Py_XDECREF(is_done);
+        if (finished < 0) {
+            goto done;
+        }
+        uncommon = finished;
+    }
+    if (uncommon) {
+        /* depth 1: no Python frame of ours stands between the tracer and the caller */
+        result = PyObject_CallFunctionObjArgs(self->register_, task, one, NULL);
+        goto done;
+    }
+
+    /* tid = self._next_tid; self._next_tid = tid + 1; self._ids[id(task)] = tid */
+    tid = PyObject_GetAttr(tracer, str_next_tid);
+    PyObject *next = tid ? PyNumber_Add(tid, one) : NULL;
+    if (next == NULL) {
+        goto done;
+    }
+    int set = PyObject_SetAttr(tracer, str_next_tid, next);
+    Py_DECREF(next);
+    key = set == 0 ? PyLong_FromVoidPtr(task) : NULL;
+    if (key == NULL || PyDict_SetItem(self->ids, key, tid) < 0) {
+        goto done;
+    }
+    PyObject *frame = (PyObject *)PyEval_GetFrame(); /* borrowed: the caller of call_soon */
+    coro = PyObject_CallMethodNoArgs(task, str_get_coro);
+    if (coro == NULL) {
+        goto done;
+    }
+    qualname = get_attr_or_none(coro, str_qualname);
+    if (qualname == NULL) {
+        goto done;
+    }
+    int truthy = PyObject_IsTrue(qualname);
+    if (truthy < 0) {
+        goto done;
+    }
+    if (!truthy) {
+        Py_SETREF(qualname, PyObject_GetAttr((PyObject *)Py_TYPE(coro), str_name));
+        if (qualname == NULL) {
+            goto done;
+        }
+    }
+    if (current != task) {
+        PyObject *current_key = PyLong_FromVoidPtr(current);
+        if (current_key == NULL) {
+            goto done;
+        }
+        parent = PyDict_GetItemWithError(self->ids, current_key);
+        Py_DECREF(current_key);
+        if (parent != NULL && PyObject_IsTrue(parent) == 1) {
+            Py_INCREF(parent);
+        }
+        else if (PyErr_Occurred()) {
+            goto done;
+        }
+        else {
+            parent = PyObject_CallOneArg(self->task_id, current);
+            if (parent == NULL) {
+                goto done;
+            }
+        }
+    }
+    else {
+        parent = Py_NewRef(Py_None);
+    }
+    code = get_attr_or_none(coro, str_cr_code);
+    if (code == NULL) {
+        goto done;
+    }
+    truthy = PyObject_IsTrue(code);
+    if (truthy < 0) {
+        goto done;
+    }
+    if (!truthy) {
+        Py_SETREF(code, get_attr_or_none(coro, str_gi_code));
+        if (code == NULL) {
+            goto done;
+        }
+    }
+    if (code != Py_None) {
+        origin = PyDict_GetItemWithError(self->origins, code);
+        if (origin != NULL) {
+            Py_INCREF(origin);
+        }
+        else if (!PyErr_Occurred()) {
+            origin = PyObject_CallOneArg(self->origin_of, code);
+        }
+        if (origin == NULL) {
+            goto done;
+        }
+    }
+    else {
+        origin = Py_NewRef(str_asyncio);
+    }
+    /* internal = origin != "user" or bool(self._in_shutdown) or qualname in _INTERNAL_COROS */
+    int is_internal = PyObject_RichCompareBool(origin, str_user, Py_NE);
+    if (is_internal == 0) {
+        PyObject *shutdown = PyObject_GetAttr(tracer, str_in_shutdown);
+        is_internal = shutdown ? PyObject_IsTrue(shutdown) : -1;
+        Py_XDECREF(shutdown);
+    }
+    if (is_internal == 0) {
+        is_internal = PySequence_Contains(self->internal_coros, qualname);
+    }
+    if (is_internal < 0) {
+        goto done;
+    }
+    internal = Py_NewRef(is_internal ? Py_True : Py_False);
+    name = PyObject_CallMethodNoArgs(task, str_get_name);
+    if (name == NULL || PyObject_SetItem(self->names, tid, name) < 0) {
+        goto done;
+    }
+    where = user_site(self, frame);
+    if (where == NULL) {
+        goto done;
+    }
+    if (where == Py_None && PyObject_RichCompareBool(origin, str_user, Py_EQ) == 1) {
+        PyObject *filename = PyObject_GetAttrString(code, "co_filename");
+        PyObject *first = filename ? PyObject_GetAttrString(code, "co_firstlineno") : NULL;
+        if (first == NULL) {
+            Py_XDECREF(filename);
+            goto done;
+        }
+        Py_SETREF(where, PyUnicode_FromFormat("%S:%S", filename, first));
+        Py_DECREF(filename);
+        Py_DECREF(first);
+        if (where == NULL) {
+            goto done;
+        }
+    }
+    if (PyErr_Occurred()) {
+        goto done;
+    }
+    {
+        /* now = (_perf_ns() - self.clock.origin_ns) / 1e9, then the TaskCreated tuple */
+        PyObject *origin_ns = PyObject_GetAttr(self->clock, str_origin_ns);
+        if (origin_ns == NULL) {
+            goto done;
+        }
+        long long origin_value = PyLong_AsLongLong(origin_ns);
+        Py_DECREF(origin_ns);
+        if ((origin_value == -1 && PyErr_Occurred()) || read_clock(self->perf_ns, self->monotonic, &now_ns) < 0) {
+            goto done;
+        }
+        PyObject *now = PyFloat_FromDouble((double)(now_ns - origin_value) / 1e9);
+        PyObject *tuple = now ? PyTuple_Pack(10, str_created, now, tid, name, qualname, parent, where, internal,
+                                             origin, Py_None)
+                              : NULL;
+        Py_XDECREF(now);
+        PyObject *encoded = tuple ? PyObject_CallOneArg(self->encode, tuple) : NULL;
+        Py_XDECREF(tuple);
+        PyObject *r = encoded ? PyObject_CallOneArg(self->queue_append, encoded) : NULL;
+        Py_XDECREF(encoded);
+        if (r == NULL) {
+            goto done;
+        }
+        Py_DECREF(r);
+    }
+    {
+        /* own[me] = own.get(me, 0) + spent; self.clock.discount(spent) */
+        long long ended;
+        if (read_clock(self->perf_ns, self->monotonic, &ended) < 0) {
+            goto done;
+        }
+        PyObject *me = PyLong_FromUnsignedLong(PyThread_get_thread_ident());
+        PyObject *spent = me ? PyLong_FromLongLong(ended - began) : NULL;
+        if (spent == NULL) {
+            Py_XDECREF(me);
+            goto done;
+        }
+        PyObject *had = PyDict_GetItemWithError(self->own_ns, me);
+        PyObject *total = had ? PyNumber_Add(had, spent) : (PyErr_Occurred() ? NULL : Py_NewRef(spent));
+        int ok = total != NULL && PyDict_SetItem(self->own_ns, me, total) == 0;
+        Py_XDECREF(total);
+        Py_DECREF(me);
+        PyObject *r = ok ? PyObject_CallMethodOneArg(self->clock, str_discount, spent) : NULL;
+        Py_DECREF(spent);
+        if (r == NULL) {
+            goto done;
+        }
+        Py_DECREF(r);
+    }
+    result = Py_NewRef(tid);
+done:
+    Py_XDECREF(loop);
+    Py_XDECREF(current);
+    Py_XDECREF(creating);
+    Py_XDECREF(coro);
+    Py_XDECREF(qualname);
+    Py_XDECREF(parent);
+    Py_XDECREF(code);
+    Py_XDECREF(origin);
+    Py_XDECREF(internal);
+    Py_XDECREF(name);
+    Py_XDECREF(where);
+    Py_XDECREF(tid);
+    Py_XDECREF(key);
+    return result;
 }
 
 static PyObject *
@@ -843,10 +1129,7 @@ call_soon(CallSoon *self, PyObject *const *args, size_t nargsf, PyObject *kwname
             Py_INCREF(tid);
         }
         else if (!PyErr_Occurred()) {
-            /* depth 1: no Python frame of ours stands between the tracer and the caller */
-            PyObject *depth = PyLong_FromLong(1);
-            tid = depth ? PyObject_CallFunctionObjArgs(self->register_, task, depth, NULL) : NULL;
-            Py_XDECREF(depth);
+            tid = register_task(self, task);
         }
         Py_DECREF(task);
         if (tid == NULL) {
@@ -906,6 +1189,18 @@ soon_dealloc(CallSoon *self)
     Py_XDECREF(self->fallback);
     Py_XDECREF(self->call_soon_impl);
     Py_XDECREF(self->plain_loops);
+    Py_XDECREF(self->owner);
+    Py_XDECREF(self->current_task);
+    Py_XDECREF(self->origins);
+    Py_XDECREF(self->names);
+    Py_XDECREF(self->own_ns);
+    Py_XDECREF(self->clock);
+    Py_XDECREF(self->queue_append);
+    Py_XDECREF(self->encode);
+    Py_XDECREF(self->internal_coros);
+    Py_XDECREF(self->perf_ns);
+    Py_XDECREF(self->origin_of);
+    Py_XDECREF(self->task_id);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -913,13 +1208,20 @@ static PyObject *
 soon_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
 {
     static char *names[] = {"handle_type", "plain_handle", "step_types", "step_names", "task_types", "ids",
-                            "register", "tracer", "fallback", "call_soon_impl", NULL};
+                            "register", "tracer", "fallback", "call_soon_impl", "owner", "current_task",
+                            "origins", "names", "own_ns", "clock", "queue", "encode", "internal_coros",
+                            "perf_ns", "monotonic", "origin_of", "task_id", "get_coro_crashes", NULL};
     PyObject *handle_type, *plain_handle, *step_types, *step_names, *task_types, *ids, *register_, *tracer,
-        *fallback, *call_soon_impl;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "$O!OO!O!O!O!OOOO", names, &PyType_Type, &handle_type,
-                                     &plain_handle, &PyTuple_Type, &step_types, &PyFrozenSet_Type, &step_names,
-                                     &PyTuple_Type, &task_types, &PyDict_Type, &ids, &register_, &tracer,
-                                     &fallback, &call_soon_impl)) {
+        *fallback, *call_soon_impl, *owner, *current_task, *origins, *task_names, *own_ns, *clock, *queue, *encode,
+        *internal_coros, *perf_ns, *origin_of, *task_id;
+    int monotonic, get_coro_crashes;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "$O!OO!O!O!O!OOOOOOO!O!O!OOOOOpOOp", names, &PyType_Type,
+                                     &handle_type, &plain_handle, &PyTuple_Type, &step_types, &PyFrozenSet_Type,
+                                     &step_names, &PyTuple_Type, &task_types, &PyDict_Type, &ids, &register_,
+                                     &tracer, &fallback, &call_soon_impl, &owner, &current_task, &PyDict_Type,
+                                     &origins, &PyDict_Type, &task_names, &PyDict_Type, &own_ns, &clock, &queue,
+                                     &encode, &internal_coros, &perf_ns, &monotonic, &origin_of, &task_id,
+                                     &get_coro_crashes)) {
         return NULL;
     }
     if (PyTuple_GET_SIZE(step_types) > MAX_STEP_TYPES) {
@@ -942,6 +1244,20 @@ soon_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
     self->tracer = Py_NewRef(tracer);
     self->fallback = Py_NewRef(fallback);
     self->call_soon_impl = Py_NewRef(call_soon_impl);
+    self->owner = Py_NewRef(owner);
+    self->current_task = Py_NewRef(current_task);
+    self->origins = Py_NewRef(origins);
+    self->names = Py_NewRef(task_names);
+    self->own_ns = Py_NewRef(own_ns);
+    self->clock = Py_NewRef(clock);
+    self->encode = Py_NewRef(encode);
+    self->internal_coros = Py_NewRef(internal_coros);
+    self->perf_ns = Py_NewRef(perf_ns);
+    self->origin_of = Py_NewRef(origin_of);
+    self->task_id = Py_NewRef(task_id);
+    self->monotonic = monotonic;
+    self->get_coro_crashes = get_coro_crashes;
+    self->queue_append = PyObject_GetAttr(queue, str_append);
     self->plain_loops = PyDict_New();
     self->n_step_types = PyTuple_GET_SIZE(step_types);
     for (Py_ssize_t i = 0; i < self->n_step_types; i++) {
@@ -953,7 +1269,8 @@ soon_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
         }
         self->step_type_list[i] = (PyTypeObject *)item;
     }
-    if (self->plain_loops == NULL || slot_offset(ht, "_context", &self->off_context) < 0 ||
+    if (self->queue_append == NULL || self->plain_loops == NULL ||
+        slot_offset(ht, "_context", &self->off_context) < 0 ||
         slot_offset(ht, "_loop", &self->off_loop) < 0 || slot_offset(ht, "_callback", &self->off_callback) < 0 ||
         slot_offset(ht, "_args", &self->off_args) < 0 || slot_offset(ht, "_cancelled", &self->off_cancelled) < 0 ||
         slot_offset(ht, "_repr", &self->off_repr) < 0 ||
@@ -1009,6 +1326,22 @@ PyMODINIT_FUNC
 PyInit__hotpath(void)
 {
     INTERN(str_step, "step");
+    INTERN(str_get_loop, "get_loop");
+    INTERN(str_creating, "_creating");
+    INTERN(str_next_tid, "_next_tid");
+    INTERN(str_get_coro, "get_coro");
+    INTERN(str_qualname, "__qualname__");
+    INTERN(str_cr_code, "cr_code");
+    INTERN(str_gi_code, "gi_code");
+    INTERN(str_asyncio, "asyncio");
+    INTERN(str_user, "user");
+    INTERN(str_in_shutdown, "_in_shutdown");
+    INTERN(str_get_name, "get_name");
+    INTERN(str_created, "created");
+    INTERN(str_discount, "discount");
+    if ((one = PyLong_FromLong(1)) == NULL) {
+        return NULL;
+    }
     INTERN(str_active, "active");
     INTERN(str_done, "done");
     INTERN(str_fut_waiter, "_fut_waiter");

@@ -31,6 +31,7 @@ from typing import Any
 
 from asyncscope.events import Tick
 from asyncscope.runtime import compiled_hot_path
+from asyncscope.runtime import loop as _loop
 from asyncscope.runtime.clock import real_perf_ns
 from asyncscope.runtime.emit import BATCH_SIZE
 from asyncscope.runtime.loop import _TASK_TYPES, Tracer
@@ -342,6 +343,11 @@ def install_hooks(tracer: Tracer) -> None:
                 handle_type=TaskStepHandle, plain_handle=_Handle, step_types=tuple(step_callback_types),
                 step_names=_STEP_NAMES, task_types=_TASK_TYPES, ids=tracer._ids, register=register,
                 tracer=tracer if eager_possible else None, fallback=call_soon, call_soon_impl=_call_soon,
+                # Tracer._register's common case (a task made by a task) is compiled too.
+                owner=tracer, current_task=_loop._current_task, origins=tracer._origins, names=tracer._names,
+                own_ns=tracer._own_ns, clock=clock, queue=queued, encode=encode,
+                internal_coros=_loop._INTERNAL_COROS, perf_ns=perf_ns, monotonic=_PERF_IS_MONOTONIC,
+                origin_of=tracer.origin, task_id=tracer.task_id, get_coro_crashes=_loop._GET_CORO_CRASHES,
             )
         except Exception as exc:  # a Python whose Handle the extension does not know
             tracer.internal_error(f"the compiled hot path could not start ({type(exc).__name__}: {exc}); "

@@ -315,6 +315,8 @@ thread_slot(StepRunner *self)
     return free_slot; /* NULL: too many threads; the watchdog does not see this one */
 }
 
+static int call_in_context(PyObject *context, PyObject *callback, PyObject *args);
+
 static int
 run_callback(StepRunner *self, PyObject *handle)
 {
@@ -324,6 +326,20 @@ run_callback(StepRunner *self, PyObject *handle)
     if (args == NULL) {
         return -1;
     }
+    /* Held for the call: the step may cancel its own handle, which clears these slots. */
+    Py_INCREF(context);
+    Py_INCREF(callback);
+    Py_INCREF(args);
+    int failed = call_in_context(context, callback, args);
+    Py_DECREF(context);
+    Py_DECREF(callback);
+    Py_DECREF(args);
+    return failed;
+}
+
+static int
+call_in_context(PyObject *context, PyObject *callback, PyObject *args)
+{
     PyObject *result;
     if (PyContext_CheckExact(context) && PyTuple_CheckExact(args)) {
         if (PyContext_Enter(context) < 0) {
@@ -406,8 +422,10 @@ step_run(StepRunner *self, PyObject *const *args, size_t nargsf, PyObject *kwnam
         if (loop == NULL) {
             goto done;
         }
+        Py_INCREF(loop);
         PyObject *call_args[3] = {self->gate, tid, loop};
         PyObject *r = PyObject_VectorcallMethod(str_before_step, call_args, 3, NULL);
+        Py_DECREF(loop);
         if (r == NULL) {
             goto done;
         }

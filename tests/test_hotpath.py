@@ -80,9 +80,14 @@ def test_both_paths_send_the_same_events(tmp_path):
     # A long program: enough bare yields for several batches.
     kinds = [event[0] for event in compiled]
     assert kinds.count("Step") > 3000
-    for index, (a, b) in enumerate(zip(compiled, pure)):
-        assert a == b, f"event {index} differs"
-    assert len(compiled) == len(pure)
+    # Output is compared as its own sequence: where a line fragment lands among the steps
+    # depends on the emitter's timer thread (it sends fragments held for 30 ms), on either path.
+    for select in (lambda kind: kind != "Output", lambda kind: kind == "Output"):
+        ours = [event for event in compiled if select(event[0])]
+        theirs = [event for event in pure if select(event[0])]
+        for index, (a, b) in enumerate(zip(ours, theirs)):
+            assert a == b, f"event {index} differs"
+        assert len(ours) == len(theirs)
 
 
 def test_steps_are_encoded_exactly_as_msgspec_encodes_them():

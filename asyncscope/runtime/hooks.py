@@ -55,7 +55,9 @@ class TaskStepHandle(_Handle):
 
     Its ``_run`` is set by :func:`install_hooks`, as a closure over the tracer's state:
     this is the hottest path of the runtime, and local lookups are what keep a traced
-    step within budget (see docs/performance.md).
+    step within budget (see docs/performance.md). Where the compiled hot path loads,
+    ``_run`` and ``call_soon`` are its copies of the closures (``_hotpath.c``): a change to
+    one is a change to both.
     """
 
     __slots__ = ("_as_task", "_as_tid")

@@ -162,7 +162,10 @@ class Tracer:
     def _register(self, task: Any, depth: int = 2, coro: Any = None) -> int:
         """Give ``task`` an id and report it. ``depth`` skips our own frames when looking
         for the user's line that created it (frames are materialised as they are walked,
-        so starting past ours is measurably cheaper on task churn)."""
+        so starting past ours is measurably cheaper on task churn).
+
+        Its common case has a compiled copy (``register_task`` in ``_hotpath.c``): a change
+        here is a change there too; tests/test_hotpath.py compares the two paths' events."""
         began = _perf_ns()
         tid = self._next_tid
         self._next_tid = tid + 1

@@ -7,12 +7,11 @@ without it and asyncscope runs its pure-Python path. Everything else is in pypro
 
 from __future__ import annotations
 
+import glob
 import os
 import platform
-import sys
-
-import glob
 import shutil
+import sys
 
 from setuptools import Extension, find_packages, setup
 from setuptools.command.build_ext import build_ext

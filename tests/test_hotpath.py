@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
-import pytest
 from cli_support import PROGRAMS, ROOT, run_cli, run_json
 
 from asyncscope.events import Diagnostic, Tick
@@ -85,7 +84,7 @@ def test_both_paths_send_the_same_events(tmp_path):
     for select in (lambda kind: kind != "Output", lambda kind: kind == "Output"):
         ours = [event for event in compiled if select(event[0])]
         theirs = [event for event in pure if select(event[0])]
-        for index, (a, b) in enumerate(zip(ours, theirs)):
+        for index, (a, b) in enumerate(zip(ours, theirs, strict=False)):  # the first difference, then the lengths
             assert a == b, f"event {index} differs"
         assert len(ours) == len(theirs)
 

@@ -38,7 +38,7 @@ static PyObject *str_active, *str_done, *str_fut_waiter, *str_before_step, *str_
 
 static PyObject *str_step, *str_get_loop, *str_creating, *str_next_tid, *str_get_coro, *str_qualname,
     *str_cr_code, *str_gi_code, *str_asyncio, *str_user, *str_in_shutdown, *str_get_name, *str_created,
-    *str_discount, *one;
+    *str_discount, *str_done_tag, *str_cancelled, *str_exception, *str_result, *one;
 
 static long fail_after = -1; /* test hook: fail the Nth bare-yield encoding from now */
 
@@ -85,6 +85,22 @@ take_exception(void)
     Py_XDECREF(tb);
     return value;
 #endif
+}
+
+/* dict.pop(key, None): 1 popped, 0 absent, -1 error; *value a new reference or NULL. */
+static int
+PyDict_Pop_compat(PyObject *dict, PyObject *key, PyObject **value)
+{
+    *value = PyDict_GetItemWithError(dict, key);
+    if (*value == NULL) {
+        return PyErr_Occurred() ? -1 : 0;
+    }
+    Py_INCREF(*value);
+    if (PyDict_DelItem(dict, key) < 0) {
+        Py_CLEAR(*value);
+        return -1;
+    }
+    return 1;
 }
 
 #define SLOT(obj, off) (*(PyObject **)((char *)(obj) + (off)))
@@ -262,6 +278,8 @@ typedef struct {
     PyTypeObject *handle_type;
     PyObject *gate, *clock, *queue, *queue_append, *flush, *suspended, *finished, *capture,
         *held, *report_error, *internal_error, *perf_ns, *encode;
+    /* Tracer._finished's common case (see finish_task) */
+    PyObject *names, *ids, *cancelled_by, *describe_result;
     int monotonic;
     Py_ssize_t batch_size;
     Py_ssize_t off_task, off_tid, off_context, off_callback, off_args, off_loop;
@@ -383,6 +401,99 @@ call_in_context(PyObject *context, PyObject *callback, PyObject *args)
     return 0;
 }
 
+/* Tracer._finished(task, tid, dur) for its common case: a task that returned, was not
+ * renamed since it was last reported and has no cancellation cause on record. The rest
+ * (cancelled, failed, renamed) goes to the Python method. Same event, same bookkeeping. */
+static int
+finish_task(StepRunner *self, PyObject *task, PyObject *tid, PyObject *dur)
+{
+    PyObject *name = PyObject_CallMethodNoArgs(task, str_get_name);
+    if (name == NULL) {
+        return -1;
+    }
+    int common = 0;
+    PyObject *known = PyDict_GetItemWithError(self->names, tid);
+    if (known != NULL) {
+        common = PyObject_RichCompareBool(known, name, Py_EQ);
+    }
+    else if (PyErr_Occurred()) {
+        common = -1;
+    }
+    if (common == 1) {
+        PyObject *cancelled = PyObject_CallMethodNoArgs(task, str_cancelled);
+        int is_cancelled = cancelled ? PyObject_IsTrue(cancelled) : -1;
+        Py_XDECREF(cancelled);
+        common = is_cancelled < 0 ? -1 : !is_cancelled;
+    }
+    PyObject *exc = NULL;
+    if (common == 1) {
+        exc = PyObject_GetAttr(task, str_exception);
+        common = exc == NULL ? -1 : exc == Py_None;
+        Py_XDECREF(exc);
+    }
+    if (common == 1) {
+        int causes = PyObject_IsTrue(self->cancelled_by);
+        common = causes < 0 ? -1 : !causes;
+    }
+    if (common <= 0) {
+        Py_DECREF(name);
+        if (common < 0) {
+            return -1;
+        }
+        PyObject *r = PyObject_CallFunctionObjArgs(self->finished, task, tid, dur, NULL);
+        if (r == NULL) {
+            return -2; /* the Python method's own exception: raised as the Python path would */
+        }
+        Py_DECREF(r);
+        return 0;
+    }
+    Py_DECREF(name);
+    /* self._names.pop(tid); self._ids.pop(id(task), None) */
+    if (PyDict_DelItem(self->names, tid) < 0) {
+        return -1;
+    }
+    PyObject *key = PyLong_FromVoidPtr(task);
+    if (key == NULL) {
+        return -1;
+    }
+    PyObject *gone = NULL;
+    int popped = PyDict_Pop_compat(self->ids, key, &gone);
+    Py_DECREF(key);
+    Py_XDECREF(gone);
+    if (popped < 0) {
+        return -1;
+    }
+    PyObject *value = PyObject_GetAttr(task, str_result);
+    PyObject *result = value ? PyObject_CallOneArg(self->describe_result, value) : NULL;
+    Py_XDECREF(value);
+    if (result == NULL) {
+        return -1;
+    }
+    long long now_ns;
+    PyObject *origin = PyObject_GetAttr(self->clock, str_origin_ns);
+    long long origin_ns = origin ? PyLong_AsLongLong(origin) : -1;
+    Py_XDECREF(origin);
+    if ((origin_ns == -1 && PyErr_Occurred()) || read_clock(self->perf_ns, self->monotonic, &now_ns) < 0) {
+        Py_DECREF(result);
+        return -1;
+    }
+    PyObject *now = PyFloat_FromDouble((double)(now_ns - origin_ns) / 1e9);
+    PyObject *tuple = now ? PyTuple_Pack(9, str_done_tag, now, tid, dur, str_done_tag, result, Py_None, Py_None,
+                                         Py_None)
+                          : NULL;
+    Py_XDECREF(now);
+    Py_DECREF(result);
+    PyObject *encoded = tuple ? PyObject_CallOneArg(self->encode, tuple) : NULL;
+    Py_XDECREF(tuple);
+    PyObject *r = encoded ? PyObject_CallOneArg(self->queue_append, encoded) : NULL;
+    Py_XDECREF(encoded);
+    if (r == NULL) {
+        return -1;
+    }
+    Py_DECREF(r);
+    return 0;
+}
+
 static PyObject *
 step_run(StepRunner *self, PyObject *const *args, size_t nargsf, PyObject *kwnames)
 {
@@ -480,12 +591,14 @@ step_run(StepRunner *self, PyObject *const *args, size_t nargsf, PyObject *kwnam
         own_failure(self, "asking whether a task is done");
     }
     else if (finished) {
-        PyObject *r = PyObject_CallFunctionObjArgs(self->finished, task, tid, dur_obj, NULL);
-        if (r == NULL) {
+        int failed_finish = finish_task(self, task, tid, dur_obj);
+        if (failed_finish == -2) {
             Py_DECREF(dur_obj);
             goto done;
         }
-        Py_DECREF(r);
+        if (failed_finish < 0) {
+            own_failure(self, "reporting a finished task");
+        }
     }
     else {
         PyObject *waiter = PyObject_GetAttr(task, str_fut_waiter);
@@ -625,6 +738,10 @@ step_dealloc(StepRunner *self)
     Py_XDECREF(self->internal_error);
     Py_XDECREF(self->perf_ns);
     Py_XDECREF(self->encode);
+    Py_XDECREF(self->names);
+    Py_XDECREF(self->ids);
+    Py_XDECREF(self->cancelled_by);
+    Py_XDECREF(self->describe_result);
     for (int i = 0; i < MAX_THREADS; i++) {
         Py_XDECREF(self->slots[i].tid);
     }
@@ -636,14 +753,16 @@ step_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
 {
     static char *names[] = {"handle_type", "gate", "clock", "queue", "flush", "batch_size", "suspended",
                             "finished", "capture", "held", "report_error", "internal_error", "perf_ns",
-                            "monotonic", "encode", NULL};
+                            "monotonic", "encode", "names", "ids", "cancelled_by", "describe_result", NULL};
     PyObject *handle_type, *gate, *clock, *queue, *flush, *suspended, *finished, *capture, *held,
-        *report_error, *internal_error, *perf_ns, *encode;
+        *report_error, *internal_error, *perf_ns, *encode, *task_names, *ids, *cancelled_by, *describe_result;
     Py_ssize_t batch_size;
     int monotonic;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "$O!OOOOnOOOOOOOpO", names, &PyType_Type, &handle_type, &gate,
-                                     &clock, &queue, &flush, &batch_size, &suspended, &finished, &capture, &held,
-                                     &report_error, &internal_error, &perf_ns, &monotonic, &encode)) {
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "$O!OOOOnOOOOOOOpOO!O!OO", names, &PyType_Type, &handle_type,
+                                     &gate, &clock, &queue, &flush, &batch_size, &suspended, &finished, &capture,
+                                     &held, &report_error, &internal_error, &perf_ns, &monotonic, &encode,
+                                     &PyDict_Type, &task_names, &PyDict_Type, &ids, &cancelled_by,
+                                     &describe_result)) {
         return NULL;
     }
     StepRunner *self = (StepRunner *)type->tp_alloc(type, 0);
@@ -665,6 +784,10 @@ step_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
     self->internal_error = Py_NewRef(internal_error);
     self->perf_ns = Py_NewRef(perf_ns);
     self->encode = Py_NewRef(encode);
+    self->names = Py_NewRef(task_names);
+    self->ids = Py_NewRef(ids);
+    self->cancelled_by = Py_NewRef(cancelled_by);
+    self->describe_result = Py_NewRef(describe_result);
     self->monotonic = monotonic;
     self->batch_size = batch_size;
     self->queue_append = PyObject_GetAttr(queue, str_append);
@@ -1357,6 +1480,10 @@ PyInit__hotpath(void)
     INTERN(str_get_name, "get_name");
     INTERN(str_created, "created");
     INTERN(str_discount, "discount");
+    INTERN(str_done_tag, "done");
+    INTERN(str_cancelled, "cancelled");
+    INTERN(str_exception, "_exception");
+    INTERN(str_result, "_result");
     if ((one = PyLong_FromLong(1)) == NULL) {
         return NULL;
     }

@@ -340,6 +340,9 @@ def install_hooks(tracer: Tracer) -> None:
                 batch_size=batch_size, suspended=suspended, finished=finished, capture=capture,
                 held=held_fragments, report_error=_report_callback_error, internal_error=tracer.internal_error,
                 perf_ns=perf_ns, monotonic=_PERF_IS_MONOTONIC, encode=encode,
+                # Tracer._finished's common case (a task that returned) is compiled too.
+                names=tracer._names, ids=tracer._ids, cancelled_by=tracer._cancelled_by,
+                describe_result=_loop._describe_result,
             )
             soon = hot.CallSoon(
                 handle_type=TaskStepHandle, plain_handle=_Handle, step_types=tuple(step_callback_types),

@@ -291,6 +291,8 @@ class Tracer:
             self._emit(Step(self.clock.now(), tid, dur_ns, self.describe(waiter, lib_code, sync), chain))
 
     def _finished(self, task: Any, tid: int, dur_ns: int) -> None:
+        """A task ended. Its common case (returned, not renamed, no cancellation cause) has a
+        compiled copy (``finish_task`` in ``_hotpath.c``): change both together."""
         name = task.get_name()
         if self._names.pop(tid, None) != name:
             self._emit(TaskRenamed(self.clock.now(), tid, name))

@@ -14,6 +14,7 @@ import sys
 import click
 
 from asyncscope import __version__, wording
+from asyncscope.runtime import hot_path_name
 
 __all__ = ["main"]
 
@@ -99,7 +100,7 @@ class _DefaultToOpen(click.Group):
 
 
 @click.group(cls=_DefaultToOpen, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="asyncscope")
+@click.version_option(f"{__version__} (hot path: {hot_path_name()})", prog_name="asyncscope")
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """Watch asyncio programs run: tasks, what they wait on, and what they print.

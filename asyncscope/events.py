@@ -84,6 +84,9 @@ class Hello(Event, tag="hello"):
     clock: str
     target: str
     argv: list[str]
+    hot_path: str = "python"
+    """``compiled`` or ``python``: which of the runtime's two hot paths traced the run (the
+    same events either way). Older traces have no such field, and were all ``python``."""
 
 
 class Code(Event, tag="code"):

@@ -179,6 +179,8 @@ def to_json(model: Model, clock: str) -> dict[str, Any]:
         "status": model.status,
         "exit_code": end.exit_code if end is not None else None,  # null: still running (report --at)
         "clock": clock,
+        # Which of the runtime's hot paths traced the run (Hello.hot_path); None: no Hello.
+        "hot_path": model.hello.hot_path if model.hello is not None else None,
         "elapsed": model.t,
         "message": model.end_text,
         "tasks": [_task_json(model, info) for info in model.tasks.values()],

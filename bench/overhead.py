@@ -1,12 +1,15 @@
 """Tracing overhead: plain ``python`` vs ``asyncscope run --headless --json``.
 
 Run by hand (not part of the test suite): ``python bench/overhead.py [--repeat 3]``.
-Two workloads, each run both ways alternately in one run of this script, the minimum wall
-time of each compared: bench/churn.py (5 rounds of gather over 10,000 tasks that each
-await sleep(0) 10 times: the step hooks) and bench/resources.py (100,000 tasks that each
-make and use a Lock, an Event and a Queue: 400,000 resources, with the step hooks too).
-The second ratio should not be worse than the first: following resources must cost no
-more than the steps already do. Record results in docs/performance.md.
+Each workload runs three ways alternately in one run of this script: plain python, traced
+on the compiled hot path, traced on the pure-Python one (``ASYNCSCOPE_PURE=1``), and the
+minimum wall time of each is compared. Workloads: bench/churn.py (5 rounds of gather over
+10,000 tasks that each await sleep(0) 10 times: the step hooks), bench/work.py (the same
+shape, 1,000 tasks whose steps each compute for ~20 µs) and bench/resources.py (100,000
+tasks that each make and use a Lock, an Event and a Queue: 400,000 resources, with the
+step hooks too). The resources ratio should not be worse than churn's: following
+resources must cost no more than the steps already do. Plus the start-up: a trivial
+program, traced and plain. Record results in docs/performance.md.
 """
 
 from __future__ import annotations
@@ -20,12 +23,13 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-WORKLOADS = [os.path.join(HERE, "churn.py"), os.path.join(HERE, "resources.py")]
+WORKLOADS = [os.path.join(HERE, name) for name in ("churn.py", "work.py", "resources.py", "trivial.py")]
+PATHS = {"compiled": {"ASYNCSCOPE_PURE": ""}, "pure": {"ASYNCSCOPE_PURE": "1"}}
 
 
-def timed(command: list[str]) -> float:
+def timed(command: list[str], env: dict[str, str] | None = None) -> float:
     began = time.perf_counter()
-    result = subprocess.run(command, capture_output=True, check=False)
+    result = subprocess.run(command, capture_output=True, check=False, env={**os.environ, **(env or {})})
     elapsed = time.perf_counter() - began
     if result.returncode != 0:
         sys.exit(f"failed: {' '.join(command)}\n{result.stderr.decode(errors='replace')}")
@@ -36,6 +40,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--clock", default="real", choices=["real", "virtual"])
+    parser.add_argument("workloads", nargs="*", help="names in bench/ (default: all)")
     options = parser.parse_args()
 
     # Measure asyncscope as installed, with its bytecode compiled: pip compiles it at install
@@ -44,24 +49,31 @@ def main() -> None:
     import asyncscope
 
     compileall.compile_dir(os.path.dirname(asyncscope.__file__), quiet=1)
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, min of {options.repeat}")
-    for workload in WORKLOADS:
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, min of {options.repeat}, "
+          f"load average {os.getloadavg()[0]:.2f} at the start")
+    chosen = [w for w in WORKLOADS if not options.workloads or os.path.basename(w) in options.workloads
+              or os.path.basename(w)[:-3] in options.workloads]
+    for workload in chosen:
         plain_cmd = [sys.executable, workload]
         traced_cmd = [sys.executable, "-m", "asyncscope", "run", "--headless", "--json",
                       "--clock", options.clock, workload]
         check = subprocess.run(traced_cmd, capture_output=True, check=True)
         verdict = json.loads(check.stdout)
         steps = sum(task["steps"] for task in verdict["tasks"])
-        plain, traced = [], []
+        times: dict[str, list[float]] = {"plain": [], **{path: [] for path in PATHS}}
         for _ in range(options.repeat):
-            plain.append(timed(plain_cmd))
-            traced.append(timed(traced_cmd))
-        ratio = min(traced) / min(plain)
+            times["plain"].append(timed(plain_cmd))
+            for path, env in PATHS.items():
+                times[path].append(timed(traced_cmd, env))
+        plain = min(times["plain"])
         print(f"workload: bench/{os.path.basename(workload)}  ({len(verdict['tasks'])} tasks, "
               f"{steps} task steps, {len(verdict.get('resources', []))} resources traced)")
-        print(f"  plain python            {min(plain):6.3f} s")
-        print(f"  asyncscope --clock {options.clock:<4} {min(traced):6.3f} s")
-        print(f"  ratio                   {ratio:6.2f}x   (budget 2.0x, aim 1.3x)")
+        print(f"  plain python                       {plain:6.3f} s")
+        for path in PATHS:
+            best = min(times[path])
+            print(f"  asyncscope --clock {options.clock:<4} {path + ' path':<13} {best:6.3f} s   "
+                  f"{best / plain:5.2f}x   (+{(best - plain) * 1000:.0f} ms)")
+    print(f"load average {os.getloadavg()[0]:.2f} at the end")
 
 if __name__ == "__main__":
     main()

@@ -29,7 +29,7 @@ from typing import Any
 import msgspec
 
 from asyncscope.events import SCHEMA_VERSION, Command, Diagnostic, End, Hello
-from asyncscope.runtime import hooks, uvloop_swap
+from asyncscope.runtime import hooks, hot_path_name, uvloop_swap
 from asyncscope.runtime.capture import OutputCapture
 from asyncscope.runtime.clock import Clock, real_perf_ns
 from asyncscope.runtime.emit import Emitter
@@ -179,7 +179,7 @@ def main() -> None:
     kind, target, args = config["kind"], config["target"], list(config.get("args", []))
     emitter.emit(
         Hello(SCHEMA_VERSION, os.getpid(), sys.version.split()[0], config["clock"], target,
-              [target, *args])
+              [target, *args], hot_path_name())
     )
     emitter.flush()
 
@@ -238,7 +238,10 @@ def main() -> None:
 
     uvloop_swap.install(on_uvloop)
     clock.install()  # from here on, the program's time functions read the clock
-    watchdog = Watchdog(tracer, float(config.get("slow") or 0.1), TaskStepHandle._run.__code__)
+    step_run = TaskStepHandle._run
+    # The Python step's frame holds its start in a local; the compiled one says where it is.
+    watchdog = Watchdog(tracer, float(config.get("slow") or 0.1), getattr(step_run, "__code__", None),
+                        getattr(step_run, "running", None))
     tracer.own_threads.add(watchdog.thread)
     watchdog.start()
     clock.own_idents.update(t.ident for t in tracer.own_threads if t.ident is not None)

@@ -24,11 +24,14 @@ import math
 import selectors
 import sys
 import threading
+import time
 import types
 from asyncio import base_events, events, futures, runners, selector_events, tasks
 from typing import Any
 
 from asyncscope.events import Tick
+from asyncscope.runtime import compiled_hot_path
+from asyncscope.runtime import loop as _loop
 from asyncscope.runtime.clock import real_perf_ns
 from asyncscope.runtime.emit import BATCH_SIZE
 from asyncscope.runtime.loop import _TASK_TYPES, Tracer
@@ -42,6 +45,8 @@ _STEP_NAMES = frozenset(
 )
 _Handle = events.Handle
 _perf_ns = real_perf_ns
+_PERF_IS_MONOTONIC = time.get_clock_info("perf_counter").implementation == "clock_gettime(CLOCK_MONOTONIC)"
+"""The compiled hot path may read CLOCK_MONOTONIC itself: it is what perf_counter reads."""
 _current_task = tasks.current_task
 
 
@@ -50,10 +55,16 @@ class TaskStepHandle(_Handle):
 
     Its ``_run`` is set by :func:`install_hooks`, as a closure over the tracer's state:
     this is the hottest path of the runtime, and local lookups are what keep a traced
-    step within budget (see docs/performance.md).
+    step within budget (see docs/performance.md). Where the compiled hot path loads,
+    ``_run`` and ``call_soon`` are its copies of the closures (``_hotpath.c``): a change to
+    one is a change to both.
     """
 
     __slots__ = ("_as_task", "_as_tid")
+
+
+hot_path = "python"
+"""Which hot path :func:`install_hooks` put in place: ``compiled`` or ``python``."""
 
 
 def _report_callback_error(handle: Any, exc: BaseException) -> None:
@@ -317,6 +328,44 @@ def install_hooks(tracer: Tracer) -> None:
         return handle
 
     base.call_soon = call_soon
+
+    hot = compiled_hot_path()
+    if hot is not None:
+        # The same two functions, compiled (asyncscope/runtime/_hotpath.c); the Python ones
+        # above stay the reference, and call_soon's unusual cases still go through it.
+        global hot_path
+        try:
+            run = hot.StepRunner(
+                handle_type=TaskStepHandle, gate=gate, clock=clock, queue=queued, flush=flush,
+                batch_size=batch_size, suspended=suspended, finished=finished, capture=capture,
+                held=held_fragments, report_error=_report_callback_error, internal_error=tracer.internal_error,
+                perf_ns=perf_ns, monotonic=_PERF_IS_MONOTONIC, encode=encode,
+                # Tracer._finished's common case (a task that returned) is compiled too.
+                names=tracer._names, ids=tracer._ids, cancelled_by=tracer._cancelled_by,
+                describe_result=_loop._describe_result,
+            )
+            soon = hot.CallSoon(
+                handle_type=TaskStepHandle, plain_handle=_Handle, step_types=tuple(step_callback_types),
+                step_names=_STEP_NAMES, task_types=_TASK_TYPES, ids=tracer._ids, register=register,
+                tracer=tracer if eager_possible else None, fallback=call_soon, call_soon_impl=_call_soon,
+                # Tracer._register's common case (a task made by a task) is compiled too.
+                owner=tracer, current_task=_loop._current_task, origins=tracer._origins, names=tracer._names,
+                own_ns=tracer._own_ns, clock=clock, queue=queued, encode=encode,
+                internal_coros=_loop._INTERNAL_COROS, perf_ns=perf_ns, monotonic=_PERF_IS_MONOTONIC,
+                origin_of=tracer.origin, task_id=tracer.task_id, get_coro_crashes=_loop._GET_CORO_CRASHES,
+            )
+        except Exception as exc:  # a Python whose Handle the extension does not know
+            tracer.internal_error(f"the compiled hot path could not start ({type(exc).__name__}: {exc}); "
+                                  "running the pure-Python one")
+        else:
+            for compiled, python in ((run, _run), (soon, call_soon)):
+                # What code that inspects a loop's methods reads off a function (asyncio
+                # itself tests ``callback.__name__`` of every callback it schedules).
+                for attribute in ("__module__", "__name__", "__qualname__", "__doc__"):
+                    setattr(compiled, attribute, getattr(python, attribute))
+            TaskStepHandle._run = run  # type: ignore[assignment]
+            base.call_soon = soon
+            hot_path = "compiled"
 
     original_create_task = base.create_task
 

@@ -162,7 +162,10 @@ class Tracer:
     def _register(self, task: Any, depth: int = 2, coro: Any = None) -> int:
         """Give ``task`` an id and report it. ``depth`` skips our own frames when looking
         for the user's line that created it (frames are materialised as they are walked,
-        so starting past ours is measurably cheaper on task churn)."""
+        so starting past ours is measurably cheaper on task churn).
+
+        Its common case has a compiled copy (``register_task`` in ``_hotpath.c``): a change
+        here is a change there too; tests/test_hotpath.py compares the two paths' events."""
         began = _perf_ns()
         tid = self._next_tid
         self._next_tid = tid + 1
@@ -288,6 +291,8 @@ class Tracer:
             self._emit(Step(self.clock.now(), tid, dur_ns, self.describe(waiter, lib_code, sync), chain))
 
     def _finished(self, task: Any, tid: int, dur_ns: int) -> None:
+        """A task ended. Its common case (returned, not renamed, no cancellation cause) has a
+        compiled copy (``finish_task`` in ``_hotpath.c``): change both together."""
         name = task.get_name()
         if self._names.pop(tid, None) != name:
             self._emit(TaskRenamed(self.clock.now(), tid, name))

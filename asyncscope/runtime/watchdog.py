@@ -14,6 +14,7 @@ from __future__ import annotations
 import linecache
 import sys
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from asyncscope.events import Diagnostic, Fact
@@ -26,8 +27,13 @@ __all__ = ["Watchdog"]
 
 
 class Watchdog:
-    def __init__(self, tracer: Tracer, threshold: float, step_code: Any) -> None:
+    def __init__(self, tracer: Tracer, threshold: float, step_code: Any,
+                 running: Callable[[], dict[int, tuple[int, int]]] | None = None) -> None:
+        """``step_code``: the code of the Python ``TaskStepHandle._run``, whose frame holds
+        the step's start and task in its locals; or ``running``, which the compiled hot
+        path gives instead: ``{thread ident: (step began, task id)}`` now."""
         self._tracer = tracer
+        self._running = running
         self._threshold_ns = int(threshold * 1e9)
         self._threshold = threshold
         self._step_code = step_code
@@ -54,21 +60,29 @@ class Watchdog:
         seen = self._seen
         frames = sys._current_frames()
         frames.pop(threading.get_ident(), None)
+        running = self._running() if self._running is not None else None
         # Frame objects keep a finished step's locals (its task) alive: hold each one only
         # while it is looked at, so the program's garbage is never kept by this thread
         # (CPython's test_log_destroyed_pending_task checks a task is collected at once).
         for ident in list(frames):
             frame = frames.pop(ident)
-            step: Any = frame
-            while step is not None and step.f_code is not self._step_code:
-                step = step.f_back
-            if step is None:
-                del frame
-                seen.pop(ident, None)
-                continue
-            values = step.f_locals
-            began, tid = values.get("began"), values.get("tid")
-            del values, step
+            if running is not None:
+                began, tid = running.get(ident, (None, None))
+                if began is None:
+                    del frame
+                    seen.pop(ident, None)
+                    continue
+            else:
+                step: Any = frame
+                while step is not None and step.f_code is not self._step_code:
+                    step = step.f_back
+                if step is None:
+                    del frame
+                    seen.pop(ident, None)
+                    continue
+                values = step.f_locals
+                began, tid = values.get("began"), values.get("tid")
+                del values, step
             if began is None or tid is None:
                 del frame
                 continue

@@ -1,0 +1,1519 @@
+/* The compiled hot path of the child runtime: a task step's bracket and call_soon.
+ *
+ * Optional: asyncscope/runtime/hooks.py uses it when it imports (and ASYNCSCOPE_PURE is
+ * not set) and otherwise runs the same logic in Python. Both must behave identically: the
+ * same events in the same order, the same exceptions, the same gate (tests/test_hotpath.py
+ * compares the two event streams event for event).
+ *
+ * Two callable types, each a method descriptor (so `handle._run()` and `loop.call_soon()`
+ * call them with the instance as first argument, without a bound method in between):
+ *
+ *   StepRunner  TaskStepHandle._run: gate check, clock, the step in its context, clock,
+ *               then a bare-yield step encoded here as msgpack (the exact bytes msgspec
+ *               makes for ("step", t, tid, dur, None, None)) and queued, or the tracer's
+ *               Python `suspended`/`_finished` for anything else.
+ *   CallSoon    BaseEventLoop.call_soon: the task-step test and the TaskStepHandle built
+ *               straight into its slots; everything unusual (debug mode, a closed loop, a
+ *               loop class with its own _call_soon, unknown keywords) goes to the Python
+ *               implementation it was given.
+ *
+ * Failures of this module's own work (reading a task's state, encoding, queueing) never
+ * reach the program: they are handed to the tracer's `internal_error` and the step goes on.
+ * What the Python path would raise (the step's SystemExit/KeyboardInterrupt, an error from
+ * the tracer's own Python callbacks) is raised the same way here.
+ */
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <structmember.h>
+#include <pythread.h>
+#include <string.h>
+#include <time.h>
+
+/* ---- shared helpers ------------------------------------------------------------------ */
+
+static PyObject *str_active, *str_done, *str_fut_waiter, *str_before_step, *str_origin_ns,
+    *str_flush_partial, *str_append, *str_ready, *str_debug, *str_closed, *str_call_soon_impl,
+    *str_name, *str_self, *str_last_scheduled, *str_context, *str_run;
+
+static PyObject *str_step, *str_get_loop, *str_creating, *str_next_tid, *str_get_coro, *str_qualname,
+    *str_cr_code, *str_gi_code, *str_asyncio, *str_user, *str_in_shutdown, *str_get_name, *str_created,
+    *str_discount, *str_done_tag, *str_cancelled, *str_exception, *str_result, *one;
+
+static long fail_after = -1; /* test hook: fail the Nth bare-yield encoding from now */
+
+static int
+slot_offset(PyTypeObject *type, const char *name, Py_ssize_t *offset)
+{
+    PyObject *descr = PyObject_GetAttrString((PyObject *)type, name);
+    if (descr == NULL) {
+        return -1;
+    }
+    if (Py_TYPE(descr) != &PyMemberDescr_Type) {
+        PyErr_Format(PyExc_TypeError, "%s.%s is not a slot", type->tp_name, name);
+        Py_DECREF(descr);
+        return -1;
+    }
+    PyMemberDef *member = ((PyMemberDescrObject *)descr)->d_member;
+    if (member->type != T_OBJECT_EX || (member->flags & READONLY)) {
+        PyErr_Format(PyExc_TypeError, "%s.%s is not a writable object slot", type->tp_name, name);
+        Py_DECREF(descr);
+        return -1;
+    }
+    *offset = member->offset;
+    Py_DECREF(descr);
+    return 0;
+}
+
+/* The exception being raised, taken out of the error indicator (normalised). */
+static PyObject *
+take_exception(void)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+    return PyErr_GetRaisedException();
+#else
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    if (type == NULL) {
+        return NULL;
+    }
+    PyErr_NormalizeException(&type, &value, &tb);
+    if (tb != NULL && value != NULL) {
+        PyException_SetTraceback(value, tb);
+    }
+    Py_XDECREF(type);
+    Py_XDECREF(tb);
+    return value;
+#endif
+}
+
+/* dict.pop(key, None): 1 popped, 0 absent, -1 error; *value a new reference or NULL. */
+static int
+PyDict_Pop_compat(PyObject *dict, PyObject *key, PyObject **value)
+{
+    *value = PyDict_GetItemWithError(dict, key);
+    if (*value == NULL) {
+        return PyErr_Occurred() ? -1 : 0;
+    }
+    Py_INCREF(*value);
+    if (PyDict_DelItem(dict, key) < 0) {
+        Py_CLEAR(*value);
+        return -1;
+    }
+    return 1;
+}
+
+#define SLOT(obj, off) (*(PyObject **)((char *)(obj) + (off)))
+
+static PyObject *
+get_slot(PyObject *obj, Py_ssize_t off, const char *name)
+{
+    PyObject *value = SLOT(obj, off);
+    if (value == NULL) {
+        PyErr_Format(PyExc_AttributeError, "'%s' object has no attribute '%s'", Py_TYPE(obj)->tp_name, name);
+        return NULL;
+    }
+    return value; /* borrowed */
+}
+
+static void
+set_slot(PyObject *obj, Py_ssize_t off, PyObject *value) /* steals value */
+{
+    PyObject *old = SLOT(obj, off);
+    SLOT(obj, off) = value;
+    Py_XDECREF(old);
+}
+
+static PyObject *
+descr_get(PyObject *self, PyObject *obj, PyObject *type)
+{
+    if (obj == NULL || obj == Py_None) {
+        return Py_NewRef(self);
+    }
+    return PyMethod_New(self, obj);
+}
+
+/* ---- msgpack, byte for byte as msgspec writes it ------------------------------------ */
+
+static Py_ssize_t
+put_int(unsigned char *p, long long v)
+{
+    if (v >= 0) {
+        unsigned long long u = (unsigned long long)v;
+        if (u < 128) {
+            p[0] = (unsigned char)u;
+            return 1;
+        }
+        if (u <= 0xff) {
+            p[0] = 0xcc;
+            p[1] = (unsigned char)u;
+            return 2;
+        }
+        if (u <= 0xffff) {
+            p[0] = 0xcd;
+            p[1] = (unsigned char)(u >> 8);
+            p[2] = (unsigned char)u;
+            return 3;
+        }
+        if (u <= 0xffffffffULL) {
+            p[0] = 0xce;
+            for (int i = 0; i < 4; i++) p[1 + i] = (unsigned char)(u >> (24 - 8 * i));
+            return 5;
+        }
+        p[0] = 0xcf;
+        for (int i = 0; i < 8; i++) p[1 + i] = (unsigned char)(u >> (56 - 8 * i));
+        return 9;
+    }
+    if (v >= -32) {
+        p[0] = (unsigned char)(v & 0xff);
+        return 1;
+    }
+    if (v >= -128) {
+        p[0] = 0xd0;
+        p[1] = (unsigned char)(v & 0xff);
+        return 2;
+    }
+    if (v >= -32768) {
+        p[0] = 0xd1;
+        p[1] = (unsigned char)((v >> 8) & 0xff);
+        p[2] = (unsigned char)(v & 0xff);
+        return 3;
+    }
+    unsigned long long u = (unsigned long long)v;
+    if (v >= -2147483648LL) {
+        p[0] = 0xd2;
+        for (int i = 0; i < 4; i++) p[1 + i] = (unsigned char)(u >> (24 - 8 * i));
+        return 5;
+    }
+    p[0] = 0xd3;
+    for (int i = 0; i < 8; i++) p[1 + i] = (unsigned char)(u >> (56 - 8 * i));
+    return 9;
+}
+
+/* ("step", t, tid, dur, None, None) as msgpack; NULL with an exception set if tid does not
+ * fit a C long long (the caller then lets msgspec encode the tuple). */
+static PyObject *
+encode_step_bytes(double t, long long tid, long long dur)
+{
+    unsigned char buf[64];
+    unsigned char *p = buf;
+    *p++ = 0x96;  /* fixarray of 6 */
+    *p++ = 0xa4;  /* fixstr of 4 */
+    memcpy(p, "step", 4);
+    p += 4;
+    *p++ = 0xcb;  /* float 64, big-endian */
+    unsigned long long bits;
+    memcpy(&bits, &t, 8);
+    for (int i = 0; i < 8; i++) *p++ = (unsigned char)(bits >> (56 - 8 * i));
+    p += put_int(p, tid);
+    p += put_int(p, dur);
+    *p++ = 0xc0;
+    *p++ = 0xc0;
+    return PyBytes_FromStringAndSize((const char *)buf, p - buf);
+}
+
+static PyObject *
+py_encode_step(PyObject *module, PyObject *args)
+{
+    double t;
+    long long tid, dur;
+    if (!PyArg_ParseTuple(args, "dLL", &t, &tid, &dur)) {
+        return NULL;
+    }
+    return encode_step_bytes(t, tid, dur);
+}
+
+static PyObject *
+py_fail_after(PyObject *module, PyObject *arg)
+{
+    long n = PyLong_AsLong(arg);
+    if (n == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    fail_after = n;
+    Py_RETURN_NONE;
+}
+
+/* ---- the clock ----------------------------------------------------------------------- */
+
+/* time.perf_counter_ns() as the runtime captured it before the program's clock was
+ * installed: clock_gettime(CLOCK_MONOTONIC) where Python says that is what it reads,
+ * else a call to the captured function. */
+static int
+read_clock(PyObject *perf_ns, int monotonic, long long *out)
+{
+#if defined(CLOCK_MONOTONIC)
+    if (monotonic) {
+        struct timespec ts;
+        if (clock_gettime(CLOCK_MONOTONIC, &ts) == 0) {
+            *out = (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+            return 0;
+        }
+    }
+#endif
+    PyObject *value = PyObject_CallNoArgs(perf_ns);
+    if (value == NULL) {
+        return -1;
+    }
+    *out = PyLong_AsLongLong(value);
+    Py_DECREF(value);
+    return (*out == -1 && PyErr_Occurred()) ? -1 : 0;
+}
+
+/* ---- StepRunner: TaskStepHandle._run ------------------------------------------------- */
+
+#define MAX_THREADS 64
+
+typedef struct {
+    unsigned long ident;
+    int active;
+    long long began;
+    PyObject *tid; /* strong while active */
+} StepSlot;
+
+typedef struct {
+    PyObject_HEAD
+    vectorcallfunc vectorcall;
+    PyObject *dict; /* __name__, __qualname__, __doc__, __module__: what a function has */
+    PyTypeObject *handle_type;
+    PyObject *gate, *clock, *queue, *queue_append, *flush, *suspended, *finished, *capture,
+        *held, *report_error, *internal_error, *perf_ns, *encode;
+    /* Tracer._finished's common case (see finish_task) */
+    PyObject *names, *ids, *cancelled_by, *describe_result;
+    int monotonic;
+    Py_ssize_t batch_size;
+    Py_ssize_t off_task, off_tid, off_context, off_callback, off_args, off_loop;
+    StepSlot slots[MAX_THREADS];
+} StepRunner;
+
+/* Hand a failure of our own work to the tracer; never raise it into the program. */
+static void
+own_failure(StepRunner *self, const char *what)
+{
+    PyObject *exc = take_exception();
+    PyObject *message;
+    if (exc != NULL) {
+        message = PyUnicode_FromFormat("the compiled hot path failed %s (%s: %S); a step went unreported",
+                                       what, Py_TYPE(exc)->tp_name, exc);
+    }
+    else {
+        message = PyUnicode_FromFormat("the compiled hot path failed %s", what);
+    }
+    Py_XDECREF(exc);
+    if (message == NULL) {
+        PyErr_Clear();
+        return;
+    }
+    PyObject *result = PyObject_CallOneArg(self->internal_error, message);
+    Py_DECREF(message);
+    if (result == NULL) {
+        PyErr_Clear();
+    }
+    Py_XDECREF(result);
+}
+
+static StepSlot *
+thread_slot(StepRunner *self)
+{
+    unsigned long me = PyThread_get_thread_ident();
+    StepSlot *free_slot = NULL;
+    for (int i = 0; i < MAX_THREADS; i++) {
+        StepSlot *slot = &self->slots[i];
+        if (slot->ident == me) {
+            return slot;
+        }
+        if (slot->ident == 0 && free_slot == NULL) {
+            free_slot = slot;
+            break;
+        }
+    }
+    if (free_slot != NULL) {
+        free_slot->ident = me;
+    }
+    return free_slot; /* NULL: too many threads; the watchdog does not see this one */
+}
+
+static int call_in_context(PyObject *context, PyObject *callback, PyObject *args);
+
+static int
+run_callback(StepRunner *self, PyObject *handle)
+{
+    PyObject *context = get_slot(handle, self->off_context, "_context");
+    PyObject *callback = context ? get_slot(handle, self->off_callback, "_callback") : NULL;
+    PyObject *args = callback ? get_slot(handle, self->off_args, "_args") : NULL;
+    if (args == NULL) {
+        return -1;
+    }
+    /* Held for the call: the step may cancel its own handle, which clears these slots. */
+    Py_INCREF(context);
+    Py_INCREF(callback);
+    Py_INCREF(args);
+    int failed = call_in_context(context, callback, args);
+    Py_DECREF(context);
+    Py_DECREF(callback);
+    Py_DECREF(args);
+    return failed;
+}
+
+static int
+call_in_context(PyObject *context, PyObject *callback, PyObject *args)
+{
+    PyObject *result;
+    if (PyContext_CheckExact(context) && PyTuple_CheckExact(args)) {
+        if (PyContext_Enter(context) < 0) {
+            return -1;
+        }
+        result = PyObject_Vectorcall(callback, &PyTuple_GET_ITEM(args, 0), PyTuple_GET_SIZE(args), NULL);
+        if (PyContext_Exit(context) < 0) {
+            Py_XDECREF(result);
+            return -1;
+        }
+    }
+    else { /* what Python would do: self._context.run(self._callback, *self._args) */
+        PyObject *run = PyObject_GetAttr(context, str_run);
+        if (run == NULL) {
+            return -1;
+        }
+        PyObject *full = PySequence_Tuple(args);
+        if (full == NULL) {
+            Py_DECREF(run);
+            return -1;
+        }
+        PyObject *with = PyTuple_New(PyTuple_GET_SIZE(full) + 1);
+        if (with == NULL) {
+            Py_DECREF(run);
+            Py_DECREF(full);
+            return -1;
+        }
+        PyTuple_SET_ITEM(with, 0, Py_NewRef(callback));
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(full); i++) {
+            PyTuple_SET_ITEM(with, i + 1, Py_NewRef(PyTuple_GET_ITEM(full, i)));
+        }
+        Py_DECREF(full);
+        result = PyObject_Call(run, with, NULL);
+        Py_DECREF(run);
+        Py_DECREF(with);
+    }
+    if (result == NULL) {
+        return -1;
+    }
+    Py_DECREF(result);
+    return 0;
+}
+
+/* Tracer._finished(task, tid, dur) for its common case: a task that returned, was not
+ * renamed since it was last reported and has no cancellation cause on record. The rest
+ * (cancelled, failed, renamed) goes to the Python method. Same event, same bookkeeping. */
+static int
+finish_task(StepRunner *self, PyObject *task, PyObject *tid, PyObject *dur)
+{
+    PyObject *name = PyObject_CallMethodNoArgs(task, str_get_name);
+    if (name == NULL) {
+        return -1;
+    }
+    int common = 0;
+    PyObject *known = PyDict_GetItemWithError(self->names, tid);
+    if (known != NULL) {
+        common = PyObject_RichCompareBool(known, name, Py_EQ);
+    }
+    else if (PyErr_Occurred()) {
+        common = -1;
+    }
+    if (common == 1) {
+        PyObject *cancelled = PyObject_CallMethodNoArgs(task, str_cancelled);
+        int is_cancelled = cancelled ? PyObject_IsTrue(cancelled) : -1;
+        Py_XDECREF(cancelled);
+        common = is_cancelled < 0 ? -1 : !is_cancelled;
+    }
+    PyObject *exc = NULL;
+    if (common == 1) {
+        exc = PyObject_GetAttr(task, str_exception);
+        common = exc == NULL ? -1 : exc == Py_None;
+        Py_XDECREF(exc);
+    }
+    if (common == 1) {
+        int causes = PyObject_IsTrue(self->cancelled_by);
+        common = causes < 0 ? -1 : !causes;
+    }
+    if (common <= 0) {
+        Py_DECREF(name);
+        if (common < 0) {
+            return -1;
+        }
+        PyObject *r = PyObject_CallFunctionObjArgs(self->finished, task, tid, dur, NULL);
+        if (r == NULL) {
+            return -2; /* the Python method's own exception: raised as the Python path would */
+        }
+        Py_DECREF(r);
+        return 0;
+    }
+    Py_DECREF(name);
+    /* self._names.pop(tid); self._ids.pop(id(task), None) */
+    if (PyDict_DelItem(self->names, tid) < 0) {
+        return -1;
+    }
+    PyObject *key = PyLong_FromVoidPtr(task);
+    if (key == NULL) {
+        return -1;
+    }
+    PyObject *gone = NULL;
+    int popped = PyDict_Pop_compat(self->ids, key, &gone);
+    Py_DECREF(key);
+    Py_XDECREF(gone);
+    if (popped < 0) {
+        return -1;
+    }
+    PyObject *value = PyObject_GetAttr(task, str_result);
+    PyObject *result = value ? PyObject_CallOneArg(self->describe_result, value) : NULL;
+    Py_XDECREF(value);
+    if (result == NULL) {
+        return -1;
+    }
+    long long now_ns;
+    PyObject *origin = PyObject_GetAttr(self->clock, str_origin_ns);
+    long long origin_ns = origin ? PyLong_AsLongLong(origin) : -1;
+    Py_XDECREF(origin);
+    if ((origin_ns == -1 && PyErr_Occurred()) || read_clock(self->perf_ns, self->monotonic, &now_ns) < 0) {
+        Py_DECREF(result);
+        return -1;
+    }
+    PyObject *now = PyFloat_FromDouble((double)(now_ns - origin_ns) / 1e9);
+    PyObject *tuple = now ? PyTuple_Pack(9, str_done_tag, now, tid, dur, str_done_tag, result, Py_None, Py_None,
+                                         Py_None)
+                          : NULL;
+    Py_XDECREF(now);
+    Py_DECREF(result);
+    PyObject *encoded = tuple ? PyObject_CallOneArg(self->encode, tuple) : NULL;
+    Py_XDECREF(tuple);
+    PyObject *r = encoded ? PyObject_CallOneArg(self->queue_append, encoded) : NULL;
+    Py_XDECREF(encoded);
+    if (r == NULL) {
+        return -1;
+    }
+    Py_DECREF(r);
+    return 0;
+}
+
+static PyObject *
+step_run(StepRunner *self, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    if (nargs != 1 || kwnames != NULL) {
+        PyErr_SetString(PyExc_TypeError, "_run() takes exactly one argument (the handle)");
+        return NULL;
+    }
+    PyObject *handle = args[0];
+    if (!PyObject_TypeCheck(handle, self->handle_type)) {
+        PyErr_Format(PyExc_TypeError, "_run() needs a %s, not %s", self->handle_type->tp_name,
+                     Py_TYPE(handle)->tp_name);
+        return NULL;
+    }
+    PyObject *task = get_slot(handle, self->off_task, "_as_task");
+    PyObject *tid = task ? get_slot(handle, self->off_tid, "_as_tid") : NULL;
+    if (tid == NULL) {
+        return NULL;
+    }
+    Py_INCREF(task); /* the step may drop the handle's references */
+    Py_INCREF(tid);
+    Py_INCREF(handle);
+    PyObject *ret = NULL;
+
+    /* if gate.active: gate.before_step(tid, self._loop) */
+    PyObject *active = PyObject_GetAttr(self->gate, str_active);
+    if (active == NULL) {
+        goto done;
+    }
+    int is_active = PyObject_IsTrue(active);
+    Py_DECREF(active);
+    if (is_active < 0) {
+        goto done;
+    }
+    if (is_active) {
+        PyObject *loop = get_slot(handle, self->off_loop, "_loop");
+        if (loop == NULL) {
+            goto done;
+        }
+        Py_INCREF(loop);
+        PyObject *call_args[3] = {self->gate, tid, loop};
+        PyObject *r = PyObject_VectorcallMethod(str_before_step, call_args, 3, NULL);
+        Py_DECREF(loop);
+        if (r == NULL) {
+            goto done;
+        }
+        Py_DECREF(r);
+    }
+
+    long long began, ended;
+    if (read_clock(self->perf_ns, self->monotonic, &began) < 0) {
+        goto done;
+    }
+    /* Where the watchdog finds this thread's step (the Python path keeps it in _run's locals). */
+    StepSlot *slot = thread_slot(self);
+    StepSlot saved = {0, 0, 0, NULL};
+    if (slot != NULL) {
+        saved = *slot;
+        slot->began = began;
+        slot->tid = Py_NewRef(tid);
+        slot->active = 1;
+    }
+    int failed = run_callback(self, handle);
+    if (slot != NULL) {
+        Py_XDECREF(slot->tid);
+        slot->tid = saved.tid;
+        slot->began = saved.began;
+        slot->active = saved.active;
+    }
+    if (failed) {
+        if (PyErr_ExceptionMatches(PyExc_SystemExit) || PyErr_ExceptionMatches(PyExc_KeyboardInterrupt)) {
+            goto done;
+        }
+        PyObject *exc = take_exception();
+        PyObject *r = PyObject_CallFunctionObjArgs(self->report_error, handle, exc, NULL);
+        Py_DECREF(exc);
+        if (r == NULL) {
+            goto done;
+        }
+        Py_DECREF(r);
+    }
+    if (read_clock(self->perf_ns, self->monotonic, &ended) < 0) {
+        goto done;
+    }
+    long long dur = ended - began;
+    PyObject *dur_obj = PyLong_FromLongLong(dur);
+    if (dur_obj == NULL) {
+        goto done;
+    }
+
+    PyObject *is_done = PyObject_CallMethodNoArgs(task, str_done);
+    int finished = is_done ? PyObject_IsTrue(is_done) : -1;
+    Py_XDECREF(is_done);
+    if (finished < 0) {
+        own_failure(self, "asking whether a task is done");
+    }
+    else if (finished) {
+        int failed_finish = finish_task(self, task, tid, dur_obj);
+        if (failed_finish == -2) {
+            Py_DECREF(dur_obj);
+            goto done;
+        }
+        if (failed_finish < 0) {
+            own_failure(self, "reporting a finished task");
+        }
+    }
+    else {
+        PyObject *waiter = PyObject_GetAttr(task, str_fut_waiter);
+        if (waiter == NULL) {
+            own_failure(self, "reading what a task waits on");
+        }
+        else if (waiter == Py_None) {
+            /* A bare yield (sleep(0)): the commonest step, so the cheapest event. */
+            PyObject *origin = PyObject_GetAttr(self->clock, str_origin_ns);
+            long long origin_ns = origin ? PyLong_AsLongLong(origin) : -1;
+            Py_XDECREF(origin);
+            PyObject *encoded = NULL;
+            if (origin_ns == -1 && PyErr_Occurred()) {
+                /* handled below */
+            }
+            else if (fail_after >= 0 && fail_after-- == 0) {
+                PyErr_SetString(PyExc_RuntimeError, "injected failure (asyncscope.runtime._hotpath._fail_after)");
+            }
+            else {
+                double t = (double)(ended - origin_ns) / 1e9;
+                long long tid_value = PyLong_AsLongLong(tid);
+                if (tid_value == -1 && PyErr_Occurred()) {
+                    /* not a C integer: let msgspec encode the same tuple */
+                    PyErr_Clear();
+                    PyObject *t_obj = PyFloat_FromDouble(t);
+                    PyObject *tuple = t_obj ? PyTuple_Pack(6, str_step, t_obj, tid,
+                                                           dur_obj, Py_None, Py_None)
+                                            : NULL;
+                    Py_XDECREF(t_obj);
+                    encoded = tuple ? PyObject_CallOneArg(self->encode, tuple) : NULL;
+                    Py_XDECREF(tuple);
+                }
+                else {
+                    encoded = encode_step_bytes(t, tid_value, dur);
+                }
+            }
+            if (encoded == NULL) {
+                own_failure(self, "encoding a step");
+            }
+            else {
+                PyObject *r = PyObject_CallOneArg(self->queue_append, encoded);
+                Py_DECREF(encoded);
+                if (r == NULL) {
+                    own_failure(self, "queueing a step");
+                }
+                else {
+                    Py_DECREF(r);
+                    /* a long run of sleep(0) must not make one huge frame */
+                    Py_ssize_t queued = PyObject_Size(self->queue);
+                    if (queued < 0) {
+                        own_failure(self, "measuring the queue");
+                    }
+                    else if (queued >= self->batch_size) {
+                        PyObject *f = PyObject_CallNoArgs(self->flush);
+                        if (f == NULL) {
+                            Py_DECREF(waiter);
+                            Py_DECREF(dur_obj);
+                            goto done;
+                        }
+                        Py_DECREF(f);
+                    }
+                }
+            }
+            Py_DECREF(waiter);
+        }
+        else {
+            PyObject *r = PyObject_CallFunctionObjArgs(self->suspended, task, tid, dur_obj, waiter, NULL);
+            Py_DECREF(waiter);
+            if (r == NULL) {
+                Py_DECREF(dur_obj);
+                goto done;
+            }
+            Py_DECREF(r);
+        }
+    }
+    Py_DECREF(dur_obj);
+    /* a line printed without its newline yet: send it with its step */
+    if (self->capture != Py_None && PyDict_Check(self->held) && PyDict_GET_SIZE(self->held) > 0) {
+        PyObject *r = PyObject_CallMethodNoArgs(self->capture, str_flush_partial);
+        if (r == NULL) {
+            goto done;
+        }
+        Py_DECREF(r);
+    }
+    ret = Py_NewRef(Py_None);
+done:
+    Py_DECREF(task);
+    Py_DECREF(tid);
+    Py_DECREF(handle);
+    return ret;
+}
+
+static PyObject *
+step_running(StepRunner *self, PyObject *unused)
+{
+    PyObject *result = PyDict_New();
+    if (result == NULL) {
+        return NULL;
+    }
+    for (int i = 0; i < MAX_THREADS; i++) {
+        StepSlot *slot = &self->slots[i];
+        if (slot->ident == 0) {
+            break;
+        }
+        if (!slot->active || slot->tid == NULL) {
+            continue;
+        }
+        PyObject *key = PyLong_FromUnsignedLong(slot->ident);
+        PyObject *value = Py_BuildValue("(LO)", slot->began, slot->tid);
+        if (key == NULL || value == NULL || PyDict_SetItem(result, key, value) < 0) {
+            Py_XDECREF(key);
+            Py_XDECREF(value);
+            Py_DECREF(result);
+            return NULL;
+        }
+        Py_DECREF(key);
+        Py_DECREF(value);
+    }
+    return result;
+}
+
+static void
+step_dealloc(StepRunner *self)
+{
+    Py_XDECREF(self->dict);
+    Py_XDECREF(self->handle_type);
+    Py_XDECREF(self->gate);
+    Py_XDECREF(self->clock);
+    Py_XDECREF(self->queue);
+    Py_XDECREF(self->queue_append);
+    Py_XDECREF(self->flush);
+    Py_XDECREF(self->suspended);
+    Py_XDECREF(self->finished);
+    Py_XDECREF(self->capture);
+    Py_XDECREF(self->held);
+    Py_XDECREF(self->report_error);
+    Py_XDECREF(self->internal_error);
+    Py_XDECREF(self->perf_ns);
+    Py_XDECREF(self->encode);
+    Py_XDECREF(self->names);
+    Py_XDECREF(self->ids);
+    Py_XDECREF(self->cancelled_by);
+    Py_XDECREF(self->describe_result);
+    for (int i = 0; i < MAX_THREADS; i++) {
+        Py_XDECREF(self->slots[i].tid);
+    }
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyObject *
+step_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    static char *names[] = {"handle_type", "gate", "clock", "queue", "flush", "batch_size", "suspended",
+                            "finished", "capture", "held", "report_error", "internal_error", "perf_ns",
+                            "monotonic", "encode", "names", "ids", "cancelled_by", "describe_result", NULL};
+    PyObject *handle_type, *gate, *clock, *queue, *flush, *suspended, *finished, *capture, *held,
+        *report_error, *internal_error, *perf_ns, *encode, *task_names, *ids, *cancelled_by, *describe_result;
+    Py_ssize_t batch_size;
+    int monotonic;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "$O!OOOOnOOOOOOOpOO!O!OO", names, &PyType_Type, &handle_type,
+                                     &gate, &clock, &queue, &flush, &batch_size, &suspended, &finished, &capture,
+                                     &held, &report_error, &internal_error, &perf_ns, &monotonic, &encode,
+                                     &PyDict_Type, &task_names, &PyDict_Type, &ids, &cancelled_by,
+                                     &describe_result)) {
+        return NULL;
+    }
+    StepRunner *self = (StepRunner *)type->tp_alloc(type, 0);
+    if (self == NULL) {
+        return NULL;
+    }
+    self->vectorcall = (vectorcallfunc)step_run;
+    PyTypeObject *ht = (PyTypeObject *)handle_type;
+    self->handle_type = (PyTypeObject *)Py_NewRef(handle_type);
+    self->gate = Py_NewRef(gate);
+    self->clock = Py_NewRef(clock);
+    self->queue = Py_NewRef(queue);
+    self->flush = Py_NewRef(flush);
+    self->suspended = Py_NewRef(suspended);
+    self->finished = Py_NewRef(finished);
+    self->capture = Py_NewRef(capture);
+    self->held = Py_NewRef(held);
+    self->report_error = Py_NewRef(report_error);
+    self->internal_error = Py_NewRef(internal_error);
+    self->perf_ns = Py_NewRef(perf_ns);
+    self->encode = Py_NewRef(encode);
+    self->names = Py_NewRef(task_names);
+    self->ids = Py_NewRef(ids);
+    self->cancelled_by = Py_NewRef(cancelled_by);
+    self->describe_result = Py_NewRef(describe_result);
+    self->monotonic = monotonic;
+    self->batch_size = batch_size;
+    self->queue_append = PyObject_GetAttr(queue, str_append);
+    if (self->queue_append == NULL || slot_offset(ht, "_as_task", &self->off_task) < 0 ||
+        slot_offset(ht, "_as_tid", &self->off_tid) < 0 || slot_offset(ht, "_context", &self->off_context) < 0 ||
+        slot_offset(ht, "_callback", &self->off_callback) < 0 || slot_offset(ht, "_args", &self->off_args) < 0 ||
+        slot_offset(ht, "_loop", &self->off_loop) < 0) {
+        Py_DECREF(self);
+        return NULL;
+    }
+    return (PyObject *)self;
+}
+
+static PyMethodDef step_methods[] = {
+    {"running", (PyCFunction)step_running, METH_NOARGS,
+     "{thread ident: (step began, task id)} for each thread inside a task step now."},
+    {NULL},
+};
+
+static PyTypeObject StepRunnerType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "asyncscope.runtime._hotpath.StepRunner",
+    .tp_doc = "TaskStepHandle._run, compiled.",
+    .tp_basicsize = sizeof(StepRunner),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL | Py_TPFLAGS_METHOD_DESCRIPTOR,
+    .tp_vectorcall_offset = offsetof(StepRunner, vectorcall),
+    .tp_dictoffset = offsetof(StepRunner, dict),
+    .tp_getattro = PyObject_GenericGetAttr,
+    .tp_setattro = PyObject_GenericSetAttr,
+    .tp_call = PyVectorcall_Call,
+    .tp_descr_get = descr_get,
+    .tp_new = step_new,
+    .tp_dealloc = (destructor)step_dealloc,
+    .tp_methods = step_methods,
+};
+
+/* ---- CallSoon: BaseEventLoop.call_soon ----------------------------------------------- */
+
+#define MAX_STEP_TYPES 8
+
+typedef struct {
+    PyObject_HEAD
+    vectorcallfunc vectorcall;
+    PyObject *dict;
+    PyTypeObject *handle_type;
+    PyObject *plain_handle, *step_types, *step_names, *task_types, *ids, *register_, *tracer, *fallback,
+        *call_soon_impl, *plain_loops;
+    PyTypeObject *step_type_list[MAX_STEP_TYPES];
+    Py_ssize_t n_step_types;
+    /* Task registration (Tracer._register's common case; see register_task). */
+    PyObject *owner, *current_task, *origins, *names, *own_ns, *clock, *queue_append, *encode, *internal_coros,
+        *perf_ns, *origin_of, *task_id;
+    int monotonic, get_coro_crashes;
+    Py_ssize_t off_context, off_loop, off_callback, off_args, off_cancelled, off_repr, off_source_traceback,
+        off_task, off_tid;
+} CallSoon;
+
+/* Is `callback` a task's step or wakeup? The same test as hooks.py's. */
+static int
+is_task_step(CallSoon *self, PyObject *callback)
+{
+    PyTypeObject *type = Py_TYPE(callback);
+    for (Py_ssize_t i = 0; i < self->n_step_types; i++) {
+        if (type == self->step_type_list[i]) {
+            return 1;
+        }
+    }
+    if (type != &PyMethod_Type && type != &PyCFunction_Type) {
+        return 0;
+    }
+    PyObject *name = PyObject_GetAttr(callback, str_name);
+    if (name == NULL) {
+        return -1;
+    }
+    int known = PySet_Contains(self->step_names, name);
+    Py_DECREF(name);
+    if (known <= 0) {
+        return known;
+    }
+    PyObject *owner = PyObject_GetAttr(callback, str_self);
+    if (owner == NULL) {
+        return -1;
+    }
+    int is_task = PyObject_IsInstance(owner, self->task_types);
+    Py_DECREF(owner);
+    return is_task;
+}
+
+/* Tracer._register(task, depth=1) for the common case, in the same order and with the same
+ * event; the uncommon cases (a task made outside any task, or registered from inside its
+ * own eager first step, or one that may crash get_coro()) go to the Python method. */
+static PyObject *
+user_site(CallSoon *self, PyObject *frame) /* borrowed frame (may be NULL); new ref or None */
+{
+    PyFrameObject *walk = (PyFrameObject *)Py_XNewRef(frame);
+    while (walk != NULL) {
+        PyCodeObject *code = PyFrame_GetCode(walk);
+        PyObject *origin = PyDict_GetItemWithError(self->origins, (PyObject *)code);
+        if (origin != NULL) {
+            Py_INCREF(origin);
+        }
+        else if (!PyErr_Occurred()) {
+            origin = PyObject_CallOneArg(self->origin_of, (PyObject *)code);
+        }
+        if (origin == NULL) {
+            Py_DECREF(code);
+            Py_DECREF(walk);
+            return NULL;
+        }
+        int user = PyUnicode_Check(origin) && PyUnicode_CompareWithASCIIString(origin, "user") == 0;
+        Py_DECREF(origin);
+        if (user) {
+            PyObject *filename = PyObject_GetAttrString((PyObject *)code, "co_filename");
+            Py_DECREF(code);
+            if (filename == NULL) {
+                Py_DECREF(walk);
+                return NULL;
+            }
+            PyObject *where = PyUnicode_FromFormat("%S:%d", filename, PyFrame_GetLineNumber(walk));
+            Py_DECREF(filename);
+            Py_DECREF(walk);
+            return where;
+        }
+        Py_DECREF(code);
+        PyFrameObject *back = PyFrame_GetBack(walk);
+        Py_DECREF(walk);
+        walk = back;
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+get_attr_or_none(PyObject *obj, PyObject *name)
+{
+    PyObject *value = PyObject_GetAttr(obj, name);
+    if (value == NULL && PyErr_ExceptionMatches(PyExc_AttributeError)) {
+        PyErr_Clear();
+        return Py_NewRef(Py_None);
+    }
+    return value;
+}
+
+static PyObject *
+register_task(CallSoon *self, PyObject *task)
+{
+    PyObject *tracer = self->owner;
+    PyObject *result = NULL;
+    PyObject *loop = NULL, *current = NULL, *creating = NULL, *coro = NULL, *qualname = NULL, *parent = NULL,
+             *code = NULL, *origin = NULL, *internal = NULL, *name = NULL, *where = NULL, *tid = NULL, *key = NULL;
+    long long began, now_ns;
+    if (read_clock(self->perf_ns, self->monotonic, &began) < 0) {
+        return NULL;
+    }
+    loop = PyObject_CallMethodNoArgs(task, str_get_loop);
+    current = loop ? PyObject_CallOneArg(self->current_task, loop) : NULL;
+    creating = current ? PyObject_GetAttr(tracer, str_creating) : NULL;
+    if (creating == NULL) {
+        goto done;
+    }
+    int creating_any = PyObject_IsTrue(creating);
+    if (creating_any < 0) {
+        goto done;
+    }
+    int uncommon = current == Py_None || (current == task && creating_any);
+    if (!uncommon && self->get_coro_crashes) {
+        PyObject *is_done = PyObject_CallMethodNoArgs(task, str_done);
+        int finished = is_done ? PyObject_IsTrue(is_done) : -1;
+        Py_XDECREF(is_done);
+        if (finished < 0) {
+            goto done;
+        }
+        uncommon = finished;
+    }
+    if (uncommon) {
+        /* depth 1: no Python frame of ours stands between the tracer and the caller */
+        result = PyObject_CallFunctionObjArgs(self->register_, task, one, NULL);
+        goto done;
+    }
+
+    /* tid = self._next_tid; self._next_tid = tid + 1; self._ids[id(task)] = tid */
+    tid = PyObject_GetAttr(tracer, str_next_tid);
+    PyObject *next = tid ? PyNumber_Add(tid, one) : NULL;
+    if (next == NULL) {
+        goto done;
+    }
+    int set = PyObject_SetAttr(tracer, str_next_tid, next);
+    Py_DECREF(next);
+    key = set == 0 ? PyLong_FromVoidPtr(task) : NULL;
+    if (key == NULL || PyDict_SetItem(self->ids, key, tid) < 0) {
+        goto done;
+    }
+    PyObject *frame = (PyObject *)PyEval_GetFrame(); /* borrowed: the caller of call_soon */
+    coro = PyObject_CallMethodNoArgs(task, str_get_coro);
+    if (coro == NULL) {
+        goto done;
+    }
+    qualname = get_attr_or_none(coro, str_qualname);
+    if (qualname == NULL) {
+        goto done;
+    }
+    int truthy = PyObject_IsTrue(qualname);
+    if (truthy < 0) {
+        goto done;
+    }
+    if (!truthy) {
+        Py_SETREF(qualname, PyObject_GetAttr((PyObject *)Py_TYPE(coro), str_name));
+        if (qualname == NULL) {
+            goto done;
+        }
+    }
+    if (current != task) {
+        PyObject *current_key = PyLong_FromVoidPtr(current);
+        if (current_key == NULL) {
+            goto done;
+        }
+        parent = PyDict_GetItemWithError(self->ids, current_key);
+        Py_DECREF(current_key);
+        if (parent != NULL && PyObject_IsTrue(parent) == 1) {
+            Py_INCREF(parent);
+        }
+        else if (PyErr_Occurred()) {
+            goto done;
+        }
+        else {
+            parent = PyObject_CallOneArg(self->task_id, current);
+            if (parent == NULL) {
+                goto done;
+            }
+        }
+    }
+    else {
+        parent = Py_NewRef(Py_None);
+    }
+    code = get_attr_or_none(coro, str_cr_code);
+    if (code == NULL) {
+        goto done;
+    }
+    truthy = PyObject_IsTrue(code);
+    if (truthy < 0) {
+        goto done;
+    }
+    if (!truthy) {
+        Py_SETREF(code, get_attr_or_none(coro, str_gi_code));
+        if (code == NULL) {
+            goto done;
+        }
+    }
+    if (code != Py_None) {
+        origin = PyDict_GetItemWithError(self->origins, code);
+        if (origin != NULL) {
+            Py_INCREF(origin);
+        }
+        else if (!PyErr_Occurred()) {
+            origin = PyObject_CallOneArg(self->origin_of, code);
+        }
+        if (origin == NULL) {
+            goto done;
+        }
+    }
+    else {
+        origin = Py_NewRef(str_asyncio);
+    }
+    /* internal = origin != "user" or bool(self._in_shutdown) or qualname in _INTERNAL_COROS */
+    int is_internal = PyObject_RichCompareBool(origin, str_user, Py_NE);
+    if (is_internal == 0) {
+        PyObject *shutdown = PyObject_GetAttr(tracer, str_in_shutdown);
+        is_internal = shutdown ? PyObject_IsTrue(shutdown) : -1;
+        Py_XDECREF(shutdown);
+    }
+    if (is_internal == 0) {
+        is_internal = PySequence_Contains(self->internal_coros, qualname);
+    }
+    if (is_internal < 0) {
+        goto done;
+    }
+    internal = Py_NewRef(is_internal ? Py_True : Py_False);
+    name = PyObject_CallMethodNoArgs(task, str_get_name);
+    if (name == NULL || PyObject_SetItem(self->names, tid, name) < 0) {
+        goto done;
+    }
+    where = user_site(self, frame);
+    if (where == NULL) {
+        goto done;
+    }
+    if (where == Py_None && PyObject_RichCompareBool(origin, str_user, Py_EQ) == 1) {
+        PyObject *filename = PyObject_GetAttrString(code, "co_filename");
+        PyObject *first = filename ? PyObject_GetAttrString(code, "co_firstlineno") : NULL;
+        if (first == NULL) {
+            Py_XDECREF(filename);
+            goto done;
+        }
+        Py_SETREF(where, PyUnicode_FromFormat("%S:%S", filename, first));
+        Py_DECREF(filename);
+        Py_DECREF(first);
+        if (where == NULL) {
+            goto done;
+        }
+    }
+    if (PyErr_Occurred()) {
+        goto done;
+    }
+    {
+        /* now = (_perf_ns() - self.clock.origin_ns) / 1e9, then the TaskCreated tuple */
+        PyObject *origin_ns = PyObject_GetAttr(self->clock, str_origin_ns);
+        if (origin_ns == NULL) {
+            goto done;
+        }
+        long long origin_value = PyLong_AsLongLong(origin_ns);
+        Py_DECREF(origin_ns);
+        if ((origin_value == -1 && PyErr_Occurred()) || read_clock(self->perf_ns, self->monotonic, &now_ns) < 0) {
+            goto done;
+        }
+        PyObject *now = PyFloat_FromDouble((double)(now_ns - origin_value) / 1e9);
+        PyObject *tuple = now ? PyTuple_Pack(10, str_created, now, tid, name, qualname, parent, where, internal,
+                                             origin, Py_None)
+                              : NULL;
+        Py_XDECREF(now);
+        PyObject *encoded = tuple ? PyObject_CallOneArg(self->encode, tuple) : NULL;
+        Py_XDECREF(tuple);
+        PyObject *r = encoded ? PyObject_CallOneArg(self->queue_append, encoded) : NULL;
+        Py_XDECREF(encoded);
+        if (r == NULL) {
+            goto done;
+        }
+        Py_DECREF(r);
+    }
+    {
+        /* own[me] = own.get(me, 0) + spent; self.clock.discount(spent) */
+        long long ended;
+        if (read_clock(self->perf_ns, self->monotonic, &ended) < 0) {
+            goto done;
+        }
+        PyObject *me = PyLong_FromUnsignedLong(PyThread_get_thread_ident());
+        PyObject *spent = me ? PyLong_FromLongLong(ended - began) : NULL;
+        if (spent == NULL) {
+            Py_XDECREF(me);
+            goto done;
+        }
+        PyObject *had = PyDict_GetItemWithError(self->own_ns, me);
+        PyObject *total = had ? PyNumber_Add(had, spent) : (PyErr_Occurred() ? NULL : Py_NewRef(spent));
+        int ok = total != NULL && PyDict_SetItem(self->own_ns, me, total) == 0;
+        Py_XDECREF(total);
+        Py_DECREF(me);
+        PyObject *r = ok ? PyObject_CallMethodOneArg(self->clock, str_discount, spent) : NULL;
+        Py_DECREF(spent);
+        if (r == NULL) {
+            goto done;
+        }
+        Py_DECREF(r);
+    }
+    result = Py_NewRef(tid);
+done:
+    Py_XDECREF(loop);
+    Py_XDECREF(current);
+    Py_XDECREF(creating);
+    Py_XDECREF(coro);
+    Py_XDECREF(qualname);
+    Py_XDECREF(parent);
+    Py_XDECREF(code);
+    Py_XDECREF(origin);
+    Py_XDECREF(internal);
+    Py_XDECREF(name);
+    Py_XDECREF(where);
+    Py_XDECREF(tid);
+    Py_XDECREF(key);
+    return result;
+}
+
+static PyObject *
+call_soon(CallSoon *self, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    PyObject *context = Py_None;
+    if (nargs < 2) {
+        goto slow;
+    }
+    if (kwnames != NULL && PyTuple_GET_SIZE(kwnames) > 0) {
+        if (PyTuple_GET_SIZE(kwnames) != 1) {
+            goto slow;
+        }
+        int same = PyUnicode_Compare(PyTuple_GET_ITEM(kwnames, 0), str_context);
+        if (same != 0) {
+            if (PyErr_Occurred()) {
+                return NULL;
+            }
+            goto slow;
+        }
+        context = args[nargs];
+    }
+    PyObject *loop = args[0];
+    PyObject *callback = args[1];
+
+    /* Only loop classes whose _call_soon is ours take this path (plain_loop_types). */
+    PyObject *plain = PyDict_GetItemWithError(self->plain_loops, (PyObject *)Py_TYPE(loop));
+    if (plain == NULL) {
+        if (PyErr_Occurred()) {
+            return NULL;
+        }
+        PyObject *theirs = PyObject_GetAttr((PyObject *)Py_TYPE(loop), str_call_soon_impl);
+        if (theirs == NULL) {
+            PyErr_Clear();
+            goto slow;
+        }
+        plain = theirs == self->call_soon_impl ? Py_True : Py_False;
+        Py_DECREF(theirs);
+        if (PyDict_SetItem(self->plain_loops, (PyObject *)Py_TYPE(loop), plain) < 0) {
+            return NULL;
+        }
+    }
+    if (plain != Py_True) {
+        goto slow;
+    }
+    PyObject *flag = PyObject_GetAttr(loop, str_debug);
+    int on = flag ? PyObject_IsTrue(flag) : -1;
+    Py_XDECREF(flag);
+    if (on != 0) {
+        if (on < 0) {
+            PyErr_Clear();
+        }
+        goto slow;
+    }
+    flag = PyObject_GetAttr(loop, str_closed);
+    on = flag ? PyObject_IsTrue(flag) : -1;
+    Py_XDECREF(flag);
+    if (on != 0) {
+        if (on < 0) {
+            PyErr_Clear();
+        }
+        goto slow;
+    }
+
+    int step = is_task_step(self, callback);
+    if (step < 0) {
+        return NULL;
+    }
+    PyObject *cb_args = PyTuple_New(nargs - 2);
+    if (cb_args == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 2; i < nargs; i++) {
+        PyTuple_SET_ITEM(cb_args, i - 2, Py_NewRef(args[i]));
+    }
+    PyObject *handle;
+    if (step) {
+        PyObject *task = PyObject_GetAttr(callback, str_self);
+        if (task == NULL) {
+            Py_DECREF(cb_args);
+            return NULL;
+        }
+        /* Handle.__init__'s work, without its call overhead (not in debug mode). */
+        handle = self->handle_type->tp_alloc(self->handle_type, 0);
+        if (handle == NULL) {
+            Py_DECREF(task);
+            Py_DECREF(cb_args);
+            return NULL;
+        }
+        PyObject *ctx = context == Py_None ? PyContext_CopyCurrent() : Py_NewRef(context);
+        if (ctx == NULL) {
+            Py_DECREF(task);
+            Py_DECREF(cb_args);
+            Py_DECREF(handle);
+            return NULL;
+        }
+        set_slot(handle, self->off_context, ctx);
+        set_slot(handle, self->off_loop, Py_NewRef(loop));
+        set_slot(handle, self->off_callback, Py_NewRef(callback));
+        set_slot(handle, self->off_args, cb_args);
+        set_slot(handle, self->off_cancelled, Py_NewRef(Py_False));
+        set_slot(handle, self->off_repr, Py_NewRef(Py_None));
+        set_slot(handle, self->off_source_traceback, Py_NewRef(Py_None));
+        set_slot(handle, self->off_task, Py_NewRef(task));
+        PyObject *key = PyLong_FromVoidPtr(task);
+        if (key == NULL) {
+            Py_DECREF(task);
+            Py_DECREF(handle);
+            return NULL;
+        }
+        PyObject *tid = PyDict_GetItemWithError(self->ids, key);
+        if (tid != NULL) {
+            Py_INCREF(tid);
+        }
+        else if (!PyErr_Occurred()) {
+            tid = register_task(self, task);
+        }
+        Py_DECREF(task);
+        if (tid == NULL) {
+            Py_DECREF(key);
+            Py_DECREF(handle);
+            return NULL;
+        }
+        set_slot(handle, self->off_tid, tid);
+        if (self->tracer != Py_None) {
+            /* an id, not the task: never keep a task alive */
+            if (PyObject_SetAttr(self->tracer, str_last_scheduled, key) < 0) {
+                Py_DECREF(key);
+                Py_DECREF(handle);
+                return NULL;
+            }
+        }
+        Py_DECREF(key);
+    }
+    else {
+        PyObject *handle_args[4] = {callback, cb_args, loop, context};
+        handle = PyObject_Vectorcall(self->plain_handle, handle_args, 4, NULL);
+        Py_DECREF(cb_args);
+        if (handle == NULL) {
+            return NULL;
+        }
+    }
+    PyObject *ready = PyObject_GetAttr(loop, str_ready);
+    if (ready == NULL) {
+        Py_DECREF(handle);
+        return NULL;
+    }
+    PyObject *r = PyObject_CallMethodOneArg(ready, str_append, handle);
+    Py_DECREF(ready);
+    if (r == NULL) {
+        Py_DECREF(handle);
+        return NULL;
+    }
+    Py_DECREF(r);
+    return handle;
+
+slow:
+    return PyObject_Vectorcall(self->fallback, args, nargs, kwnames);
+}
+
+static void
+soon_dealloc(CallSoon *self)
+{
+    Py_XDECREF(self->dict);
+    Py_XDECREF(self->handle_type);
+    Py_XDECREF(self->plain_handle);
+    Py_XDECREF(self->step_types);
+    Py_XDECREF(self->step_names);
+    Py_XDECREF(self->task_types);
+    Py_XDECREF(self->ids);
+    Py_XDECREF(self->register_);
+    Py_XDECREF(self->tracer);
+    Py_XDECREF(self->fallback);
+    Py_XDECREF(self->call_soon_impl);
+    Py_XDECREF(self->plain_loops);
+    Py_XDECREF(self->owner);
+    Py_XDECREF(self->current_task);
+    Py_XDECREF(self->origins);
+    Py_XDECREF(self->names);
+    Py_XDECREF(self->own_ns);
+    Py_XDECREF(self->clock);
+    Py_XDECREF(self->queue_append);
+    Py_XDECREF(self->encode);
+    Py_XDECREF(self->internal_coros);
+    Py_XDECREF(self->perf_ns);
+    Py_XDECREF(self->origin_of);
+    Py_XDECREF(self->task_id);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyObject *
+soon_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    static char *names[] = {"handle_type", "plain_handle", "step_types", "step_names", "task_types", "ids",
+                            "register", "tracer", "fallback", "call_soon_impl", "owner", "current_task",
+                            "origins", "names", "own_ns", "clock", "queue", "encode", "internal_coros",
+                            "perf_ns", "monotonic", "origin_of", "task_id", "get_coro_crashes", NULL};
+    PyObject *handle_type, *plain_handle, *step_types, *step_names, *task_types, *ids, *register_, *tracer,
+        *fallback, *call_soon_impl, *owner, *current_task, *origins, *task_names, *own_ns, *clock, *queue, *encode,
+        *internal_coros, *perf_ns, *origin_of, *task_id;
+    int monotonic, get_coro_crashes;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "$O!OO!O!O!O!OOOOOOO!O!O!OOOOOpOOp", names, &PyType_Type,
+                                     &handle_type, &plain_handle, &PyTuple_Type, &step_types, &PyFrozenSet_Type,
+                                     &step_names, &PyTuple_Type, &task_types, &PyDict_Type, &ids, &register_,
+                                     &tracer, &fallback, &call_soon_impl, &owner, &current_task, &PyDict_Type,
+                                     &origins, &PyDict_Type, &task_names, &PyDict_Type, &own_ns, &clock, &queue,
+                                     &encode, &internal_coros, &perf_ns, &monotonic, &origin_of, &task_id,
+                                     &get_coro_crashes)) {
+        return NULL;
+    }
+    if (PyTuple_GET_SIZE(step_types) > MAX_STEP_TYPES) {
+        PyErr_SetString(PyExc_ValueError, "too many step callback types");
+        return NULL;
+    }
+    CallSoon *self = (CallSoon *)type->tp_alloc(type, 0);
+    if (self == NULL) {
+        return NULL;
+    }
+    self->vectorcall = (vectorcallfunc)call_soon;
+    PyTypeObject *ht = (PyTypeObject *)handle_type;
+    self->handle_type = (PyTypeObject *)Py_NewRef(handle_type);
+    self->plain_handle = Py_NewRef(plain_handle);
+    self->step_types = Py_NewRef(step_types);
+    self->step_names = Py_NewRef(step_names);
+    self->task_types = Py_NewRef(task_types);
+    self->ids = Py_NewRef(ids);
+    self->register_ = Py_NewRef(register_);
+    self->tracer = Py_NewRef(tracer);
+    self->fallback = Py_NewRef(fallback);
+    self->call_soon_impl = Py_NewRef(call_soon_impl);
+    self->owner = Py_NewRef(owner);
+    self->current_task = Py_NewRef(current_task);
+    self->origins = Py_NewRef(origins);
+    self->names = Py_NewRef(task_names);
+    self->own_ns = Py_NewRef(own_ns);
+    self->clock = Py_NewRef(clock);
+    self->encode = Py_NewRef(encode);
+    self->internal_coros = Py_NewRef(internal_coros);
+    self->perf_ns = Py_NewRef(perf_ns);
+    self->origin_of = Py_NewRef(origin_of);
+    self->task_id = Py_NewRef(task_id);
+    self->monotonic = monotonic;
+    self->get_coro_crashes = get_coro_crashes;
+    self->queue_append = PyObject_GetAttr(queue, str_append);
+    self->plain_loops = PyDict_New();
+    self->n_step_types = PyTuple_GET_SIZE(step_types);
+    for (Py_ssize_t i = 0; i < self->n_step_types; i++) {
+        PyObject *item = PyTuple_GET_ITEM(step_types, i);
+        if (!PyType_Check(item)) {
+            PyErr_SetString(PyExc_TypeError, "step_types must hold types");
+            Py_DECREF(self);
+            return NULL;
+        }
+        self->step_type_list[i] = (PyTypeObject *)item;
+    }
+    if (self->queue_append == NULL || self->plain_loops == NULL ||
+        slot_offset(ht, "_context", &self->off_context) < 0 ||
+        slot_offset(ht, "_loop", &self->off_loop) < 0 || slot_offset(ht, "_callback", &self->off_callback) < 0 ||
+        slot_offset(ht, "_args", &self->off_args) < 0 || slot_offset(ht, "_cancelled", &self->off_cancelled) < 0 ||
+        slot_offset(ht, "_repr", &self->off_repr) < 0 ||
+        slot_offset(ht, "_source_traceback", &self->off_source_traceback) < 0 ||
+        slot_offset(ht, "_as_task", &self->off_task) < 0 || slot_offset(ht, "_as_tid", &self->off_tid) < 0) {
+        Py_DECREF(self);
+        return NULL;
+    }
+    return (PyObject *)self;
+}
+
+static PyTypeObject CallSoonType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "asyncscope.runtime._hotpath.CallSoon",
+    .tp_doc = "BaseEventLoop.call_soon with the task-step test, compiled.",
+    .tp_basicsize = sizeof(CallSoon),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL | Py_TPFLAGS_METHOD_DESCRIPTOR,
+    .tp_vectorcall_offset = offsetof(CallSoon, vectorcall),
+    .tp_dictoffset = offsetof(CallSoon, dict),
+    .tp_getattro = PyObject_GenericGetAttr,
+    .tp_setattro = PyObject_GenericSetAttr,
+    .tp_call = PyVectorcall_Call,
+    .tp_descr_get = descr_get,
+    .tp_new = soon_new,
+    .tp_dealloc = (destructor)soon_dealloc,
+};
+
+/* ---- the module ---------------------------------------------------------------------- */
+
+static PyMethodDef module_methods[] = {
+    {"encode_step", py_encode_step, METH_VARARGS,
+     "encode_step(t, tid, dur) -> the msgpack bytes of ('step', t, tid, dur, None, None)."},
+    {"_fail_after", py_fail_after, METH_O,
+     "Test hook: make the encoding of the Nth bare-yield step from now fail (-1: never)."},
+    {NULL},
+};
+
+static struct PyModuleDef module_def = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "asyncscope.runtime._hotpath",
+    .m_doc = "The compiled hot path of asyncscope's child runtime (optional; see hooks.py).",
+    .m_size = -1,
+    .m_methods = module_methods,
+};
+
+#define INTERN(var, text)                               \
+    do {                                                \
+        if ((var = PyUnicode_InternFromString(text)) == NULL) \
+            return NULL;                                \
+    } while (0)
+
+PyMODINIT_FUNC
+PyInit__hotpath(void)
+{
+    INTERN(str_step, "step");
+    INTERN(str_get_loop, "get_loop");
+    INTERN(str_creating, "_creating");
+    INTERN(str_next_tid, "_next_tid");
+    INTERN(str_get_coro, "get_coro");
+    INTERN(str_qualname, "__qualname__");
+    INTERN(str_cr_code, "cr_code");
+    INTERN(str_gi_code, "gi_code");
+    INTERN(str_asyncio, "asyncio");
+    INTERN(str_user, "user");
+    INTERN(str_in_shutdown, "_in_shutdown");
+    INTERN(str_get_name, "get_name");
+    INTERN(str_created, "created");
+    INTERN(str_discount, "discount");
+    INTERN(str_done_tag, "done");
+    INTERN(str_cancelled, "cancelled");
+    INTERN(str_exception, "_exception");
+    INTERN(str_result, "_result");
+    if ((one = PyLong_FromLong(1)) == NULL) {
+        return NULL;
+    }
+    INTERN(str_active, "active");
+    INTERN(str_done, "done");
+    INTERN(str_fut_waiter, "_fut_waiter");
+    INTERN(str_before_step, "before_step");
+    INTERN(str_origin_ns, "origin_ns");
+    INTERN(str_flush_partial, "flush_partial");
+    INTERN(str_append, "append");
+    INTERN(str_ready, "_ready");
+    INTERN(str_debug, "_debug");
+    INTERN(str_closed, "_closed");
+    INTERN(str_call_soon_impl, "_call_soon");
+    INTERN(str_name, "__name__");
+    INTERN(str_self, "__self__");
+    INTERN(str_last_scheduled, "_last_scheduled");
+    INTERN(str_context, "context");
+    INTERN(str_run, "run");
+    if (PyType_Ready(&StepRunnerType) < 0 || PyType_Ready(&CallSoonType) < 0) {
+        return NULL;
+    }
+    PyObject *module = PyModule_Create(&module_def);
+    if (module == NULL) {
+        return NULL;
+    }
+    if (PyModule_AddObjectRef(module, "StepRunner", (PyObject *)&StepRunnerType) < 0 ||
+        PyModule_AddObjectRef(module, "CallSoon", (PyObject *)&CallSoonType) < 0) {
+        Py_DECREF(module);
+        return NULL;
+    }
+    return module;
+}

@@ -1,0 +1,87 @@
+"""Every kind of step the hot path brackets, deterministically (tests/test_hotpath.py runs
+it on both hot paths and compares the events)."""
+
+import asyncio
+import contextvars
+import sys
+
+request = contextvars.ContextVar("request", default="-")
+
+
+async def spinner(n):
+    for _ in range(n):
+        await asyncio.sleep(0)  # bare yields: the compiled path encodes these itself
+    return n
+
+
+async def waiter(event, lock, queue):
+    async with lock:
+        await event.wait()
+    item = await queue.get()
+    print(f"waiter got {item}", end="")  # no newline yet: sent with the step
+    await asyncio.sleep(0)  # (no timed wait while others run: when it ends would depend on the machine)
+    print(" and slept")
+    return item
+
+
+async def failing():
+    await asyncio.sleep(0)
+    raise ValueError("on purpose")
+
+
+async def sleeper():
+    await asyncio.sleep(10)
+
+
+async def in_context():
+    await asyncio.sleep(0)
+    return request.get()
+
+
+def from_callback(loop, box):
+    box.append(loop.create_task(spinner(3), name="made-in-callback"))
+
+
+async def main():
+    loop = asyncio.get_running_loop()
+    event, lock, queue = asyncio.Event(), asyncio.Lock(), asyncio.Queue()
+    # More bare yields than one batch holds (2,048 events), so the size flush runs too.
+    spinners = [asyncio.create_task(spinner(300 + i)) for i in range(10)]
+    w = asyncio.create_task(waiter(event, lock, queue))
+    bad = asyncio.create_task(failing(), name="bad")
+    doomed = asyncio.create_task(sleeper(), name="doomed")
+    request.set("ctx-1")
+    ctx_task = asyncio.create_task(in_context(), context=contextvars.copy_context())
+    box = []
+    loop.call_soon(from_callback, loop, box)  # a plain callback that makes a task
+    loop.call_soon(print, "callback", "with", "args", context=contextvars.copy_context())
+    await asyncio.sleep(0)
+    event.set()
+    await queue.put("item")
+    w.set_name("renamed-waiter")
+    await asyncio.sleep(0)
+    doomed.cancel()
+    results = await asyncio.gather(*spinners, w, ctx_task, box[0], bad, doomed, return_exceptions=True)
+    print([type(r).__name__ if isinstance(r, BaseException) else r for r in results])
+    try:
+        loop.call_soon(print, unknown=1)
+    except TypeError as exc:
+        print("TypeError:", exc)
+    other = asyncio.new_event_loop()
+    other.close()
+    try:
+        other.call_soon(print)
+    except RuntimeError as exc:
+        print("RuntimeError:", exc)
+    async with asyncio.timeout(0.05):
+        try:
+            await asyncio.sleep(1)
+        except asyncio.CancelledError:
+            print("timed out", file=sys.stderr)
+            raise
+
+
+try:
+    asyncio.run(main())
+except TimeoutError:
+    print("main timed out")

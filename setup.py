@@ -3,6 +3,14 @@
 ``asyncscope/runtime/_hotpath.c`` speeds up the task-step hooks (issue 16); where it cannot
 be built (no C compiler, no Python headers, another implementation) the build goes on
 without it and asyncscope runs its pure-Python path. Everything else is in pyproject.toml.
+
+Why a setup.py at all: pyproject.toml alone can declare an optional extension and map the
+scenarios into the package (``[[tool.setuptools.ext-modules]]``, ``package-dir``), and a
+fresh install works so, but the mapping makes setuptools' editable install an import hook
+that runs after the path: upgrading an editable install made by hatchling (which leaves an
+empty ``site-packages/asyncscope`` folder) then imports that folder as an empty namespace
+package and asyncscope fails to start (tried, 2026-11-26). The plain ``.pth`` below has no
+such failure.
 """
 
 from __future__ import annotations

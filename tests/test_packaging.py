@@ -48,3 +48,12 @@ def test_installed_scenarios_are_user_code(installed, tmp_path):
     main = verdict["tasks"][0]
     assert main["where"] == f"{installed}/asyncscope/scenarios/never_awaited.py:{run_line}"
     assert verdict["diagnostics"][0]["where"].endswith(f"never_awaited.py:{call_line}")
+
+
+def test_wheel_has_every_package_of_the_source_tree(installed):
+    """pyproject.toml lists the packages by name: a new one left off would be missing from
+    every installed copy (and only from those)."""
+    source = {path.parent.relative_to(ROOT) for path in (ROOT / "asyncscope").rglob("__init__.py")}
+    missing = [str(package) for package in source if not (installed / package / "__init__.py").is_file()]
+    assert not missing
+    assert (installed / "asyncscope" / "tui" / "app.tcss").is_file()

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from asyncscope.events import Diagnostic, End
-from asyncscope.model import Model
 from asyncscope.session import Session, Target
 
 if TYPE_CHECKING:
+    from asyncscope.model import Model
     from asyncscope.report import ReportPrinter
 
 __all__ = ["run_headless", "error_result"]
@@ -33,8 +33,11 @@ def run_headless(
     """Run ``target`` instantly under the chosen clock; print the report; return the exit code."""
     session = Session(target, clock=clock, speed=None, timeout=timeout, trace_path=trace, slow=slow,
                       stdin="inherit", python=python)
-    model = Model(narrator=None)
     session.start()
+    # What only the parent needs loads while the child starts on the other core.
+    from asyncscope.model import Model
+
+    model = Model(narrator=None)
     printer = _live_printer(model, target, as_json)
     settled = Settler()
     with SignalRelay(session):
@@ -137,6 +140,7 @@ def report_trace(path: str, *, as_json: bool = False, at: float | None = None) -
     --headless`` gave it) at the end, 0 for a moment before it, 2 for a bad trace."""
     import os
 
+    from asyncscope.model import Model
     from asyncscope.source import TraceSource, batches_until
     from asyncscope.trace import TraceError
 
@@ -162,6 +166,8 @@ def report_trace(path: str, *, as_json: bool = False, at: float | None = None) -
 
 def error_result(message: str, target_label: str, clock: str, as_json: bool) -> int:
     """Report a target that could not even start (bad file, unknown scenario)."""
+    from asyncscope.model import Model
+
     model = Model(narrator=None)
     model.apply(Diagnostic(0.0, "error", None, None, {"error": message}))
     model.apply(End(0.0, "error", 2, message, None))
@@ -182,29 +188,31 @@ def _live_printer(model: Model, target: Target, as_json: bool) -> ReportPrinter 
 
 def _report(model: Model, target: Target | None, clock: str, as_json: bool,
             printer: ReportPrinter | None = None) -> int:
-    from asyncscope import report  # Rich loads while the child runs, not before it starts
+    from asyncscope import verdict
 
     # The run is over and its state settled: a hundred thousand tasks and resources need
     # not be walked by every collection the report's own allocations trigger.
     gc.freeze()
     if as_json:
-        sys.stdout.buffer.write(msgspec.json.encode(report.to_json(model, clock)) + b"\n")
+        sys.stdout.buffer.write(msgspec.json.encode(verdict.to_json(model, clock)) + b"\n")
         sys.stdout.flush()
     elif printer is not None:
         printer.finish()
     else:
+        from asyncscope import report
+
         report.render(model, report.make_console(), target.display if target else "")
-    return report.exit_code(model)
+    return verdict.exit_code(model)
 
 
 def print_comparison(a: Any, b: Any, clock: str, as_json: bool) -> None:
     """Both verdicts and the difference (``asyncscope compare --headless``)."""
-    from asyncscope import report
+    from asyncscope import report, verdict
     from asyncscope.compare import difference
 
     gc.freeze()
     if as_json:
-        body = {"a": report.to_json(a.model, clock), "b": report.to_json(b.model, clock),
+        body = {"a": verdict.to_json(a.model, clock), "b": verdict.to_json(b.model, clock),
                 "difference": difference(a, b)}
         sys.stdout.buffer.write(msgspec.json.encode(body) + b"\n")
         sys.stdout.flush()

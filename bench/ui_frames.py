@@ -56,10 +56,10 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable
 
+from asyncscope.display import safe_text, task_colour
 from asyncscope.events import Code, Event, Hello, Output, Step, TaskCreated, Tick, Wait
 from asyncscope.history import RunHistory
 from asyncscope.model import Delta, Model, TaskInfo
-from asyncscope.report import safe_text, task_colour
 from asyncscope.tui.format import STATE_STYLE
 from asyncscope.tui.widgets.taskrows import TaskRows
 from asyncscope.tui.widgets.tasks import TaskTable, layout_columns

@@ -13,8 +13,8 @@ from asyncscope.history import RunHistory
 from asyncscope.model import Model
 from asyncscope.model import Model as _Model
 from asyncscope.narration import Narrator
-from asyncscope.report import to_json
 from asyncscope.source import TraceSource
+from asyncscope.verdict import to_json
 
 
 def _events(target: str, tmp_path: Path) -> list:

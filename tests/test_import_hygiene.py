@@ -46,3 +46,22 @@ def test_the_tracer_does_not_import_its_hooks():
     imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
     assert not any(name and name.endswith("hooks") for name in imported)
+
+
+def test_the_program_finds_no_modules_it_did_not_import(tmp_path):
+    """The hooks for pools and uvloop wait for the program to import those modules: a
+    program that never does must not find them (or multiprocessing, which the process
+    pool pulls in) in its ``sys.modules``, as under plain python."""
+    from cli_support import run_json
+
+    program = tmp_path / "modules.py"
+    program.write_text(
+        "import asyncio, sys\n"
+        "async def main():\n"
+        "    watched = ('multiprocessing', 'concurrent.futures.thread', 'concurrent.futures.process',\n"
+        "               'importlib.abc', 'importlib.resources', 'uvloop')\n"
+        "    print(sorted(m for m in watched if m in sys.modules))\n"
+        "asyncio.run(main())\n")
+    plain = subprocess.run([sys.executable, str(program)], capture_output=True, text=True, check=True)
+    verdict = run_json(str(program))
+    assert [line["text"] for line in verdict["output"]] == [plain.stdout.strip()] == ["[]"]

@@ -30,7 +30,8 @@ from asyncscope.events import (
     Wait,
 )
 from asyncscope.model import Model
-from asyncscope.report import UNBOUNDED, ReportPrinter, make_console, render, to_json
+from asyncscope.report import UNBOUNDED, ReportPrinter, make_console, render
+from asyncscope.verdict import to_json
 
 
 def console(buffer: io.StringIO, width: int = UNBOUNDED) -> Console:

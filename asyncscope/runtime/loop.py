@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from asyncscope.events import Code, Diagnostic, Fact, Step, TaskRenamed, TaskWait, Wait
 from asyncscope.runtime.clock import real_perf_ns, real_sleep
+from asyncscope.runtime.imports import when_imported
 from asyncscope.runtime.resources import ResourceWatch
 
 if TYPE_CHECKING:
@@ -730,14 +731,6 @@ def _parked(frame: Any) -> bool:
     return False
 
 
-try:
-    from concurrent.futures import thread as _pool_thread
-
-    _POOL_WORKER_CODE: Any = _pool_thread._worker.__code__
-except (ImportError, AttributeError):  # pragma: no cover - every supported CPython has it
-    _POOL_WORKER_CODE = None
-
-
 def _lines_calling(code: Any, name: str) -> frozenset[int]:
     import dis
 
@@ -745,7 +738,21 @@ def _lines_calling(code: Any, name: str) -> frozenset[int]:
                      if i.argval == name and i.positions and i.positions.lineno)
 
 
-_POOL_WAIT_LINES = _lines_calling(_POOL_WORKER_CODE, "get") if _POOL_WORKER_CODE else frozenset()
+_POOL_WORKER_CODE: Any = None
+_POOL_WAIT_LINES: frozenset[int] = frozenset()
+
+
+def _know_pool_worker(module: Any) -> None:
+    """concurrent.futures' thread pool is imported (by the program, or by asyncio's first
+    ``run_in_executor``): learn where its idle workers wait, for :func:`_parked`."""
+    global _POOL_WORKER_CODE, _POOL_WAIT_LINES
+    worker = getattr(getattr(module, "_worker", None), "__code__", None)
+    if worker is not None:
+        _POOL_WAIT_LINES = _lines_calling(worker, "get")
+        _POOL_WORKER_CODE = worker
+
+
+when_imported("concurrent.futures.thread", _know_pool_worker)
 
 
 class PendingFutures:
@@ -795,8 +802,6 @@ class PoolWatch:
         return False
 
     def install(self) -> None:
-        from concurrent import futures as cf
-
         add = self._pending.add
         executors = self._executors
 
@@ -811,8 +816,14 @@ class PoolWatch:
             submit.__qualname__ = original.__qualname__
             return submit
 
-        for cls in (cf.ThreadPoolExecutor, cf.ProcessPoolExecutor):
-            cls.submit = watched(cls.submit)  # type: ignore[method-assign]
+        def patch(module: Any, name: str) -> None:
+            cls = getattr(module, name)
+            cls.submit = watched(cls.submit)
+
+        # Not before the program (or asyncio) imports them: the process pool's module
+        # imports multiprocessing, ~7 ms of start-up the program may never need.
+        when_imported("concurrent.futures.thread", lambda module: patch(module, "ThreadPoolExecutor"))
+        when_imported("concurrent.futures.process", lambda module: patch(module, "ProcessPoolExecutor"))
 
 
 class SignalWatch:

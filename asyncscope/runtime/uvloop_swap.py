@@ -5,50 +5,19 @@ the program imports uvloop, its ways of making a loop (``uvloop.run``, ``new_eve
 a diagnostic says so the first time one is used: the program's behaviour is asyncio's, its
 speed is not uvloop's.
 
-The swap happens at import time through a meta-path finder, so nothing is imported that
-the program does not import itself.
+The swap happens when the program imports uvloop (:func:`~asyncscope.runtime.imports.when_imported`),
+so nothing is imported that the program does not import itself.
 """
 
 from __future__ import annotations
 
 import asyncio
-import importlib.abc
-import sys
 from collections.abc import Callable
 from typing import Any
 
+from asyncscope.runtime.imports import when_imported
+
 __all__ = ["install"]
-
-
-class _SwapOnImport(importlib.abc.MetaPathFinder):
-    """Finds nothing itself: it wraps the loader of ``uvloop`` to patch the module it made."""
-
-    def __init__(self, on_use: Callable[[], None]) -> None:
-        self._on_use = on_use
-        self._busy = False
-
-    def find_spec(self, name: str, path: Any, target: Any = None) -> Any:
-        if name != "uvloop" or self._busy:
-            return None
-        self._busy = True
-        try:
-            from importlib.util import find_spec
-
-            spec = find_spec(name)
-        finally:
-            self._busy = False
-        if spec is None or spec.loader is None:
-            return None
-        loader = spec.loader
-        on_use = self._on_use
-        original_exec = loader.exec_module
-
-        def exec_module(module: Any) -> None:
-            original_exec(module)
-            _swap(module, on_use)
-
-        loader.exec_module = exec_module  # type: ignore[method-assign]
-        return spec
 
 
 def _swap(uvloop: Any, on_use: Callable[[], None]) -> None:
@@ -78,7 +47,4 @@ def _swap(uvloop: Any, on_use: Callable[[], None]) -> None:
 
 def install(on_use: Callable[[], None]) -> None:
     """Swap uvloop for asyncio's loop when the program imports it (and if it already has)."""
-    if "uvloop" in sys.modules:
-        _swap(sys.modules["uvloop"], on_use)
-        return
-    sys.meta_path.insert(0, _SwapOnImport(on_use))
+    when_imported("uvloop", lambda uvloop: _swap(uvloop, on_use))

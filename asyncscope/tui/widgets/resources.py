@@ -19,7 +19,8 @@ from textual.widgets.option_list import Option
 from asyncscope import wording
 from asyncscope.display import brief_where, safe_text, task_colour
 from asyncscope.model import Model, ResourceInfo
-from asyncscope.report import resource_state_text, resources_json
+from asyncscope.report import resource_state_text
+from asyncscope.verdict import resources_json
 
 __all__ = ["ResourcesList"]
 

@@ -10,6 +10,7 @@ on one time axis with one cursor. Both read the same :class:`Side`: a run's
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass
 from typing import Any
@@ -88,7 +89,11 @@ def load_both(a: str, b: str, clock: str = "virtual") -> tuple[Side, Side, str]:
     """Both sides, and the temporary directory their recordings live in (the caller
     removes it)."""
     workdir = tempfile.mkdtemp(prefix="asyncscope-compare-")
-    return load_side("A", a, workdir, clock), load_side("B", b, workdir, clock), workdir
+    try:
+        return load_side("A", a, workdir, clock), load_side("B", b, workdir, clock), workdir
+    except BaseException:  # a side that cannot run or load: nobody else will remove it
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise
 
 
 def difference(a: Side, b: Side) -> dict[str, Any]:

@@ -46,3 +46,14 @@ def test_something_that_cannot_be_run_is_a_one_line_error(tmp_path: Path) -> Non
     result = run_cli("compare", "sequential", str(tmp_path / "missing.py"), "--headless")
     assert result.returncode != 0
     assert "missing.py" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_compare_that_fails_leaves_no_recording_behind(tmp_path: Path) -> None:
+    """A's recording lives in a temporary directory; when B cannot run, nobody else would
+    remove it (132 of them had piled up in /tmp on the machine that found this)."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    result = run_cli("compare", "sequential", str(tmp_path / "missing.py"), "--json",
+                     env={"TMPDIR": str(scratch)})
+    assert result.returncode != 0
+    assert list(scratch.iterdir()) == []

@@ -2,8 +2,9 @@
 concurrent clients that each send MESSAGES short lines and read each echo back, all in one
 process and one ``asyncio.run`` (issue 16: tracing should cost ≤ 1.1x here).
 
-Usage: ``python bench/echo.py [CLIENTS] [MESSAGES]`` (defaults 100 and 200: 20,000 round
-trips, about 1-2 s of plain python on the project's 2-core machine). Every client sends its
+Usage: ``python bench/echo.py [CLIENTS] [MESSAGES]`` (defaults 100 and 400: 40,000 round
+trips, about 1 s of plain python on the project's 2-core machine with bench/overhead.py's
+fixed malloc thresholds). Every client sends its
 next line only after the echo of the last one came back, so the loop runs CLIENTS
 conversations at once, each a chain of socket reads and writes.
 """
@@ -12,7 +13,7 @@ import asyncio
 import sys
 
 CLIENTS = int(sys.argv[1]) if len(sys.argv) > 1 else 100
-MESSAGES = int(sys.argv[2]) if len(sys.argv) > 2 else 200
+MESSAGES = int(sys.argv[2]) if len(sys.argv) > 2 else 400
 
 handlers: set[asyncio.Task] = set()
 

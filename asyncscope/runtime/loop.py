@@ -12,6 +12,7 @@ import os
 import sys
 import threading
 import traceback
+import types
 import weakref
 from asyncio import events, tasks
 from typing import TYPE_CHECKING, Any
@@ -116,6 +117,10 @@ class Tracer:
         self._next_tid = 1
         self._codes: dict[Any, int] = {}
         self._lib_code: dict[Any, bool] = {}
+        self._chain_codes: dict[Any, tuple[int, bool, bool]] = {}
+        """Per code object in await chains: its id, is it asyncio's/ours, is it a resource's method."""
+        self._lib_waits: dict[Any, Wait] = {}
+        """Per innermost asyncio code object: what a wait in it is (see :func:`_lib_wait`)."""
         self._origins: dict[Any, str] = {}
         self._sleep_until: weakref.WeakKeyDictionary[Any, float] = weakref.WeakKeyDictionary()
         self.executor_futures = PendingFutures()
@@ -289,7 +294,11 @@ class Tracer:
             self._emit(Step(self.clock.now(), tid, dur_ns, None, None))
         else:
             chain, lib_code, sync = self.await_chain(task)
-            self._emit(Step(self.clock.now(), tid, dur_ns, self.describe(waiter, lib_code, sync), chain))
+            wait = self.describe(waiter, lib_code, sync)
+            # A tuple laid out like Step (see TaskCreated above), stamped as the compiled
+            # step stamps a bare yield (the program is running, so not held: see Clock).
+            now = (_perf_ns() - self.clock.origin_ns) / 1e9
+            self._append(self._encode(("step", now, tid, dur_ns, wait, chain)))
 
     def _finished(self, task: Any, tid: int, dur_ns: int) -> None:
         """A task ended. Its common case (returned, not renamed, no cancellation cause) has a
@@ -330,25 +339,51 @@ class Tracer:
 
         Awaiting a coroutine runs it inside the *same* task, so the chain is how
         ``main -> say_after -> sleep`` is shown without any new task.
+
+        Every step that waits walks this (a server's steps all do), so what a code object
+        says (its id, whether it is asyncio's or ours, whether it is a resource's method)
+        is looked up once per code, and coroutines and generators are read directly
+        rather than by trying each kind's attributes in turn.
         """
         chain: list[int] = []
+        append = chain.append
         lib_code = None
         sync: list[Any] = []
+        known = self._chain_codes
         coro = _task_coro(task)
         depth = 0
         while coro is not None and depth < 64:
             depth += 1
-            frame = _frame_of(coro)
+            kind = type(coro)
+            if kind is _COROUTINE:
+                frame = coro.cr_frame
+                after = coro.cr_await
+            elif kind is _GENERATOR:
+                frame = coro.gi_frame
+                after = coro.gi_yieldfrom
+            elif kind in _FRAMELESS:
+                break
+            else:
+                frame = _frame_of(coro)
+                if frame is None:
+                    _learn_frameless(kind)
+                    break
+                after = _awaited_by(coro)
             if frame is None:
                 break
             code = frame.f_code
-            chain.append(self.code_id(code))
-            chain.append(frame.f_lineno)
-            if self.is_lib(code):
+            facts = known.get(code)
+            if facts is None:
+                lib = self.is_lib(code)
+                facts = known[code] = (self.code_id(code), lib,
+                                       lib and code.co_qualname.split(".", 1)[0] in _SYNC_CLASSES)
+            append(facts[0])
+            append(frame.f_lineno)
+            if facts[1]:
                 lib_code = code
-                if code.co_qualname.split(".", 1)[0] in _SYNC_CLASSES:
+                if facts[2]:
                     sync.append(frame)
-            coro = _awaited_by(coro)
+            coro = after
         return chain, lib_code, _sync_frame(sync)
 
     def describe(self, waiter: Any, lib_code: Any, sync: Any = None) -> Wait:
@@ -370,15 +405,11 @@ class Tracer:
             rid = self.resources.resource_id(owner) if owner is not None else None
             return Wait("sync", detail=sync.f_code.co_qualname, resource=rid)
         if lib_code is not None:
-            qualname = lib_code.co_qualname
-            if qualname.split(".", 1)[0] in _SYNC_CLASSES:
-                return Wait("sync", detail=qualname)
-            if os.path.basename(lib_code.co_filename) in _IO_FILES or ".sock_" in qualname:
-                return Wait("io", detail=qualname)
-            if qualname == "to_thread":
-                return Wait("thread", detail="to_thread")
-            return Wait("future", detail=qualname)
-        return Wait("future")
+            wait = self._lib_waits.get(lib_code)
+            if wait is None:  # the same for every wait in this code: made once (never changed)
+                wait = self._lib_waits[lib_code] = _lib_wait(lib_code)
+            return wait
+        return _FUTURE_WAIT
 
     # -- idle, threads and deadlock ---------------------------------------------------
 
@@ -608,6 +639,38 @@ def _awaited_by(awaitable: Any) -> Any:
         or getattr(awaitable, "gi_yieldfrom", None)
         or getattr(awaitable, "ag_await", None)
     )
+
+
+_COROUTINE = types.CoroutineType
+_GENERATOR = types.GeneratorType
+_FRAMELESS: set[type] = set()
+"""Types met at the end of await chains that can have no frame (a future's ``__await__``
+iterator, written in C): the walk stops at them without trying six attributes."""
+
+
+def _learn_frameless(kind: type) -> None:
+    """Remember a type with no frame: only one whose instances have no ``__dict__``, and
+    none of whose class attributes names a frame, so that no instance can grow one."""
+    if getattr(kind, "__dictoffset__", 1) == 0 and not any(
+        hasattr(kind, name) for name in ("cr_frame", "gi_frame", "ag_frame", "cr_await", "gi_yieldfrom", "ag_await")
+    ):
+        _FRAMELESS.add(kind)
+
+
+_FUTURE_WAIT = Wait("future")
+
+
+def _lib_wait(lib_code: Any) -> Wait:
+    """What a wait whose innermost asyncio code is ``lib_code`` is (when nothing more
+    particular is known: no task, sleep, gather, executor or resource frame)."""
+    qualname = lib_code.co_qualname
+    if qualname.split(".", 1)[0] in _SYNC_CLASSES:
+        return Wait("sync", detail=qualname)
+    if os.path.basename(lib_code.co_filename) in _IO_FILES or ".sock_" in qualname:
+        return Wait("io", detail=qualname)
+    if qualname == "to_thread":
+        return Wait("thread", detail="to_thread")
+    return Wait("future", detail=qualname)
 
 
 _GET_CORO_CRASHES = (3, 12, 0) <= sys.version_info[:3] < (3, 12, 2)

@@ -183,13 +183,14 @@ class RunHistory:
         quiet = 0
         if narrator is not None and len(self._said) >= shown > start:
             # Events whose every sentence is trimmed by the moment shown are folded with a
-            # quiet narrator (state kept, sentences only counted): the rest make them.
+            # quiet narrator (state kept, no sentences made; how many they were is in
+            # _said): the rest make them.
             oldest_kept = narrator.first_kept(self._said[shown - 1])
             quiet = bisect.bisect_right(self._said, oldest_kept, start, shown) - start
         if quiet:
             narrator.hush()  # type: ignore[union-attr]
             model.fold(events[:quiet])
-            narrator.unhush()  # type: ignore[union-attr]
+            narrator.unhush(self._said[start + quiet - 1])  # type: ignore[union-attr]
         model.fold(events[quiet:])
         return model
 

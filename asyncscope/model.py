@@ -309,6 +309,8 @@ class Model:
         observe = narrator.observe if narrator is not None else None
         if narrator is None:
             said = None
+        quiet = narrator is not None and narrator.quiet
+        skip = narrator.quiet_skips() if quiet else None  # type: ignore[union-attr]
         handlers = _HANDLERS
         tasks = self.tasks
         get = tasks.get
@@ -316,9 +318,18 @@ class Model:
         count = 0
         for event in events:
             count += 1
-            if observe is not None:
-                observe(self, event)  # before the fold: it compares the task's state before and after
             kind = type(event)
+            if observe is not None:
+                if skip is not None and (
+                        (kind is Step and event.chain is None) or kind is TaskDone) and (  # type: ignore[attr-defined]
+                        (info := get(event.task)) is None or info.internal  # type: ignore[attr-defined]
+                        or (info.steps and event.task not in skip[0]  # type: ignore[attr-defined]
+                            and (kind is Step or event.task not in skip[1]))):  # type: ignore[attr-defined]
+                    pass  # a quiet narrator has nothing to do for it (see Narrator.quiet_skips)
+                else:
+                    observe(self, event)  # before the fold: it compares the task's state before and after
+                    if quiet:
+                        skip = narrator.quiet_skips()  # type: ignore[union-attr]
             if kind is Step or kind is TaskDone:
                 # What every step does, the last one included: count it, move the clock.
                 self.steps += 1

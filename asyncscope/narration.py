@@ -12,7 +12,7 @@ languages (``tests/tui/test_narration.py`` checks). No UI imports: this is plain
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -227,12 +227,11 @@ class Narrator:
     _eager: dict[int, tuple[int, int]] = field(default_factory=dict)
     """Task → (its creator, the creator's steps then), until its first step: a first step
     before the creator's step ends is an eager task's (3.12+)."""
-    _unsaid: int = 0
-    """Sentences counted while quiet."""
     quiet: bool = False
-    """Count sentences instead of making them (keeping every other part of the state): a
-    time-travel jump folds thousands of events whose sentences are trimmed before the
-    moment it shows (``RunHistory.state_at``), and making them was most of its cost."""
+    """Keep every part of the state but the sentences: a time-travel jump folds thousands
+    of events whose sentences are trimmed before the moment it shows
+    (``RunHistory.state_at``), and making them was most of its cost. How many they were
+    the history knows (it records the count after every event): see :meth:`unhush`."""
 
     def clone(self) -> Narrator:
         """A copy that later events do not change (a snapshot of the run state)."""
@@ -253,26 +252,29 @@ class Narrator:
             del self.sentences[:cut]
             self.dropped += cut
 
-    def _count(self, sentences: int = 1) -> None:
-        self._unsaid += sentences
-
     def hush(self) -> None:
-        """From now on count sentences instead of making them (see :attr:`quiet`)."""
+        """From now on keep the state but make no sentences (see :attr:`quiet`)."""
         self.quiet = True
-        self._unsaid = 0
 
-    def unhush(self) -> None:
-        """Make sentences again; the ones counted meanwhile are trimmed as if they had been
-        said one by one (the trims depend on the count alone, see :meth:`first_kept`)."""
+    def unhush(self, said: int) -> None:
+        """Make sentences again, ``said`` having been said by now: the ones not made
+        meanwhile are trimmed as if they had been said one by one (the trims depend on the
+        count alone, see :meth:`first_kept`)."""
         self.quiet = False
-        said = self.said + self._unsaid
         oldest = self.first_kept(said)
         kept = self.sentences[max(0, oldest - self.dropped):]
-        # Counted sentences still kept show as blanks: none when the caller hushed only
-        # events whose sentences are trimmed by the moment it shows (RunHistory.state_at).
+        # Sentences not made but still kept show as blanks: none when the caller hushed
+        # only events whose sentences are trimmed by the moment it shows (RunHistory.state_at).
         self.sentences = kept + [_UNSAID] * (said - oldest - len(kept))
         self.dropped = oldest
-        self._unsaid = 0
+
+    def quiet_skips(self) -> tuple[Container[int], Container[int]] | None:
+        """While quiet, with no clock jump waiting to be said, a bare step (no await chain)
+        or the last step of a task that has stepped before changes nothing here, unless the
+        task has printed lines waiting for its step or (for the last step) an await chain
+        on record. ``Model.fold`` skips observing those, most of a jump's events. Returns
+        those two sets of tasks, or None when nothing may be skipped."""
+        return (self._printed, self._user_chain) if self.quiet and self._jump is None else None
 
     @property
     def said(self) -> int:
@@ -316,9 +318,9 @@ class Narrator:
             self.add(event.t, ("end", {"status": Status(event.status), "t": event.t}), kind="end")  # type: ignore[attr-defined]
 
     def _observe_quietly(self, model: Model, event: Any, kind: type) -> None:
-        """What :meth:`observe` does to the state, counting its sentences without making
-        them. Must say exactly as many as :meth:`observe` (tests/test_history.py folds
-        every scenario both ways and compares)."""
+        """What :meth:`observe` does to the state, making no sentence. Must leave the same
+        state as :meth:`observe` (tests/test_history.py folds every scenario both ways and
+        compares the narration at every moment)."""
         if kind is Step or kind is TaskDone:
             info = model.tasks.get(event.task)
             if info is None or info.internal:
@@ -328,24 +330,17 @@ class Narrator:
             if self._printed:
                 self._printed.pop(info.id, None)
             if kind is Step:
-                self._unsaid += 1 if event.chain is None else 1 + len(self._chain(model, info, event))
+                if event.chain is not None:
+                    self._chain(model, info, event)
             else:
                 self._user_chain.pop(info.id, None)
-                self._unsaid += 1
         elif kind is Output:
             if event.task is not None and event.task in model.tasks and event.thread is None:
                 if event.nl or event.text:
                     self._printed.setdefault(event.task, []).append((event.stream, event.text))
-            elif event.text.strip():
-                self._count()
         elif kind is TaskCreated:
-            if event.internal:
-                return
-            if event.parent is not None and event.parent in model.tasks:
+            if not event.internal and event.parent is not None and event.parent in model.tasks:
                 self._eager[event.task] = (event.parent, model.tasks[event.parent].steps)
-            self._count()
-        elif kind is Diagnostic or kind is End:
-            self._count()
 
     # -- events ---------------------------------------------------------------------
 

@@ -76,9 +76,14 @@ def test_both_paths_send_the_same_events(tmp_path):
         assert "waiter got item and slept" in text
         assert "RuntimeError: Event loop is closed" in text
         assert "main timed out" in text
+        assert "socketpair: ['line 0', 'line 1', 'line 2', 'line 3', 'line 4', 'line 5']" in text
     # A long program: enough bare yields for several batches.
     kinds = [event[0] for event in compiled]
     assert kinds.count("Step") > 3000
+    # Waits inside asyncio's streams, which the compiled path sends itself after the first.
+    io_waits = [event for event in compiled if event[0] == "Step" and event[1]["wait"]
+                and event[1]["wait"][1]["kind"] == "io"]
+    assert len(io_waits) >= 3
     # Output is compared as its own sequence: where a line fragment lands among the steps
     # depends on the emitter's timer thread (it sends fragments held for 30 ms), on either path.
     for select in (lambda kind: kind != "Output", lambda kind: kind == "Output"):

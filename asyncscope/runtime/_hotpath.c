@@ -10,8 +10,9 @@
  *
  *   StepRunner  TaskStepHandle._run: gate check, clock, the step in its context, clock,
  *               then a bare-yield step encoded here as msgpack (the exact bytes msgspec
- *               makes for ("step", t, tid, dur, None, None)) and queued, or the tracer's
- *               Python `suspended`/`_finished` for anything else.
+ *               makes for ("step", t, tid, dur, None, None)) and queued, a wait on a
+ *               plain future inside asyncio walked and queued here (waiting_step), or the
+ *               tracer's Python `suspended`/`_finished` for anything else.
  *   CallSoon    BaseEventLoop.call_soon: the task-step test and the TaskStepHandle built
  *               straight into its slots; everything unusual (debug mode, a closed loop, a
  *               loop class with its own _call_soon, unknown keywords) goes to the Python
@@ -39,6 +40,8 @@ static PyObject *str_active, *str_done, *str_fut_waiter, *str_before_step, *str_
 static PyObject *str_step, *str_get_loop, *str_creating, *str_next_tid, *str_get_coro, *str_qualname,
     *str_cr_code, *str_gi_code, *str_asyncio, *str_user, *str_in_shutdown, *str_get_name, *str_created,
     *str_discount, *str_done_tag, *str_cancelled, *str_exception, *str_result, *one;
+
+static PyObject *str_cr_frame, *str_cr_await, *str_gi_frame, *str_gi_yieldfrom;
 
 static long fail_after = -1; /* test hook: fail the Nth bare-yield encoding from now */
 
@@ -280,6 +283,8 @@ typedef struct {
         *held, *report_error, *internal_error, *perf_ns, *encode;
     /* Tracer._finished's common case (see finish_task) */
     PyObject *names, *ids, *cancelled_by, *describe_result;
+    /* Tracer.suspended's common case (see waiting_step): its caches and what it checks */
+    PyObject *chain_codes, *lib_waits, *frameless, *sleep_until, *executor_pending, *future_types;
     int monotonic;
     Py_ssize_t batch_size;
     Py_ssize_t off_task, off_tid, off_context, off_callback, off_args, off_loop;
@@ -494,6 +499,172 @@ finish_task(StepRunner *self, PyObject *task, PyObject *tid, PyObject *dur)
     return 0;
 }
 
+/* Tracer.suspended's common case, a task waiting on a plain future inside asyncio (a
+ * socket read, a stream's drain, a queue's getter...): its await chain walked here, and
+ * the Step queued encoded. Returns 1 when sent, 0 when the Python `suspended` must handle
+ * the step (anything it would say more about: a rename, a task, sleep, gather, executor or
+ * resource wait, a code object or a wait not yet in its caches, an awaitable other than a
+ * coroutine or a generator), -1 on a failure of our own. Sends nothing unless it returns 1,
+ * so the fallback is always whole. Keep it in step with Tracer.suspended, await_chain and
+ * describe (loop.py). */
+static int
+waiting_step(StepRunner *self, PyObject *task, PyObject *tid, PyObject *dur_obj, PyObject *waiter,
+             long long ended)
+{
+    PyTypeObject *wtype = Py_TYPE(waiter);
+    int plain_future = 0;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(self->future_types); i++) {
+        if ((PyObject *)wtype == PyTuple_GET_ITEM(self->future_types, i)) {
+            plain_future = 1;
+            break;
+        }
+    }
+    if (!plain_future || PyList_GET_SIZE(self->executor_pending) > 0) {
+        return 0; /* a task, a gather, an executor's future... */
+    }
+    if (PyDict_GET_SIZE(self->sleep_until) > 0) {
+        PyObject *ref = PyWeakref_NewRef(waiter, NULL);
+        if (ref == NULL) {
+            return -1;
+        }
+        PyObject *until = PyDict_GetItemWithError(self->sleep_until, ref);
+        Py_DECREF(ref);
+        if (until != NULL) {
+            return 0; /* asyncio.sleep's future */
+        }
+        if (PyErr_Occurred()) {
+            return -1;
+        }
+    }
+    /* _check_name: a rename is the Python path's to report */
+    PyObject *name = PyObject_CallMethodNoArgs(task, str_get_name);
+    if (name == NULL) {
+        return -1;
+    }
+    PyObject *known_name = PyDict_GetItemWithError(self->names, tid);
+    int same = known_name != NULL ? PyObject_RichCompareBool(known_name, name, Py_EQ) : 0;
+    Py_DECREF(name);
+    if (same <= 0) {
+        return (same < 0 || PyErr_Occurred()) ? -1 : 0;
+    }
+
+    PyObject *chain = PyList_New(0);
+    if (chain == NULL) {
+        return -1;
+    }
+    PyObject *lib_code = NULL; /* borrowed: kept alive by chain_codes */
+    int result = -1;
+    PyObject *coro = PyObject_CallMethodNoArgs(task, str_get_coro);
+    if (coro == NULL) {
+        goto out;
+    }
+    for (int depth = 0; coro != Py_None && depth < 64; depth++) {
+        PyObject *frame, *after;
+        if (PyCoro_CheckExact(coro)) {
+            frame = PyObject_GetAttr(coro, str_cr_frame);
+            after = frame ? PyObject_GetAttr(coro, str_cr_await) : NULL;
+        }
+        else if (PyGen_CheckExact(coro)) {
+            frame = PyObject_GetAttr(coro, str_gi_frame);
+            after = frame ? PyObject_GetAttr(coro, str_gi_yieldfrom) : NULL;
+        }
+        else {
+            int stop = PySet_Contains(self->frameless, (PyObject *)Py_TYPE(coro));
+            if (stop < 0) {
+                goto out;
+            }
+            if (stop) {
+                break; /* a future's __await__ iterator: the end of the chain */
+            }
+            result = 0; /* an awaitable the Python walk knows how to read */
+            goto out;
+        }
+        if (frame == NULL || after == NULL) {
+            Py_XDECREF(frame);
+            goto out;
+        }
+        Py_SETREF(coro, after);
+        if (frame == Py_None) {
+            Py_DECREF(frame);
+            break;
+        }
+        PyCodeObject *code = PyFrame_GetCode((PyFrameObject *)frame);
+        int line = PyFrame_GetLineNumber((PyFrameObject *)frame);
+        Py_DECREF(frame);
+        PyObject *key = PyLong_FromVoidPtr(code); /* id(code), as the Python walk keys it */
+        Py_DECREF(code);
+        PyObject *facts = key ? PyDict_GetItemWithError(self->chain_codes, key) : NULL;
+        Py_XDECREF(key);
+        if (facts == NULL) {
+            result = (key == NULL || PyErr_Occurred()) ? -1 : 0; /* 0: a code object not met yet */
+            goto out;
+        }
+        if (!PyTuple_Check(facts) || PyTuple_GET_SIZE(facts) != 4) {
+            PyErr_SetString(PyExc_TypeError, "a code's facts are not (id, lib, sync, code)");
+            goto out;
+        }
+        if (PyObject_IsTrue(PyTuple_GET_ITEM(facts, 2))) {
+            result = 0; /* a resource's method: the Python path names the resource */
+            goto out;
+        }
+        PyObject *line_obj = PyLong_FromLong(line);
+        if (line_obj == NULL || PyList_Append(chain, PyTuple_GET_ITEM(facts, 0)) < 0 ||
+            PyList_Append(chain, line_obj) < 0) {
+            Py_XDECREF(line_obj);
+            goto out;
+        }
+        Py_DECREF(line_obj);
+        if (PyTuple_GET_ITEM(facts, 1) == Py_True) {
+            lib_code = PyTuple_GET_ITEM(facts, 3); /* kept alive by chain_codes */
+        }
+    }
+    if (lib_code == NULL) {
+        result = 0; /* a future awaited by the program's own code */
+        goto out;
+    }
+    PyObject *lib_key = PyLong_FromVoidPtr(lib_code);
+    PyObject *wait = lib_key ? PyDict_GetItemWithError(self->lib_waits, lib_key) : NULL;
+    Py_XDECREF(lib_key);
+    if (wait == NULL) {
+        result = (lib_key == NULL || PyErr_Occurred()) ? -1 : 0;
+        goto out;
+    }
+    PyObject *origin = PyObject_GetAttr(self->clock, str_origin_ns);
+    long long origin_ns = origin ? PyLong_AsLongLong(origin) : -1;
+    Py_XDECREF(origin);
+    if (origin_ns == -1 && PyErr_Occurred()) {
+        goto out;
+    }
+    PyObject *t_obj = PyFloat_FromDouble((double)(ended - origin_ns) / 1e9);
+    PyObject *tuple = t_obj ? PyTuple_Pack(6, str_step, t_obj, tid, dur_obj, wait, chain) : NULL;
+    Py_XDECREF(t_obj);
+    PyObject *encoded = tuple ? PyObject_CallOneArg(self->encode, tuple) : NULL;
+    Py_XDECREF(tuple);
+    PyObject *r = encoded ? PyObject_CallOneArg(self->queue_append, encoded) : NULL;
+    Py_XDECREF(encoded);
+    if (r == NULL) {
+        goto out;
+    }
+    Py_DECREF(r);
+    Py_ssize_t queued = PyObject_Size(self->queue);
+    if (queued < 0) {
+        goto out;
+    }
+    result = 1;
+    if (queued >= self->batch_size) {
+        r = PyObject_CallNoArgs(self->flush);
+        if (r == NULL) {
+            result = -2; /* the flush's own error: raised as the Python path would */
+            goto out;
+        }
+        Py_DECREF(r);
+    }
+out:
+    Py_XDECREF(coro);
+    Py_DECREF(chain);
+    return result;
+}
+
 static PyObject *
 step_run(StepRunner *self, PyObject *const *args, size_t nargsf, PyObject *kwnames)
 {
@@ -665,13 +836,25 @@ step_run(StepRunner *self, PyObject *const *args, size_t nargsf, PyObject *kwnam
             Py_DECREF(waiter);
         }
         else {
-            PyObject *r = PyObject_CallFunctionObjArgs(self->suspended, task, tid, dur_obj, waiter, NULL);
-            Py_DECREF(waiter);
-            if (r == NULL) {
+            int sent = waiting_step(self, task, tid, dur_obj, waiter, ended);
+            if (sent == -2) { /* the flush failed: raised as the Python path raises it */
+                Py_DECREF(waiter);
                 Py_DECREF(dur_obj);
                 goto done;
             }
-            Py_DECREF(r);
+            if (sent < 0) {
+                own_failure(self, "reporting a waiting step");
+            }
+            else if (sent == 0) {
+                PyObject *r = PyObject_CallFunctionObjArgs(self->suspended, task, tid, dur_obj, waiter, NULL);
+                if (r == NULL) {
+                    Py_DECREF(waiter);
+                    Py_DECREF(dur_obj);
+                    goto done;
+                }
+                Py_DECREF(r);
+            }
+            Py_DECREF(waiter);
         }
     }
     Py_DECREF(dur_obj);
@@ -742,6 +925,12 @@ step_dealloc(StepRunner *self)
     Py_XDECREF(self->ids);
     Py_XDECREF(self->cancelled_by);
     Py_XDECREF(self->describe_result);
+    Py_XDECREF(self->chain_codes);
+    Py_XDECREF(self->lib_waits);
+    Py_XDECREF(self->frameless);
+    Py_XDECREF(self->sleep_until);
+    Py_XDECREF(self->executor_pending);
+    Py_XDECREF(self->future_types);
     for (int i = 0; i < MAX_THREADS; i++) {
         Py_XDECREF(self->slots[i].tid);
     }
@@ -753,16 +942,21 @@ step_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
 {
     static char *names[] = {"handle_type", "gate", "clock", "queue", "flush", "batch_size", "suspended",
                             "finished", "capture", "held", "report_error", "internal_error", "perf_ns",
-                            "monotonic", "encode", "names", "ids", "cancelled_by", "describe_result", NULL};
+                            "monotonic", "encode", "names", "ids", "cancelled_by", "describe_result",
+                            "chain_codes", "lib_waits", "frameless", "sleep_until", "executor_pending",
+                            "future_types", NULL};
     PyObject *handle_type, *gate, *clock, *queue, *flush, *suspended, *finished, *capture, *held,
-        *report_error, *internal_error, *perf_ns, *encode, *task_names, *ids, *cancelled_by, *describe_result;
+        *report_error, *internal_error, *perf_ns, *encode, *task_names, *ids, *cancelled_by, *describe_result,
+        *chain_codes, *lib_waits, *frameless, *sleep_until, *executor_pending, *future_types;
     Py_ssize_t batch_size;
     int monotonic;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "$O!OOOOnOOOOOOOpOO!O!OO", names, &PyType_Type, &handle_type,
-                                     &gate, &clock, &queue, &flush, &batch_size, &suspended, &finished, &capture,
-                                     &held, &report_error, &internal_error, &perf_ns, &monotonic, &encode,
-                                     &PyDict_Type, &task_names, &PyDict_Type, &ids, &cancelled_by,
-                                     &describe_result)) {
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "$O!OOOOnOOOOOOOpOO!O!OOO!O!O!O!O!O!", names, &PyType_Type,
+                                     &handle_type, &gate, &clock, &queue, &flush, &batch_size, &suspended,
+                                     &finished, &capture, &held, &report_error, &internal_error, &perf_ns,
+                                     &monotonic, &encode, &PyDict_Type, &task_names, &PyDict_Type, &ids,
+                                     &cancelled_by, &describe_result, &PyDict_Type, &chain_codes, &PyDict_Type,
+                                     &lib_waits, &PySet_Type, &frameless, &PyDict_Type, &sleep_until,
+                                     &PyList_Type, &executor_pending, &PyTuple_Type, &future_types)) {
         return NULL;
     }
     StepRunner *self = (StepRunner *)type->tp_alloc(type, 0);
@@ -788,6 +982,12 @@ step_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
     self->ids = Py_NewRef(ids);
     self->cancelled_by = Py_NewRef(cancelled_by);
     self->describe_result = Py_NewRef(describe_result);
+    self->chain_codes = Py_NewRef(chain_codes);
+    self->lib_waits = Py_NewRef(lib_waits);
+    self->frameless = Py_NewRef(frameless);
+    self->sleep_until = Py_NewRef(sleep_until);
+    self->executor_pending = Py_NewRef(executor_pending);
+    self->future_types = Py_NewRef(future_types);
     self->monotonic = monotonic;
     self->batch_size = batch_size;
     self->queue_append = PyObject_GetAttr(queue, str_append);
@@ -1467,6 +1667,10 @@ PyMODINIT_FUNC
 PyInit__hotpath(void)
 {
     INTERN(str_step, "step");
+    INTERN(str_cr_frame, "cr_frame");
+    INTERN(str_cr_await, "cr_await");
+    INTERN(str_gi_frame, "gi_frame");
+    INTERN(str_gi_yieldfrom, "gi_yieldfrom");
     INTERN(str_get_loop, "get_loop");
     INTERN(str_creating, "_creating");
     INTERN(str_next_tid, "_next_tid");

@@ -36,6 +36,9 @@ from asyncscope.runtime.clock import real_perf_ns
 from asyncscope.runtime.emit import BATCH_SIZE
 from asyncscope.runtime.loop import _TASK_TYPES, Tracer
 
+_PLAIN_FUTURES = tuple({futures.Future, getattr(futures, "_PyFuture", futures.Future)})
+"""asyncio's future, exactly (the C one and the Python one): not a task, not gather's."""
+
 __all__ = ["TaskStepHandle", "IdleSelector", "install"]
 
 _STEP_NAMES = frozenset(
@@ -343,6 +346,11 @@ def install_hooks(tracer: Tracer) -> None:
                 # Tracer._finished's common case (a task that returned) is compiled too.
                 names=tracer._names, ids=tracer._ids, cancelled_by=tracer._cancelled_by,
                 describe_result=_loop._describe_result,
+                # And Tracer.suspended's (a wait on a plain future inside asyncio), which reads
+                # the caches the Python path fills and checks what it would say more about.
+                chain_codes=tracer._chain_codes, lib_waits=tracer._lib_waits, frameless=_loop._FRAMELESS,
+                sleep_until=tracer._sleep_until.data, executor_pending=tracer.executor_futures._pending,
+                future_types=_PLAIN_FUTURES,
             )
             soon = hot.CallSoon(
                 handle_type=TaskStepHandle, plain_handle=_Handle, step_types=tuple(step_callback_types),

@@ -117,10 +117,14 @@ class Tracer:
         self._next_tid = 1
         self._codes: dict[Any, int] = {}
         self._lib_code: dict[Any, bool] = {}
-        self._chain_codes: dict[Any, tuple[int, bool, bool]] = {}
-        """Per code object in await chains: its id, is it asyncio's/ours, is it a resource's method."""
-        self._lib_waits: dict[Any, Wait] = {}
-        """Per innermost asyncio code object: what a wait in it is (see :func:`_lib_wait`)."""
+        self._chain_codes: dict[int, tuple[int, bool, bool, Any]] = {}
+        """Per code object in await chains, by ``id()``: its code id, is it asyncio's/ours, is
+        it a resource's method, and the code object itself (which keeps the ``id`` from
+        being reused). Keyed by ``id`` because hashing a code object hashes its constants
+        every time: with four frames a step, that was a tenth of a waiting step's cost."""
+        self._lib_waits: dict[int, Wait] = {}
+        """Per innermost asyncio code object, by ``id()`` (the code is kept alive in
+        ``_chain_codes``): what a wait in it is (see :func:`_lib_wait`)."""
         self._origins: dict[Any, str] = {}
         self._sleep_until: weakref.WeakKeyDictionary[Any, float] = weakref.WeakKeyDictionary()
         self.executor_futures = PendingFutures()
@@ -372,11 +376,11 @@ class Tracer:
             if frame is None:
                 break
             code = frame.f_code
-            facts = known.get(code)
+            facts = known.get(id(code))
             if facts is None:
                 lib = self.is_lib(code)
-                facts = known[code] = (self.code_id(code), lib,
-                                       lib and code.co_qualname.split(".", 1)[0] in _SYNC_CLASSES)
+                facts = known[id(code)] = (self.code_id(code), lib,
+                                           lib and code.co_qualname.split(".", 1)[0] in _SYNC_CLASSES, code)
             append(facts[0])
             append(frame.f_lineno)
             if facts[1]:
@@ -405,9 +409,9 @@ class Tracer:
             rid = self.resources.resource_id(owner) if owner is not None else None
             return Wait("sync", detail=sync.f_code.co_qualname, resource=rid)
         if lib_code is not None:
-            wait = self._lib_waits.get(lib_code)
+            wait = self._lib_waits.get(id(lib_code))
             if wait is None:  # the same for every wait in this code: made once (never changed)
-                wait = self._lib_waits[lib_code] = _lib_wait(lib_code)
+                wait = self._lib_waits[id(lib_code)] = _lib_wait(lib_code)
             return wait
         return _FUTURE_WAIT
 

@@ -38,6 +38,29 @@ async def in_context():
     return request.get()
 
 
+async def over_a_socketpair():
+    """Waits on a plain future inside asyncio's streams: the compiled path walks and sends
+    these itself (once the Python path has met their code objects)."""
+    import socket
+
+    a, b = socket.socketpair()
+    _, writer = await asyncio.open_connection(sock=a)
+    reader, other = await asyncio.open_connection(sock=b)
+
+    async def read_lines():
+        return [(await reader.readline()).decode().strip() for _ in range(6)]
+
+    lines = asyncio.create_task(read_lines(), name="line-reader")
+    for i in range(6):
+        await asyncio.sleep(0)
+        writer.write(f"line {i}\n".encode())
+        await writer.drain()
+    print("socketpair:", await lines)
+    for w in (writer, other):
+        w.close()
+        await w.wait_closed()
+
+
 def from_callback(loop, box):
     box.append(loop.create_task(spinner(3), name="made-in-callback"))
 
@@ -63,6 +86,7 @@ async def main():
     doomed.cancel()
     results = await asyncio.gather(*spinners, w, ctx_task, box[0], bad, doomed, return_exceptions=True)
     print([type(r).__name__ if isinstance(r, BaseException) else r for r in results])
+    await over_a_socketpair()
     try:
         loop.call_soon(print, unknown=1)
     except TypeError as exc:

@@ -589,25 +589,41 @@ waiting_step(StepRunner *self, PyObject *task, PyObject *tid, PyObject *dur_obj,
             break;
         }
         PyCodeObject *code = PyFrame_GetCode((PyFrameObject *)frame);
-        int line = PyFrame_GetLineNumber((PyFrameObject *)frame);
-        Py_DECREF(frame);
         PyObject *key = PyLong_FromVoidPtr(code); /* id(code), as the Python walk keys it */
         Py_DECREF(code);
         PyObject *facts = key ? PyDict_GetItemWithError(self->chain_codes, key) : NULL;
         Py_XDECREF(key);
         if (facts == NULL) {
+            Py_DECREF(frame);
             result = (key == NULL || PyErr_Occurred()) ? -1 : 0; /* 0: a code object not met yet */
             goto out;
         }
-        if (!PyTuple_Check(facts) || PyTuple_GET_SIZE(facts) != 4) {
-            PyErr_SetString(PyExc_TypeError, "a code's facts are not (id, lib, sync, code)");
+        if (!PyTuple_Check(facts) || PyTuple_GET_SIZE(facts) != 5 || !PyDict_Check(PyTuple_GET_ITEM(facts, 4))) {
+            Py_DECREF(frame);
+            PyErr_SetString(PyExc_TypeError, "a code's facts are not (id, lib, sync, code, lines)");
             goto out;
         }
         if (PyObject_IsTrue(PyTuple_GET_ITEM(facts, 2))) {
+            Py_DECREF(frame);
             result = 0; /* a resource's method: the Python path names the resource */
             goto out;
         }
-        PyObject *line_obj = PyLong_FromLong(line);
+        /* The frame's line, from the code's cache by instruction offset (f_lineno itself
+         * scans the line table every time) */
+        PyObject *lines = PyTuple_GET_ITEM(facts, 4);
+        PyObject *lasti = PyLong_FromLong(PyFrame_GetLasti((PyFrameObject *)frame));
+        PyObject *line_obj = lasti ? PyDict_GetItemWithError(lines, lasti) : NULL;
+        if (line_obj != NULL) {
+            Py_INCREF(line_obj);
+        }
+        else if (lasti != NULL && !PyErr_Occurred()) {
+            line_obj = PyLong_FromLong(PyFrame_GetLineNumber((PyFrameObject *)frame));
+            if (line_obj != NULL && PyDict_SetItem(lines, lasti, line_obj) < 0) {
+                Py_CLEAR(line_obj);
+            }
+        }
+        Py_XDECREF(lasti);
+        Py_DECREF(frame);
         if (line_obj == NULL || PyList_Append(chain, PyTuple_GET_ITEM(facts, 0)) < 0 ||
             PyList_Append(chain, line_obj) < 0) {
             Py_XDECREF(line_obj);

@@ -117,10 +117,11 @@ class Tracer:
         self._next_tid = 1
         self._codes: dict[Any, int] = {}
         self._lib_code: dict[Any, bool] = {}
-        self._chain_codes: dict[int, tuple[int, bool, bool, Any]] = {}
+        self._chain_codes: dict[int, tuple[int, bool, bool, Any, dict[int, int]]] = {}
         """Per code object in await chains, by ``id()``: its code id, is it asyncio's/ours, is
-        it a resource's method, and the code object itself (which keeps the ``id`` from
-        being reused). Keyed by ``id`` because hashing a code object hashes its constants
+        it a resource's method, the code object itself (which keeps the ``id`` from being
+        reused), and the compiled path's cache of its lines by instruction offset (working
+        out a frame's line scans the code's line table: 4% of a server's run). Keyed by ``id`` because hashing a code object hashes its constants
         every time: with four frames a step, that was a tenth of a waiting step's cost."""
         self._lib_waits: dict[int, Wait] = {}
         """Per innermost asyncio code object, by ``id()`` (the code is kept alive in
@@ -380,7 +381,7 @@ class Tracer:
             if facts is None:
                 lib = self.is_lib(code)
                 facts = known[id(code)] = (self.code_id(code), lib,
-                                           lib and code.co_qualname.split(".", 1)[0] in _SYNC_CLASSES, code)
+                                           lib and code.co_qualname.split(".", 1)[0] in _SYNC_CLASSES, code, {})
             append(facts[0])
             append(frame.f_lineno)
             if facts[1]:

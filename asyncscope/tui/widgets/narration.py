@@ -20,10 +20,11 @@ _SILENT = Narrator()
 
 _KIND_STYLE = {"clock": "dim", "diagnostic": "yellow", "end": "bold"}
 _INDENT = 10  # "  1.000 ● "
-AT_ONCE = 60
-"""Sentences wrapped at once when a new state is shown (a jump in time): enough to fill
-the pane; the older ones (up to 500) are wrapped just after the frame is out, since
-wrapping them all took most of a jump's time."""
+AT_ONCE = 20
+"""Sentences wrapped at once when a new state is shown (a jump in time), at least: as many
+as the pane has lines if it has more, enough to fill it (each is one line or more); the
+older ones (up to 500) are wrapped just after the frame is out, since wrapping them all
+took most of a jump's time (and 60 at once, 5 ms of it)."""
 
 
 class NarrationView(LineLog):
@@ -56,7 +57,7 @@ class NarrationView(LineLog):
         self.intro = intro
         self._width = 0
         self.follow = True
-        self._refresh_wrapped(at_once=AT_ONCE)
+        self._refresh_wrapped(at_once=max(AT_ONCE, self.scrollable_content_region.height))
         super().lines_changed()
         if self._older is not None:
             self.call_after_refresh(self._wrap_older, self._older)

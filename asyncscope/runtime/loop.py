@@ -121,8 +121,9 @@ class Tracer:
         """Per code object in await chains, by ``id()``: its code id, is it asyncio's/ours, is
         it a resource's method, the code object itself (which keeps the ``id`` from being
         reused), and the compiled path's cache of its lines by instruction offset (working
-        out a frame's line scans the code's line table: 4% of a server's run). Keyed by ``id`` because hashing a code object hashes its constants
-        every time: with four frames a step, that was a tenth of a waiting step's cost."""
+        out a frame's line scans the code's line table: 4% of a server's run). Keyed by
+        ``id`` because hashing a code object hashes its constants every time: with four
+        frames a step, that was a tenth of a waiting step's cost."""
         self._lib_waits: dict[int, Wait] = {}
         """Per innermost asyncio code object, by ``id()`` (the code is kept alive in
         ``_chain_codes``): what a wait in it is (see :func:`_lib_wait`)."""

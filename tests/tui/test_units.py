@@ -118,3 +118,46 @@ def test_speeds_and_labels() -> None:
     assert SPEEDS[0] == 0.1 and SPEEDS[-2] == 100.0 and SPEEDS[-1] is None
     assert speed_label(None) == "instant" and speed_label(2.0) == "2x" and speed_label(0.25) == "0.25x"
     assert brief_where("/a/b/c.py:12") == "c.py:12"
+
+
+def test_rows_of_an_earlier_moment_are_cut_from_a_later_ones() -> None:
+    """A jump back rebuilds the task rows of the moment shown; in the default view they are
+    cut from the rows the pane already has (80,000 tasks walked again took a fifth of a
+    jump). Whatever way they are made, they must be the tasks of that moment, even when
+    ids do not ascend in the order tasks were reported, or a task is made again as
+    asyncio's own."""
+    from asyncscope.history import RunHistory
+
+    def events(ids: list[int]) -> list:
+        made = [TaskCreated(0.001 * n, tid, f"Task-{tid}", "work", None, "a.py:1", tid % 7 == 0)
+                for n, tid in enumerate(ids)]
+        steps = [Step(0.5, tid, 10, None, None) for tid in ids[::3]]
+        return made[: len(ids) // 2] + steps + made[len(ids) // 2:]
+
+    for ids in (list(range(1, 400)), [*range(1, 200), 250, *range(200, 250), *range(251, 400)]):
+        history = RunHistory(every=64, chunk=32)
+        rows = TaskRows()
+        cut = []
+        earlier = rows._earlier_rows
+        def spied(model: Model, cut: list = cut, earlier=earlier) -> list[int] | None:
+            cut.append(earlier(model))
+            return cut[-1]
+
+        rows._earlier_rows = spied  # type: ignore[method-assign]
+        rows.rebuild(history.live)
+        for start in range(0, len(ids) + 200, 50):  # arriving in batches, as live
+            history.append(events(ids)[start:start + 50])
+            rows.update(history.live, set(), new_tasks=True)
+        again = [*events(ids)[:3], TaskCreated(0.9, ids[1], "Task-x", "work", None, None, True)]
+        history.append(again)  # a task made again, now asyncio's own
+        rows.update(history.live, set(), new_tasks=True)
+        moments = list(range(0, len(history) + 1, 17))
+        for shown in [*moments, *reversed(moments)]:
+            model = history.state_at(shown)
+            rows.rebuild(model)
+            expected = sorted(tid for tid, info in model.tasks.items() if not info.internal)
+            assert rows.rows == expected, shown
+            assert rows.index == {tid: row for row, tid in enumerate(expected)}
+        used = sum(result is not None for result in cut)
+        # Cut whenever it can be when ids ascend; otherwise only up to where they stop.
+        assert used > len(cut) * 3 // 4 if ids == sorted(ids) else 0 < used < len(cut) // 2

@@ -7,6 +7,7 @@ row and its timeline lane line up. Built for 10,000 tasks: in the default order
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -80,6 +81,11 @@ class TaskRows:
     re-measure every row)."""
     _seen: int = 0
     """How many tasks of the model the rows have considered (for the fast append)."""
+    _prefix: tuple[list[int], list[int], int] | None = None
+    """The program's own tasks of a moment of the run, ascending, for a jump to an earlier
+    moment to cut instead of walking 80,000 tasks again (see :meth:`_earlier_rows`): the
+    run's creation order (``Model._order``, one list shared by every moment), those rows,
+    and how many tasks they were made from (ids ascend along the order up to there)."""
 
     def _shown(self, info: TaskInfo) -> bool:
         return tier(info) <= self.view
@@ -99,12 +105,15 @@ class TaskRows:
             # The default rows, the ones a jump in time rebuilds (80,000 tasks in ~10 ms):
             # ids sorted as ints, the index zipped, no Python call per task.
             view = self.view
-            if view >= 2:
-                rows = list(tasks)
-            elif view == 0:
-                rows = [tid for tid, info in tasks.items() if not info.internal]
-            else:
-                rows = [tid for tid, info in tasks.items() if tier(info) <= view]
+            rows = self._earlier_rows(model) if view == 0 else None
+            if rows is None:
+                if view >= 2:
+                    rows = list(tasks)
+                elif view == 0:
+                    rows = [tid for tid, info in tasks.items() if not info.internal]
+                    self._keep_prefix(model, rows)
+                else:
+                    rows = [tid for tid, info in tasks.items() if tier(info) <= view]
             rows.sort(reverse=self.reverse)
             self.hidden = len(tasks) - len(rows)
             self.rebuilt += 1
@@ -137,6 +146,46 @@ class TaskRows:
             self.guides = {}
         self.index = {tid: row for row, tid in enumerate(self.rows)}
         self._seen = len(model.tasks)
+
+    def _earlier_rows(self, model: Model) -> list[int] | None:
+        """The program's own tasks of ``model``, ascending, cut from the rows of a later
+        moment of the same run, or None. A moment's tasks are the first ones the run
+        created (tasks are never removed), so when ids ascend in creation order its rows
+        are a prefix of a later moment's; the count of the program's own tasks the model
+        keeps confirms the cut (a task made again as internal would fail it)."""
+        kept = self._prefix
+        count = len(model.tasks)
+        if kept is None or kept[0] is not model._order or not 0 < count <= kept[2]:
+            return None
+        rows = kept[1][:bisect.bisect_right(kept[1], model._order[count - 1])]
+        return rows if len(rows) == model.user_task_count else None
+
+    def _keep_prefix(self, model: Model, rows: list[int]) -> None:
+        """Keep ``rows`` (made from every task of ``model``) for :meth:`_earlier_rows`, if
+        ids ascend in creation order (tasks made on two threads may be numbered in one
+        order and reported in the other)."""
+        count = len(model.tasks)
+        kept = self._prefix
+        if kept is not None and kept[0] is model._order and kept[2] >= count:
+            return  # a later moment's rows, which cover this one's
+        created = model._order[:count]  # the model's tasks, as created
+        ascending = created == sorted(created)  # then so are rows, which are some of them
+        self._prefix = (model._order, list(rows), count) if ascending else None
+
+    def _extend_prefix(self, model: Model, before: int, added: list[TaskInfo]) -> None:
+        """The run went on by ``added`` (the tasks after the first ``before``): extend
+        the kept rows with them, so the first jump back from the live edge can cut too."""
+        kept = self._prefix
+        if kept is None or kept[0] is not model._order or kept[2] != before:
+            self._prefix = None
+            return
+        ids = [info.id for info in added]
+        last = model._order[before - 1] if before else None
+        if ids != sorted(ids) or (ids and last is not None and ids[0] <= last):
+            self._prefix = None
+            return
+        kept[1].extend(info.id for info in added if not info.internal)
+        self._prefix = (kept[0], kept[1], before + len(added))
 
     def _ancestors(self, model: Model, matched: list[TaskInfo]) -> list[TaskInfo]:
         """The tasks above the filter's matches: a filtered tree keeps its shape, and a match
@@ -187,12 +236,14 @@ class TaskRows:
             # Fast path: tasks arrive in id order; append the new ones.
             infos = list(model.tasks.values())
             if len(infos) >= self._seen:
-                for info in infos[self._seen:]:
+                added = infos[self._seen:]
+                for info in added:
                     if self._matches(info, model):
                         self.index[info.id] = len(self.rows)
                         self.rows.append(info.id)
                     elif not self._shown(info):
                         self.hidden += 1
+                self._extend_prefix(model, self._seen, added)
                 self._seen = len(infos)
                 return True
         self.rebuild(model)

@@ -45,6 +45,23 @@ static PyObject *str_cr_frame, *str_cr_await, *str_gi_frame, *str_gi_yieldfrom;
 
 static long fail_after = -1; /* test hook: fail the Nth bare-yield encoding from now */
 
+/* Encode an event tuple with the tracer's msgspec encoder and queue the bytes, as the Python
+ * path's `self._append(self._encode(...))` does. Takes `tuple` (a new reference, or NULL with
+ * an error set by whoever failed to build it); -1 on failure. */
+static int
+queue_encoded(PyObject *encode, PyObject *queue_append, PyObject *tuple)
+{
+    PyObject *encoded = tuple ? PyObject_CallOneArg(encode, tuple) : NULL;
+    Py_XDECREF(tuple);
+    PyObject *r = encoded ? PyObject_CallOneArg(queue_append, encoded) : NULL;
+    Py_XDECREF(encoded);
+    if (r == NULL) {
+        return -1;
+    }
+    Py_DECREF(r);
+    return 0;
+}
+
 static int
 slot_offset(PyTypeObject *type, const char *name, Py_ssize_t *offset)
 {
@@ -488,15 +505,7 @@ finish_task(StepRunner *self, PyObject *task, PyObject *tid, PyObject *dur)
                           : NULL;
     Py_XDECREF(now);
     Py_DECREF(result);
-    PyObject *encoded = tuple ? PyObject_CallOneArg(self->encode, tuple) : NULL;
-    Py_XDECREF(tuple);
-    PyObject *r = encoded ? PyObject_CallOneArg(self->queue_append, encoded) : NULL;
-    Py_XDECREF(encoded);
-    if (r == NULL) {
-        return -1;
-    }
-    Py_DECREF(r);
-    return 0;
+    return queue_encoded(self->encode, self->queue_append, tuple);
 }
 
 /* Tracer.suspended's common case, a task waiting on a plain future inside asyncio (a
@@ -654,14 +663,9 @@ waiting_step(StepRunner *self, PyObject *task, PyObject *tid, PyObject *dur_obj,
     PyObject *t_obj = PyFloat_FromDouble((double)(ended - origin_ns) / 1e9);
     PyObject *tuple = t_obj ? PyTuple_Pack(6, str_step, t_obj, tid, dur_obj, wait, chain) : NULL;
     Py_XDECREF(t_obj);
-    PyObject *encoded = tuple ? PyObject_CallOneArg(self->encode, tuple) : NULL;
-    Py_XDECREF(tuple);
-    PyObject *r = encoded ? PyObject_CallOneArg(self->queue_append, encoded) : NULL;
-    Py_XDECREF(encoded);
-    if (r == NULL) {
+    if (queue_encoded(self->encode, self->queue_append, tuple) < 0) {
         goto out;
     }
-    Py_DECREF(r);
     Py_ssize_t queued = PyObject_Size(self->queue);
     if (queued < 0) {
         goto out;
@@ -1321,14 +1325,9 @@ register_task(CallSoon *self, PyObject *task)
                                              origin, Py_None)
                               : NULL;
         Py_XDECREF(now);
-        PyObject *encoded = tuple ? PyObject_CallOneArg(self->encode, tuple) : NULL;
-        Py_XDECREF(tuple);
-        PyObject *r = encoded ? PyObject_CallOneArg(self->queue_append, encoded) : NULL;
-        Py_XDECREF(encoded);
-        if (r == NULL) {
+        if (queue_encoded(self->encode, self->queue_append, tuple) < 0) {
             goto done;
         }
-        Py_DECREF(r);
     }
     {
         /* own[me] = own.get(me, 0) + spent; self.clock.discount(spent) */

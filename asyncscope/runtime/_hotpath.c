@@ -672,7 +672,7 @@ waiting_step(StepRunner *self, PyObject *task, PyObject *tid, PyObject *dur_obj,
     }
     result = 1;
     if (queued >= self->batch_size) {
-        r = PyObject_CallNoArgs(self->flush);
+        PyObject *r = PyObject_CallNoArgs(self->flush);
         if (r == NULL) {
             result = -2; /* the flush's own error: raised as the Python path would */
             goto out;

@@ -161,3 +161,28 @@ async def test_after_a_jump_the_narration_shows_every_sentence_of_that_moment(tm
         heads = [line for line in lines if re.match(r"^\s*\d+\.\d{3} ● ", line)]
         assert len(heads) == len(said)
         assert heads[0].startswith(f"{said[0].t:7.3f} ●") and heads[-1].startswith(f"{said[-1].t:7.3f} ●")
+
+
+async def test_the_arrows_pass_over_the_steps_of_tasks_the_pane_hides(tmp_path: Path) -> None:
+    """asyncio's own tasks (the ones asyncio.run makes as it shuts down) step after the
+    program's last step: ← lands on the program's own step while the pane hides them, and
+    on theirs once ``i`` shows every task."""
+    program = tmp_path / "short.py"
+    program.write_text("import asyncio\n\nasync def main():\n    await asyncio.sleep(0)\n\nasyncio.run(main())\n")
+    trace = _record(program, tmp_path / "short.trace")
+
+    def stepped(pilot) -> bool:  # type: ignore[no-untyped-def]
+        """Is the step just shown an internal task's?"""
+        screen = run_screen(pilot)
+        event = screen.history.event(screen.cursor - 1)
+        return screen.history.live.tasks[event.task].internal
+
+    async with make_app(Target("path", str(trace), (), "short.py"), replay=str(trace)).run_test(size=SIZE) as pilot:
+        await wait_end(pilot)
+        live = run_screen(pilot).history.live
+        assert any(info.internal and info.steps for info in live.tasks.values())
+        await pilot.press("left")
+        assert not stepped(pilot)
+        await pilot.press("end", "i", "i")  # every task, asyncio's own too
+        await pilot.press("left")
+        assert stepped(pilot)

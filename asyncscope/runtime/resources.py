@@ -318,6 +318,8 @@ class _WriteWatch:
         name = self.name
         before = values.get(name, _MISSING)
         values[name] = value
+        if before is _MISSING:
+            return  # the first write, in __init__: nothing changed (and not registered yet)
         try:
             self.changed(obj, before, value)
         except Exception as exc:  # never into the program

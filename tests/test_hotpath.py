@@ -112,6 +112,25 @@ def test_steps_are_encoded_exactly_as_msgspec_encodes_them():
     assert step == Step(1.25, 7, 1500, None, None)
 
 
+def test_waiting_steps_are_encoded_exactly_as_msgspec_encodes_them():
+    """The compiled path writes a waiting step's bytes itself too, around the Wait msgspec
+    encoded once: short and long chains (msgpack's array headers change at 16 items),
+    every size of int, every kind of wait."""
+    from asyncscope.events import Step, Wait, decode_batch
+
+    encode = msgspec.msgpack.Encoder().encode
+    waits = [Wait("io", detail="StreamReader._wait_for_data"), Wait("future"), Wait("sync", detail="Lock.acquire"),
+             Wait("thread", detail="to_thread"), Wait("sleep", until=2.5), Wait("gather", tasks=[1, 2], count=3)]
+    chains = [[], [3, 12], [1, 2] * 7 + [5], [70000, 2**31, 300, 65535] * 5, list(range(128))]
+    for wait in waits:
+        for chain in chains:
+            for t, tid, dur in ((0.0, 1, 0), (1234.5, 70_000, 2**40), (1e-9, 2**63 - 1, 127)):
+                expected = encode(("step", t, tid, dur, wait, chain))
+                assert _hotpath().encode_wait_step(t, tid, dur, encode(wait), chain) == expected, (wait, chain)
+    step = decode_batch(b"\x91" + _hotpath().encode_wait_step(1.5, 7, 900, encode(waits[0]), [4, 20]))[0]
+    assert step == Step(1.5, 7, 900, waits[0], [4, 20])
+
+
 def test_a_failure_inside_the_compiled_path_is_reported_and_the_program_goes_on(tmp_path):
     program = tmp_path / "faulty.py"
     program.write_text(

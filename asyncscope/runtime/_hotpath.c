@@ -232,6 +232,77 @@ encode_step_bytes(double t, long long tid, long long dur)
     return PyBytes_FromStringAndSize((const char *)buf, p - buf);
 }
 
+/* ("step", t, tid, dur, <wait>, [chain...]) as msgpack, with the Wait already encoded by
+ * msgspec (`wait`, `wait_len` bytes) and the chain's `n` ints (n <= 128); byte for byte
+ * what msgspec makes of the same tuple (tests/test_hotpath.py). */
+static PyObject *
+encode_wait_step_bytes(double t, long long tid, long long dur, const char *wait, Py_ssize_t wait_len,
+                       const long long *chain, Py_ssize_t n)
+{
+    unsigned char head[48], tail[3 + 128 * 9];
+    unsigned char *p = head;
+    *p++ = 0x96;  /* fixarray of 6 */
+    *p++ = 0xa4;  /* fixstr of 4 */
+    memcpy(p, "step", 4);
+    p += 4;
+    *p++ = 0xcb;  /* float 64, big-endian */
+    unsigned long long bits;
+    memcpy(&bits, &t, 8);
+    for (int i = 0; i < 8; i++) *p++ = (unsigned char)(bits >> (56 - 8 * i));
+    p += put_int(p, tid);
+    p += put_int(p, dur);
+    Py_ssize_t head_len = p - head;
+    unsigned char *q = tail;
+    if (n < 16) {
+        *q++ = (unsigned char)(0x90 | n);  /* fixarray */
+    }
+    else {
+        *q++ = 0xdc;  /* array 16 */
+        *q++ = (unsigned char)(n >> 8);
+        *q++ = (unsigned char)n;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) q += put_int(q, chain[i]);
+    Py_ssize_t tail_len = q - tail;
+    PyObject *out = PyBytes_FromStringAndSize(NULL, head_len + wait_len + tail_len);
+    if (out == NULL) {
+        return NULL;
+    }
+    char *o = PyBytes_AS_STRING(out);
+    memcpy(o, head, head_len);
+    memcpy(o + head_len, wait, wait_len);
+    memcpy(o + head_len + wait_len, tail, tail_len);
+    return out;
+}
+
+static PyObject *
+py_encode_wait_step(PyObject *module, PyObject *args)
+{
+    double t;
+    long long tid, dur;
+    Py_buffer wait;
+    PyObject *chain;
+    if (!PyArg_ParseTuple(args, "dLLy*O!", &t, &tid, &dur, &wait, &PyList_Type, &chain)) {
+        return NULL;
+    }
+    long long links[128];
+    Py_ssize_t n = PyList_GET_SIZE(chain);
+    PyObject *out = NULL;
+    if (n > 128) {
+        PyErr_SetString(PyExc_ValueError, "a chain of at most 128 ints");
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        links[i] = PyLong_AsLongLong(PyList_GET_ITEM(chain, i));
+        if (links[i] == -1 && PyErr_Occurred()) {
+            goto done;
+        }
+    }
+    out = encode_wait_step_bytes(t, tid, dur, wait.buf, wait.len, links, n);
+done:
+    PyBuffer_Release(&wait);
+    return out;
+}
+
 static PyObject *
 py_encode_step(PyObject *module, PyObject *args)
 {
@@ -301,7 +372,7 @@ typedef struct {
     /* Tracer._finished's common case (see finish_task) */
     PyObject *names, *ids, *cancelled_by, *describe_result;
     /* Tracer.suspended's common case (see waiting_step): its caches and what it checks */
-    PyObject *chain_codes, *lib_waits, *frameless, *sleep_until, *executor_pending, *future_types;
+    PyObject *chain_codes, *lib_wait_bytes, *frameless, *sleep_until, *executor_pending, *future_types;
     int monotonic;
     Py_ssize_t batch_size;
     Py_ssize_t off_task, off_tid, off_context, off_callback, off_args, off_loop;
@@ -517,7 +588,7 @@ finish_task(StepRunner *self, PyObject *task, PyObject *tid, PyObject *dur)
  * so the fallback is always whole. Keep it in step with Tracer.suspended, await_chain and
  * describe (loop.py). */
 static int
-waiting_step(StepRunner *self, PyObject *task, PyObject *tid, PyObject *dur_obj, PyObject *waiter,
+waiting_step(StepRunner *self, PyObject *task, PyObject *tid, long long dur, PyObject *waiter,
              long long ended)
 {
     PyTypeObject *wtype = Py_TYPE(waiter);
@@ -557,15 +628,18 @@ waiting_step(StepRunner *self, PyObject *task, PyObject *tid, PyObject *dur_obj,
         return (same < 0 || PyErr_Occurred()) ? -1 : 0;
     }
 
-    PyObject *chain = PyList_New(0);
-    if (chain == NULL) {
-        return -1;
+    long long links[128]; /* the chain: code id, line, ... outermost first (depth <= 64) */
+    Py_ssize_t n = 0;
+    long long tid_value = PyLong_AsLongLong(tid);
+    if (tid_value == -1 && PyErr_Occurred()) {
+        PyErr_Clear();
+        return 0; /* not a C integer: the Python path encodes it */
     }
     PyObject *lib_code = NULL; /* borrowed: kept alive by chain_codes */
     int result = -1;
     PyObject *coro = PyObject_CallMethodNoArgs(task, str_get_coro);
     if (coro == NULL) {
-        goto out;
+        return -1;
     }
     for (int depth = 0; coro != Py_None && depth < 64; depth++) {
         PyObject *frame, *after;
@@ -612,7 +686,7 @@ waiting_step(StepRunner *self, PyObject *task, PyObject *tid, PyObject *dur_obj,
             PyErr_SetString(PyExc_TypeError, "a code's facts are not (id, lib, sync, code, lines)");
             goto out;
         }
-        if (PyObject_IsTrue(PyTuple_GET_ITEM(facts, 2))) {
+        if (PyTuple_GET_ITEM(facts, 2) != Py_False) {
             Py_DECREF(frame);
             result = 0; /* a resource's method: the Python path names the resource */
             goto out;
@@ -633,12 +707,16 @@ waiting_step(StepRunner *self, PyObject *task, PyObject *tid, PyObject *dur_obj,
         }
         Py_XDECREF(lasti);
         Py_DECREF(frame);
-        if (line_obj == NULL || PyList_Append(chain, PyTuple_GET_ITEM(facts, 0)) < 0 ||
-            PyList_Append(chain, line_obj) < 0) {
-            Py_XDECREF(line_obj);
+        if (line_obj == NULL) {
             goto out;
         }
+        links[n] = PyLong_AsLongLong(PyTuple_GET_ITEM(facts, 0));
+        links[n + 1] = PyLong_AsLongLong(line_obj);
         Py_DECREF(line_obj);
+        if (PyErr_Occurred()) {
+            goto out;
+        }
+        n += 2;
         if (PyTuple_GET_ITEM(facts, 1) == Py_True) {
             lib_code = PyTuple_GET_ITEM(facts, 3); /* kept alive by chain_codes */
         }
@@ -648,9 +726,9 @@ waiting_step(StepRunner *self, PyObject *task, PyObject *tid, PyObject *dur_obj,
         goto out;
     }
     PyObject *lib_key = PyLong_FromVoidPtr(lib_code);
-    PyObject *wait = lib_key ? PyDict_GetItemWithError(self->lib_waits, lib_key) : NULL;
+    PyObject *wait = lib_key ? PyDict_GetItemWithError(self->lib_wait_bytes, lib_key) : NULL;
     Py_XDECREF(lib_key);
-    if (wait == NULL) {
+    if (wait == NULL || !PyBytes_Check(wait)) {
         result = (lib_key == NULL || PyErr_Occurred()) ? -1 : 0;
         goto out;
     }
@@ -660,19 +738,22 @@ waiting_step(StepRunner *self, PyObject *task, PyObject *tid, PyObject *dur_obj,
     if (origin_ns == -1 && PyErr_Occurred()) {
         goto out;
     }
-    PyObject *t_obj = PyFloat_FromDouble((double)(ended - origin_ns) / 1e9);
-    PyObject *tuple = t_obj ? PyTuple_Pack(6, str_step, t_obj, tid, dur_obj, wait, chain) : NULL;
-    Py_XDECREF(t_obj);
-    if (queue_encoded(self->encode, self->queue_append, tuple) < 0) {
+    /* Written here, byte for byte as msgspec would encode ("step", t, tid, dur, wait, chain) */
+    PyObject *encoded = encode_wait_step_bytes((double)(ended - origin_ns) / 1e9, tid_value, dur,
+                                               PyBytes_AS_STRING(wait), PyBytes_GET_SIZE(wait), links, n);
+    PyObject *r = encoded ? PyObject_CallOneArg(self->queue_append, encoded) : NULL;
+    Py_XDECREF(encoded);
+    if (r == NULL) {
         goto out;
     }
+    Py_DECREF(r);
     Py_ssize_t queued = PyObject_Size(self->queue);
     if (queued < 0) {
         goto out;
     }
     result = 1;
     if (queued >= self->batch_size) {
-        PyObject *r = PyObject_CallNoArgs(self->flush);
+        r = PyObject_CallNoArgs(self->flush);
         if (r == NULL) {
             result = -2; /* the flush's own error: raised as the Python path would */
             goto out;
@@ -681,7 +762,6 @@ waiting_step(StepRunner *self, PyObject *task, PyObject *tid, PyObject *dur_obj,
     }
 out:
     Py_XDECREF(coro);
-    Py_DECREF(chain);
     return result;
 }
 
@@ -856,7 +936,7 @@ step_run(StepRunner *self, PyObject *const *args, size_t nargsf, PyObject *kwnam
             Py_DECREF(waiter);
         }
         else {
-            int sent = waiting_step(self, task, tid, dur_obj, waiter, ended);
+            int sent = waiting_step(self, task, tid, dur, waiter, ended);
             if (sent == -2) { /* the flush failed: raised as the Python path raises it */
                 Py_DECREF(waiter);
                 Py_DECREF(dur_obj);
@@ -946,7 +1026,7 @@ step_dealloc(StepRunner *self)
     Py_XDECREF(self->cancelled_by);
     Py_XDECREF(self->describe_result);
     Py_XDECREF(self->chain_codes);
-    Py_XDECREF(self->lib_waits);
+    Py_XDECREF(self->lib_wait_bytes);
     Py_XDECREF(self->frameless);
     Py_XDECREF(self->sleep_until);
     Py_XDECREF(self->executor_pending);
@@ -963,11 +1043,11 @@ step_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
     static char *names[] = {"handle_type", "gate", "clock", "queue", "flush", "batch_size", "suspended",
                             "finished", "capture", "held", "report_error", "internal_error", "perf_ns",
                             "monotonic", "encode", "names", "ids", "cancelled_by", "describe_result",
-                            "chain_codes", "lib_waits", "frameless", "sleep_until", "executor_pending",
+                            "chain_codes", "lib_wait_bytes", "frameless", "sleep_until", "executor_pending",
                             "future_types", NULL};
     PyObject *handle_type, *gate, *clock, *queue, *flush, *suspended, *finished, *capture, *held,
         *report_error, *internal_error, *perf_ns, *encode, *task_names, *ids, *cancelled_by, *describe_result,
-        *chain_codes, *lib_waits, *frameless, *sleep_until, *executor_pending, *future_types;
+        *chain_codes, *lib_wait_bytes, *frameless, *sleep_until, *executor_pending, *future_types;
     Py_ssize_t batch_size;
     int monotonic;
     if (!PyArg_ParseTupleAndKeywords(args, kwargs, "$O!OOOOnOOOOOOOpOO!O!OOO!O!O!O!O!O!", names, &PyType_Type,
@@ -975,7 +1055,7 @@ step_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
                                      &finished, &capture, &held, &report_error, &internal_error, &perf_ns,
                                      &monotonic, &encode, &PyDict_Type, &task_names, &PyDict_Type, &ids,
                                      &cancelled_by, &describe_result, &PyDict_Type, &chain_codes, &PyDict_Type,
-                                     &lib_waits, &PySet_Type, &frameless, &PyDict_Type, &sleep_until,
+                                     &lib_wait_bytes, &PySet_Type, &frameless, &PyDict_Type, &sleep_until,
                                      &PyList_Type, &executor_pending, &PyTuple_Type, &future_types)) {
         return NULL;
     }
@@ -1003,7 +1083,7 @@ step_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
     self->cancelled_by = Py_NewRef(cancelled_by);
     self->describe_result = Py_NewRef(describe_result);
     self->chain_codes = Py_NewRef(chain_codes);
-    self->lib_waits = Py_NewRef(lib_waits);
+    self->lib_wait_bytes = Py_NewRef(lib_wait_bytes);
     self->frameless = Py_NewRef(frameless);
     self->sleep_until = Py_NewRef(sleep_until);
     self->executor_pending = Py_NewRef(executor_pending);
@@ -1657,6 +1737,8 @@ static PyTypeObject CallSoonType = {
 /* ---- the module ---------------------------------------------------------------------- */
 
 static PyMethodDef module_methods[] = {
+    {"encode_wait_step", py_encode_wait_step, METH_VARARGS,
+     "encode_wait_step(t, tid, dur, wait_bytes, chain) -> the msgpack of a waiting step (for tests)"},
     {"encode_step", py_encode_step, METH_VARARGS,
      "encode_step(t, tid, dur) -> the msgpack bytes of ('step', t, tid, dur, None, None)."},
     {"_fail_after", py_fail_after, METH_O,

@@ -348,7 +348,7 @@ def install_hooks(tracer: Tracer) -> None:
                 describe_result=_loop._describe_result,
                 # And Tracer.suspended's (a wait on a plain future inside asyncio), which reads
                 # the caches the Python path fills and checks what it would say more about.
-                chain_codes=tracer._chain_codes, lib_waits=tracer._lib_waits, frameless=_loop._FRAMELESS,
+                chain_codes=tracer._chain_codes, lib_wait_bytes=tracer._lib_wait_bytes, frameless=_loop._FRAMELESS,
                 sleep_until=tracer._sleep_until.data, executor_pending=tracer.executor_futures._pending,
                 future_types=_PLAIN_FUTURES,
             )

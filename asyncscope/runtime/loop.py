@@ -127,6 +127,8 @@ class Tracer:
         self._lib_waits: dict[int, Wait] = {}
         """Per innermost asyncio code object, by ``id()`` (the code is kept alive in
         ``_chain_codes``): what a wait in it is (see :func:`_lib_wait`)."""
+        self._lib_wait_bytes: dict[int, bytes] = {}
+        """The same waits msgpack-encoded, which the compiled path copies into its steps."""
         self._origins: dict[Any, str] = {}
         self._sleep_until: weakref.WeakKeyDictionary[Any, float] = weakref.WeakKeyDictionary()
         self.executor_futures = PendingFutures()
@@ -414,6 +416,7 @@ class Tracer:
             wait = self._lib_waits.get(id(lib_code))
             if wait is None:  # the same for every wait in this code: made once (never changed)
                 wait = self._lib_waits[id(lib_code)] = _lib_wait(lib_code)
+                self._lib_wait_bytes[id(lib_code)] = self._encode(wait)
             return wait
         return _FUTURE_WAIT
 

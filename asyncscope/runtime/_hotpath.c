@@ -210,13 +210,12 @@ put_int(unsigned char *p, long long v)
     return 9;
 }
 
-/* ("step", t, tid, dur, None, None) as msgpack; NULL with an exception set if tid does not
- * fit a C long long (the caller then lets msgspec encode the tuple). */
-static PyObject *
-encode_step_bytes(double t, long long tid, long long dur)
+/* The first four items of a step event, ("step", t, tid, dur, ...), after the header of its
+ * 6-item array: at most 33 bytes written at `p`; returns how many. */
+static Py_ssize_t
+put_step_head(unsigned char *p, double t, long long tid, long long dur)
 {
-    unsigned char buf[64];
-    unsigned char *p = buf;
+    unsigned char *start = p;
     *p++ = 0x96;  /* fixarray of 6 */
     *p++ = 0xa4;  /* fixstr of 4 */
     memcpy(p, "step", 4);
@@ -227,6 +226,16 @@ encode_step_bytes(double t, long long tid, long long dur)
     for (int i = 0; i < 8; i++) *p++ = (unsigned char)(bits >> (56 - 8 * i));
     p += put_int(p, tid);
     p += put_int(p, dur);
+    return p - start;
+}
+
+/* ("step", t, tid, dur, None, None) as msgpack; NULL with an exception set if tid does not
+ * fit a C long long (the caller then lets msgspec encode the tuple). */
+static PyObject *
+encode_step_bytes(double t, long long tid, long long dur)
+{
+    unsigned char buf[64];
+    unsigned char *p = buf + put_step_head(buf, t, tid, dur);
     *p++ = 0xc0;
     *p++ = 0xc0;
     return PyBytes_FromStringAndSize((const char *)buf, p - buf);
@@ -240,18 +249,7 @@ encode_wait_step_bytes(double t, long long tid, long long dur, const char *wait,
                        const long long *chain, Py_ssize_t n)
 {
     unsigned char head[48], tail[3 + 128 * 9];
-    unsigned char *p = head;
-    *p++ = 0x96;  /* fixarray of 6 */
-    *p++ = 0xa4;  /* fixstr of 4 */
-    memcpy(p, "step", 4);
-    p += 4;
-    *p++ = 0xcb;  /* float 64, big-endian */
-    unsigned long long bits;
-    memcpy(&bits, &t, 8);
-    for (int i = 0; i < 8; i++) *p++ = (unsigned char)(bits >> (56 - 8 * i));
-    p += put_int(p, tid);
-    p += put_int(p, dur);
-    Py_ssize_t head_len = p - head;
+    Py_ssize_t head_len = put_step_head(head, t, tid, dur);
     unsigned char *q = tail;
     if (n < 16) {
         *q++ = (unsigned char)(0x90 | n);  /* fixarray */

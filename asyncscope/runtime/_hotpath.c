@@ -492,24 +492,28 @@ call_in_context(PyObject *context, PyObject *callback, PyObject *args)
     return 0;
 }
 
+/* Is the task still called what the tracer last reported (Tracer._names)? 1 yes, 0 no
+ * (renamed, or not on record: the Python path reports it), -1 with an exception set. */
+static int
+named_as_reported(StepRunner *self, PyObject *task, PyObject *tid)
+{
+    PyObject *name = PyObject_CallMethodNoArgs(task, str_get_name);
+    if (name == NULL) {
+        return -1;
+    }
+    PyObject *known = PyDict_GetItemWithError(self->names, tid);
+    int same = known != NULL ? PyObject_RichCompareBool(known, name, Py_EQ) : (PyErr_Occurred() ? -1 : 0);
+    Py_DECREF(name);
+    return same;
+}
+
 /* Tracer._finished(task, tid, dur) for its common case: a task that returned, was not
  * renamed since it was last reported and has no cancellation cause on record. The rest
  * (cancelled, failed, renamed) goes to the Python method. Same event, same bookkeeping. */
 static int
 finish_task(StepRunner *self, PyObject *task, PyObject *tid, PyObject *dur)
 {
-    PyObject *name = PyObject_CallMethodNoArgs(task, str_get_name);
-    if (name == NULL) {
-        return -1;
-    }
-    int common = 0;
-    PyObject *known = PyDict_GetItemWithError(self->names, tid);
-    if (known != NULL) {
-        common = PyObject_RichCompareBool(known, name, Py_EQ);
-    }
-    else if (PyErr_Occurred()) {
-        common = -1;
-    }
+    int common = named_as_reported(self, task, tid);
     if (common == 1) {
         PyObject *cancelled = PyObject_CallMethodNoArgs(task, str_cancelled);
         int is_cancelled = cancelled ? PyObject_IsTrue(cancelled) : -1;
@@ -527,7 +531,6 @@ finish_task(StepRunner *self, PyObject *task, PyObject *tid, PyObject *dur)
         common = causes < 0 ? -1 : !causes;
     }
     if (common <= 0) {
-        Py_DECREF(name);
         if (common < 0) {
             return -1;
         }
@@ -538,7 +541,6 @@ finish_task(StepRunner *self, PyObject *task, PyObject *tid, PyObject *dur)
         Py_DECREF(r);
         return 0;
     }
-    Py_DECREF(name);
     /* self._names.pop(tid); self._ids.pop(id(task), None) */
     if (PyDict_DelItem(self->names, tid) < 0) {
         return -1;
@@ -615,15 +617,9 @@ waiting_step(StepRunner *self, PyObject *task, PyObject *tid, long long dur, PyO
         }
     }
     /* _check_name: a rename is the Python path's to report */
-    PyObject *name = PyObject_CallMethodNoArgs(task, str_get_name);
-    if (name == NULL) {
-        return -1;
-    }
-    PyObject *known_name = PyDict_GetItemWithError(self->names, tid);
-    int same = known_name != NULL ? PyObject_RichCompareBool(known_name, name, Py_EQ) : 0;
-    Py_DECREF(name);
+    int same = named_as_reported(self, task, tid);
     if (same <= 0) {
-        return (same < 0 || PyErr_Occurred()) ? -1 : 0;
+        return same;
     }
 
     long long links[128]; /* the chain: code id, line, ... outermost first (depth <= 64) */

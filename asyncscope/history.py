@@ -1,9 +1,11 @@
 """A run's history: every event received, the live state, and the state at any moment.
 
 Time travel, ``report --at`` and the replay's scrubbing all ask one question: what was the
-state after the first ``k`` events? :class:`RunHistory` answers it from a snapshot taken
-every :data:`SNAPSHOT_EVERY` events plus at most that many events folded on top, so a jump
-anywhere costs about the same however long the run (figures in docs/performance.md).
+state after the first ``k`` events? :class:`RunHistory` answers it from the latest snapshot
+before ``k`` plus the events folded on top. Snapshots are placed by what folding the events
+between them costs (:data:`WEIGHTS`: a task's creation or end costs about twice a step), not
+by their count, so a jump anywhere costs about the same however long the run and whatever it
+does there (figures in docs/performance.md).
 
 The live model (``live``) folds every event once, as it arrives; snapshots are taken from
 it on the way, so building the index costs no second fold. Memory stays bounded on long
@@ -26,20 +28,29 @@ from collections.abc import Callable, Container, Iterable
 
 import msgspec
 
-from asyncscope.events import Event, Output, Step, TaskDone, decode_batch
+from asyncscope.events import Event, Output, Step, TaskCreated, TaskDone, decode_batch
 from asyncscope.model import Delta, Model, Snapshot
 
 __all__ = ["RunHistory", "SNAPSHOT_EVERY", "MAX_SNAPSHOTS", "STEP_EVENTS"]
 
 SNAPSHOT_EVERY = 8192
-"""Events between two snapshots at first: the most a jump has to fold after restoring one."""
+"""Weight (:data:`WEIGHTS`) between two snapshots at first: the most a jump has to fold after
+restoring one, in task steps."""
 MAX_SNAPSHOTS = 48
-"""Snapshots kept at most; beyond, the spacing doubles (a 1,000,000-event run: every 32,768)."""
+"""Snapshots kept at most; beyond, the spacing doubles (churn's 1,000,000-event run: every
+32,768 steps' worth)."""
+WEIGHTS: dict[type, float] = {TaskCreated: 1.75, TaskDone: 2.25}
+"""What decoding and folding an event costs, a task step's cost being 1 (every other event
+counts as a step). Measured on churn's trace (bench/replay.py): a step 0.4 µs to fold and
+0.33 µs to decode, a creation ~0.9 µs and an end ~1.3 µs to fold (the end copies the task
+a snapshot shares). Counting events instead left the moment where one round of churn's
+tasks ends and the next begins 1.5x slower to reach than the rest."""
 CHUNK = 4096
 """Events encoded together (and decoded together when a jump reads them again)."""
-DECODED_CHUNKS = 8
-"""Decoded chunks kept (about 3 MB of events): as many as a jump folds at most between two
-snapshots spaced 32,768 apart, so a jump near the last one decodes nothing again."""
+DECODED_CHUNKS = 9
+"""Decoded chunks kept (about 3.5 MB of events): as many as a jump folds at most between two
+snapshots 32,768 steps' worth apart (snapshots fall anywhere in a chunk), so a jump near
+the last one decodes nothing again."""
 
 _encode = msgspec.msgpack.Encoder().encode
 
@@ -54,11 +65,14 @@ class RunHistory:
                  max_snapshots: int = MAX_SNAPSHOTS, chunk: int = CHUNK) -> None:
         self.live = make_model()
         self.every = every
+        """Weight (see :data:`WEIGHTS`) folded between two snapshots; doubles as they are thinned."""
         self.max_snapshots = max(2, max_snapshots)
         self._snapshots: list[Snapshot] = [self.live.snapshot()]
-        self._chunk = chunk if every % chunk == 0 else every
-        """Snapshots fall on chunk boundaries (``every`` is a multiple of it, and stays so
-        when it doubles)."""
+        self._taken_at = array("q", [0])
+        """Events folded into each snapshot, in order (what a jump looks up)."""
+        self._weight = 0.0
+        """Weight folded since the last snapshot."""
+        self._chunk = chunk
         self._sealed: list[bytes] = []
         """Events ``k * _chunk`` to ``(k + 1) * _chunk``, encoded and compressed (zlib's
         fastest level: a third of the size, 0.4 ms a chunk to expand)."""
@@ -85,25 +99,31 @@ class RunHistory:
         delta: Delta | None = None
         start = 0
         while start < len(batch):
-            count = len(self)
-            room = min(self.every - count % self.every, self._chunk - count % self._chunk)
+            room = self._chunk - len(self) % self._chunk
             piece = batch[start:start + room]
+            # Indexed first: the index also finds where the snapshot's weight is reached.
+            cut = self._index(piece)
+            piece = piece[:cut]
             part = live.apply_batch(piece, self._said)
             delta = part if delta is None else _merge(delta, part)
-            self._index(piece)
             self._open.extend(piece)
             start += len(piece)
             if len(self._open) == self._chunk:
                 self._sealed.append(zlib.compress(_encode(self._open), 1))
                 self._open = []
-            if len(self) % self.every == 0:
+            if self._weight >= self.every:
                 self._take_snapshot()
         return delta if delta is not None else Delta()
 
     def _take_snapshot(self) -> None:
         self._snapshots.append(self.live.snapshot())
+        self._taken_at.append(len(self))
+        self._weight = 0.0
         if len(self._snapshots) > self.max_snapshots:
-            self._snapshots = self._snapshots[::2]  # those at multiples of twice the spacing
+            # Every other one goes (the last stays: the next is weighed from it), so no
+            # two kept are more than twice the spacing apart, and the spacing doubles.
+            self._snapshots = self._snapshots[::2]
+            self._taken_at = self._taken_at[::2]
             self.every *= 2
             _give_back()
         # What a snapshot holds never changes again: keep the collector from walking it
@@ -147,15 +167,28 @@ class RunHistory:
         decoded[number] = events  # the newest last
         return events
 
-    def _index(self, chunk: list[Event]) -> None:
+    def _index(self, chunk: list[Event]) -> int:
+        """Index the events of ``chunk`` up to the one that brings the weight since the last
+        snapshot to the spacing (all of them if none does); returns how many."""
         latest = self._latest
         times = self._times
+        weight = self._weight
+        every = self.every
+        weights = WEIGHTS
+        count = 0
         for event in chunk:
+            count += 1
+            kind = type(event)
             t = getattr(event, "t", None)
-            if t is not None and t > latest and not (type(event) is Output and event.seq == -1):  # type: ignore[attr-defined]
+            if t is not None and t > latest and not (kind is Output and event.seq == -1):  # type: ignore[attr-defined]
                 latest = t
             times.append(latest)
+            weight += weights.get(kind, 1.0)
+            if weight >= every:
+                break
         self._latest = latest
+        self._weight = weight
+        return count
 
     # -- the state at a moment ---------------------------------------------------------
 
@@ -175,7 +208,7 @@ class RunHistory:
 
     def _state_at(self, shown: int) -> Model:
         shown = max(0, min(shown, len(self)))
-        snap = self._snapshots[min(shown // self.every, len(self._snapshots) - 1)]
+        snap = self._snapshots[bisect.bisect_right(self._taken_at, shown) - 1]
         model = snap.restore()
         start = snap.events_applied
         events = self.events(start, shown)

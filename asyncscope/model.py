@@ -82,18 +82,43 @@ class ChainLink:
     lib: bool
 
 
-class TaskInfo(msgspec.Struct, gc=False):
-    """One task as the views show it. A msgspec Struct, untracked by the garbage
-    collector: a long run keeps many of them, a snapshot holds a copy of each task that
-    changed since the one before, and a time-travel jump makes thousands (a Struct is
-    made in a third of a slotted dataclass's time; it holds no reference cycles)."""
+class TaskBirth(msgspec.Struct, gc=False):
+    """What a task is from its creation on: shared by every copy of it (a snapshot's copy
+    of a task that stepped is then 64 bytes smaller). Replaced whole, never changed, by a
+    rename (:meth:`Model._renamed`)."""
 
-    id: int
     name: str
     coro: str
     parent: int | None
     created_at: float
     where: str | None
+    origin: str
+    """``user``, ``library`` or ``asyncio`` (see :class:`asyncscope.events.TaskCreated`)."""
+    from_callback: str | None
+    """The loop callback that created it, when no task did."""
+
+
+class TaskEnd(msgspec.Struct, gc=False):
+    """How a task ended (``None`` on a task still going: most copies of a task are made
+    while it runs, and five empty fields in each cost 32 bytes more)."""
+
+    ended_at: float
+    result: str | None
+    error: str | None
+    traceback: str | None
+    cancelled_by: str | None
+
+
+class TaskInfo(msgspec.Struct, gc=False):
+    """One task as the views show it. A msgspec Struct, untracked by the garbage
+    collector: a long run keeps many of them, a snapshot holds a copy of each task that
+    changed since the one before, and a time-travel jump makes thousands (a Struct is
+    made in a third of a slotted dataclass's time; it holds no reference cycles). What
+    never changes (:class:`TaskBirth`) and how it ended (:class:`TaskEnd`) are shared
+    between copies and read through properties of the same names."""
+
+    id: int
+    birth: TaskBirth
     internal: bool
     state: str = "ready"
     """``ready``, ``running``, ``waiting``, ``done``, ``failed``, ``cancelled``, or
@@ -102,18 +127,10 @@ class TaskInfo(msgspec.Struct, gc=False):
     chain: list[int] | None = None
     steps: int = 0
     busy_ns: int = 0
-    ended_at: float | None = None
-    result: str | None = None
-    error: str | None = None
-    traceback: str | None = None
-    cancelled_by: str | None = None
+    end: TaskEnd | None = None
     changes: list[float | str] = msgspec.field(default_factory=list)
     """State changes for the timeline, flat: ``[t0, state0, t1, state1, ...]`` (a run of
     80,000 tasks keeps a few each, and a tuple per change cost 56 bytes more)."""
-    origin: str = "user"
-    """``user``, ``library`` or ``asyncio`` (see :class:`asyncscope.events.TaskCreated`)."""
-    from_callback: str | None = None
-    """The loop callback that created it, when no task did."""
     prints: list[float] | tuple[()] = ()
     """Loop times it printed at, sorted (the timeline's marks). An empty tuple until the
     first: most tasks never print, and a snapshot's copy of them then shares it."""
@@ -125,6 +142,22 @@ class TaskInfo(msgspec.Struct, gc=False):
     """``changes`` is still the list of the task this one was copied from: copied at the
     first state change (most copies never change state: a snapshot then holds no second
     list)."""
+
+    # What it is, from its birth (shared between copies).
+    name = property(lambda self: self.birth.name)
+    coro = property(lambda self: self.birth.coro)
+    parent = property(lambda self: self.birth.parent)
+    created_at = property(lambda self: self.birth.created_at)
+    where = property(lambda self: self.birth.where)
+    origin = property(lambda self: self.birth.origin)
+    from_callback = property(lambda self: self.birth.from_callback)
+
+    # How it ended (None while it has not).
+    ended_at = property(lambda self: self.end.ended_at if self.end is not None else None)
+    result = property(lambda self: self.end.result if self.end is not None else None)
+    error = property(lambda self: self.end.error if self.end is not None else None)
+    traceback = property(lambda self: self.end.traceback if self.end is not None else None)
+    cancelled_by = property(lambda self: self.end.cancelled_by if self.end is not None else None)
 
     def clone(self, epoch: int) -> TaskInfo:
         copy = self.__copy__()
@@ -356,11 +389,8 @@ class Model:
                             info._set(t, state)
                     else:
                         info.wait = None
-                        info.ended_at = t
-                        info.result = event.result  # type: ignore[attr-defined]
-                        info.error = event.error  # type: ignore[attr-defined]
-                        info.traceback = event.traceback  # type: ignore[attr-defined]
-                        info.cancelled_by = event.cancelled_by  # type: ignore[attr-defined]
+                        info.end = TaskEnd(t, event.result, event.error, event.traceback,  # type: ignore[attr-defined]
+                                           event.cancelled_by)  # type: ignore[attr-defined]
                         info._set(t, event.state)  # type: ignore[attr-defined]
             else:
                 handler = handlers.get(kind)
@@ -427,10 +457,10 @@ class Model:
         # Positional and with the coroutine's name and line shared (interned): a run of
         # 80,000 tasks made from one line keeps one copy of each, and a jump in time
         # makes thousands of these (docs/performance.md).
-        info = TaskInfo(event.task, event.name, _intern(event.coro), event.parent, t,
-                        _intern(where) if where is not None else None, event.internal, "ready",
-                        None, None, 0, 0, None, None, None, None, None, [t, "ready"], event.origin,
-                        event.from_callback, (), (), self.epoch, False)
+        birth = TaskBirth(event.name, _intern(event.coro), event.parent, t,
+                          _intern(where) if where is not None else None, event.origin, event.from_callback)
+        info = TaskInfo(event.task, birth, event.internal, "ready", None, None, 0, 0, None,
+                        [t, "ready"], (), (), self.epoch, False)
         tid = event.task
         place = self._positions.get(tid)
         if place is None:
@@ -446,7 +476,7 @@ class Model:
     def _renamed(self, event: TaskRenamed) -> None:
         info = self._own(event.task)
         if info is not None:
-            info.name = event.name
+            info.birth = msgspec.structs.replace(info.birth, name=event.name)
 
     def _output(self, event: Output) -> None:
         self._advance(event.t)

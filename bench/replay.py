@@ -6,7 +6,8 @@ Records bench/churn.py under ``--trace`` (about 1,000,000 events with the defaul
 - ``asyncscope report TRACE --json`` end to end (a new process, as a user runs it);
 - reading and decoding the trace alone;
 - loading it as ``asyncscope replay`` does: every event folded once into the run history
-  (live state, narration, marks, a snapshot every ``SNAPSHOT_EVERY`` events), and the
+  (live state, narration, marks, snapshots placed by what folding costs: see
+  ``asyncscope.history.WEIGHTS``), and the
   memory that holds (RSS of this process, before and after);
 - time-travel jumps as the run screen makes them (``RunHistory.state_at``): to the start,
   the middle, one step back from the end, and at a random moment (the worst of 20);
@@ -93,7 +94,8 @@ def main() -> None:
         screen_lines = screen.stdout.splitlines()
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
-    print(f"trace: {count:,} events, {size / 1e6:.1f} MB; a snapshot every {SNAPSHOT_EVERY:,} events")
+    print(f"trace: {count:,} events, {size / 1e6:.1f} MB; {len(history._snapshots)} snapshots,"
+          f" {history.every:,} steps' worth apart (at first {SNAPSHOT_EVERY:,})")
     print(f"report --json (new process):       {report_s:6.2f} s    (target 2 s)")
     print(f"read + decode the trace:           {read_s:6.2f} s")
     print(f"load for replay (fold + index):    {load_s:6.2f} s")

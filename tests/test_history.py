@@ -93,3 +93,37 @@ def test_a_moment_is_found_by_loop_time(tmp_path: Path) -> None:
     assert history.time_at(history.index_at(1.5)) <= 1.5
     assert history.index_at(-1) == 0
     assert history.index_at(1e9) == len(history)
+
+
+def test_snapshots_are_placed_by_what_folding_costs_not_by_count() -> None:
+    """Creating and ending tasks costs a jump about twice what a step does, so where a run
+    makes and ends many tasks, snapshots come closer together (counted in events): the
+    worst jump of a churning run was 1.5x slower than the rest (docs/performance.md)."""
+    from asyncscope.events import Step, TaskCreated, TaskDone
+    from asyncscope.history import WEIGHTS
+
+    tasks = 200
+    made = [TaskCreated(0.0, tid, f"Task-{tid}", "work", None, None, False) for tid in range(1, tasks + 1)]
+    stepped = [Step(0.0, tid, 10, None, None) for tid in range(1, tasks + 1)]
+    ended = [TaskDone(0.0, tid, 10, "done", None, None, None, None) for tid in range(1, tasks + 1)]
+    events = made + stepped + ended + stepped[:50] * 4
+    history = RunHistory(Model, every=40, max_snapshots=100, chunk=16)
+    history.append(events)
+    taken = list(history._taken_at)
+
+    def gap_within(start: int, stop: int) -> int:
+        return next(later - earlier for earlier, later in zip(taken, taken[1:]) if earlier >= start and later <= stop)
+
+    creating = gap_within(0, tasks)
+    ending = gap_within(2 * tasks, 3 * tasks)
+    stepping = gap_within(3 * tasks, len(events))
+    assert stepping == 40
+    assert creating == -(-40 // WEIGHTS[TaskCreated]) < stepping
+    assert ending == -(-40 // WEIGHTS[TaskDone]) < creating
+    # And every moment is still the fold from the start.
+    for shown in (0, 17, 23, 401, 455, len(events)):
+        assert _picture_tasks(history.state_at(shown)) == _picture_tasks(_fold(events[:shown]))
+
+
+def _picture_tasks(model: _Model) -> dict:
+    return {tid: (info.state, info.steps, info.ended_at, info.history) for tid, info in model.tasks.items()}

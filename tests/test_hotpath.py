@@ -77,6 +77,10 @@ def test_both_paths_send_the_same_events(tmp_path):
         assert "RuntimeError: Event loop is closed" in text
         assert "main timed out" in text
         assert "socketpair: ['line 0', 'line 1', 'line 2', 'line 3', 'line 4', 'line 5']" in text
+        assert "resources 1: got 1, left 0, set True False" in text
+        names = [(resource["kind"], resource["name"], resource["holders"]) for resource in verdict["resources"]]
+        assert ("Lock", "gate", []) in names and ("Event", "gone", []) in names
+        assert ("BoundedSemaphore", "semaphore", []) in names and ("Lock", "condition.lock", []) in names
     # A long program: enough bare yields for several batches.
     kinds = [event[0] for event in compiled]
     assert kinds.count("Step") > 3000
@@ -84,6 +88,8 @@ def test_both_paths_send_the_same_events(tmp_path):
     io_waits = [event for event in compiled if event[0] == "Step" and event[1]["wait"]
                 and event[1]["wait"][1]["kind"] == "io"]
     assert len(io_waits) >= 3
+    # Resources made and changed on the compiled path's side too (each line met twice).
+    assert kinds.count("ResourceCreated") >= 16 and kinds.count("ResourceState") >= 20
     # Output is compared as its own sequence: where a line fragment lands among the steps
     # depends on the emitter's timer thread (it sends fragments held for 30 ms), on either path.
     for select in (lambda kind: kind != "Output", lambda kind: kind == "Output"):
@@ -129,6 +135,35 @@ def test_waiting_steps_are_encoded_exactly_as_msgspec_encodes_them():
                 assert _hotpath().encode_wait_step(t, tid, dur, encode(wait), chain) == expected, (wait, chain)
     step = decode_batch(b"\x91" + _hotpath().encode_wait_step(1.5, 7, 900, encode(waits[0]), [4, 20]))[0]
     assert step == Step(1.5, 7, 900, waits[0], [4, 20])
+
+
+def test_resource_events_are_encoded_exactly_as_msgspec_encodes_them():
+    """The compiled resource hooks write their events' bytes themselves: strings of every
+    msgpack length class (and not ASCII), ints of every size, holders, None, booleans. What
+    the writer does not know (a long string, a big int, a list, any other object) it leaves
+    to msgspec, and says so with None."""
+    from asyncscope.events import ResourceCreated, ResourceState, decode_batch
+
+    encode = msgspec.msgpack.Encoder().encode
+    pack = _hotpath().pack_event
+    names = [None, "lock", "x" * 31, "y" * 32, "z" * 255, "w" * 256, "ロック_ä" * 20]
+    for name in names:
+        for value, maxsize in ((None, None), (0, 5), (127, 128), (-33, 70_000), (2**40, 2**63 - 1)):
+            created = ("resource", 12.25, 7, "Queue", "MyQueue", name, "/tmp/a.py:3", "user", value, maxsize, None, None)
+            assert pack(created) == encode(created), created
+    for holders in ((), (1,), (5, 70_000, 2**33)):
+        for value, size, set_ in ((None, None, None), (2, None, None), (None, 40_000, None), (None, None, True),
+                                  (None, None, False)):
+            state = ("res-state", 0.5, 300, holders, value, size, set_)
+            assert pack(state) == encode(state), state
+    for strange in (2**64, "v" * 70_000, [1], object(), 3 + 0j):
+        assert pack(("res-state", 0.5, 3, (), strange, None, None)) is None
+    for odd in (True, 1.5):  # a bool is not an int; a float anywhere is written as msgspec writes it
+        assert pack(("res-state", 0.5, 3, (), odd, None, None)) == encode(("res-state", 0.5, 3, (), odd, None, None))
+    events = decode_batch(b"\x92" + pack(("resource", 1.0, 2, "Lock", "Lock", "a", "f.py:1", "user", None, None, None, None))
+                          + pack(("res-state", 2.0, 2, (4,), None, None, None)))
+    assert events == [ResourceCreated(1.0, 2, "Lock", "Lock", "a", "f.py:1", "user", None, None, None, None),
+                      ResourceState(2.0, 2, [4], None, None, None)]
 
 
 def test_a_failure_inside_the_compiled_path_is_reported_and_the_program_goes_on(tmp_path):

@@ -123,6 +123,13 @@ PyDict_Pop_compat(PyObject *dict, PyObject *key, PyObject **value)
     return 1;
 }
 
+/* getattr(obj, name) or nothing: 1 found (*value a new reference), 0 not, -1 error */
+#if PY_VERSION_HEX >= 0x030D0000
+#define lookup_attr PyObject_GetOptionalAttr
+#else
+#define lookup_attr _PyObject_LookupAttr
+#endif
+
 #define SLOT(obj, off) (*(PyObject **)((char *)(obj) + (off)))
 
 static PyObject *
@@ -321,6 +328,145 @@ py_fail_after(PyObject *module, PyObject *arg)
     }
     fail_after = n;
     Py_RETURN_NONE;
+}
+
+/* ---- msgpack of a resource event, byte for byte as msgspec writes the tuple --------- */
+
+/* A small writer into a fixed buffer: every put returns -1 when the value is not one this
+ * writer knows (then the caller lets msgspec encode the tuple) or does not fit. */
+typedef struct {
+    unsigned char buf[1024];
+    Py_ssize_t len;
+} Packer;
+
+static int
+pack_raw(Packer *w, const void *data, Py_ssize_t n)
+{
+    if (w->len + n > (Py_ssize_t)sizeof(w->buf)) {
+        return -1;
+    }
+    memcpy(w->buf + w->len, data, n);
+    w->len += n;
+    return 0;
+}
+
+static int
+pack_byte(Packer *w, unsigned char b)
+{
+    return pack_raw(w, &b, 1);
+}
+
+static int
+pack_float(Packer *w, double t)
+{
+    unsigned char b[9];
+    b[0] = 0xcb;
+    unsigned long long bits;
+    memcpy(&bits, &t, 8);
+    for (int i = 0; i < 8; i++) b[1 + i] = (unsigned char)(bits >> (56 - 8 * i));
+    return pack_raw(w, b, 9);
+}
+
+/* None, an exact int that fits a long long, a str, True/False; -1 for anything else. */
+static int
+pack_simple(Packer *w, PyObject *value)
+{
+    if (value == Py_None) {
+        return pack_byte(w, 0xc0);
+    }
+    if (value == Py_True || value == Py_False) {
+        return pack_byte(w, value == Py_True ? 0xc3 : 0xc2);
+    }
+    if (PyLong_CheckExact(value)) {
+        int overflow;
+        long long v = PyLong_AsLongLongAndOverflow(value, &overflow);
+        if (overflow || (v == -1 && PyErr_Occurred())) {
+            PyErr_Clear();
+            return -1;
+        }
+        unsigned char b[9];
+        return pack_raw(w, b, put_int(b, v));
+    }
+    if (PyUnicode_CheckExact(value)) {
+        Py_ssize_t n;
+        const char *text = PyUnicode_AsUTF8AndSize(value, &n);
+        if (text == NULL) {
+            PyErr_Clear();
+            return -1;
+        }
+        unsigned char b[5];
+        Py_ssize_t head;
+        if (n < 32) {
+            b[0] = (unsigned char)(0xa0 | n);
+            head = 1;
+        }
+        else if (n < 256) {
+            b[0] = 0xd9;
+            b[1] = (unsigned char)n;
+            head = 2;
+        }
+        else if (n < 65536) {
+            b[0] = 0xda;
+            b[1] = (unsigned char)(n >> 8);
+            b[2] = (unsigned char)n;
+            head = 3;
+        }
+        else {
+            return -1;
+        }
+        return pack_raw(w, b, head) < 0 ? -1 : pack_raw(w, text, n);
+    }
+    return -1;
+}
+
+/* `items` as a msgpack array (at most 15 items, each a simple value or, for a tuple, an
+ * array of simple values): the bytes, or NULL with no exception when something is not
+ * simple, with one when out of memory. */
+static PyObject *
+pack_event(PyObject *const *items, Py_ssize_t n)
+{
+    Packer w;
+    w.len = 0;
+    if (n > 15 || pack_byte(&w, (unsigned char)(0x90 | n)) < 0) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *item = items[i];
+        if (PyFloat_CheckExact(item)) {
+            if (pack_float(&w, PyFloat_AS_DOUBLE(item)) < 0) {
+                return NULL;
+            }
+        }
+        else if (PyTuple_CheckExact(item)) {
+            Py_ssize_t m = PyTuple_GET_SIZE(item);
+            if (m > 15 || pack_byte(&w, (unsigned char)(0x90 | m)) < 0) {
+                return NULL;
+            }
+            for (Py_ssize_t j = 0; j < m; j++) {
+                if (pack_simple(&w, PyTuple_GET_ITEM(item, j)) < 0) {
+                    return NULL;
+                }
+            }
+        }
+        else if (pack_simple(&w, item) < 0) {
+            return NULL;
+        }
+    }
+    return PyBytes_FromStringAndSize((const char *)w.buf, w.len);
+}
+
+static PyObject *
+py_pack_event(PyObject *module, PyObject *items)
+{
+    if (!PyTuple_Check(items)) {
+        PyErr_SetString(PyExc_TypeError, "a tuple");
+        return NULL;
+    }
+    PyObject *out = pack_event(&PyTuple_GET_ITEM(items, 0), PyTuple_GET_SIZE(items));
+    if (out == NULL && !PyErr_Occurred()) {
+        Py_RETURN_NONE;
+    }
+    return out;
 }
 
 /* ---- the clock ----------------------------------------------------------------------- */
@@ -1728,6 +1874,660 @@ static PyTypeObject CallSoonType = {
     .tp_dealloc = (destructor)soon_dealloc,
 };
 
+/* ---- Resources: asyncio's locks, events and queues (resources.py's common cases) ------ */
+
+/* ResourceCore holds what ResourceWatch shares with its compiled hooks: the same dicts, the
+ * id counter (`count`, which the Python path increments too), the emitter. Two callable and
+ * descriptor types use it:
+ *
+ *   ResourceCall  a wrapped `__init__` (mode 0: then the register of ResourceWatch.register's
+ *                 common case) or `Queue.put_nowait`/`get_nowait` (mode 1: then the queue's
+ *                 size reported, as ResourceWatch.queue_changed does).
+ *   ResourceAttr  the `__setattr__` of Lock (watching `_locked`, mode 0), Event (`_value`,
+ *                 mode 2) and Semaphore (`_value`, mode 1: the Python handler it was given),
+ *                 where the pure path puts a _WriteWatch descriptor; reads stay native.
+ *
+ * Whatever is not the common case (a creating line not seen yet, a Condition, a class whose
+ * kind is not known yet) goes to the Python methods, which fill the caches read here. A
+ * failure of this work goes to ResourceWatch._fail and never reaches the program; what the
+ * wrapped method raises is raised unchanged. */
+
+typedef struct {
+    PyObject_HEAD
+    PyObject *watch, *ids, *holders, *code_sites, *kinds, *outermost, *find_outermost, *condition,
+        *clock, *perf_ns, *encode, *queue, *queue_append, *flush, *get_running_loop, *current_task,
+        *task_ids, *failed_task_ids;
+    Py_ssize_t count;
+    Py_ssize_t batch_size;
+    int monotonic;
+} ResourceCore;
+
+typedef struct {
+    PyObject_HEAD
+    vectorcallfunc vectorcall;
+    PyObject *dict;
+    ResourceCore *core;
+    PyObject *original;
+    int mode;
+} ResourceCall;
+
+typedef struct {
+    PyObject_HEAD
+    vectorcallfunc vectorcall;
+    PyObject *dict;
+    ResourceCore *core;
+    PyObject *name, *changed;
+    int mode;
+} ResourceAttr;
+
+static PyObject *str_resource_tag, *str_res_state, *str_fail, *str_register, *str_kind_of, *str_value_attr,
+    *str_maxsize, *str_parties, *str_qsize, *str_started;
+
+/* The failure of our own work, handed to ResourceWatch._fail (said once, never raised). */
+static void
+resource_failed(ResourceCore *core)
+{
+    PyObject *exc = take_exception();
+    if (exc == NULL) {
+        return;
+    }
+    PyObject *r = PyObject_CallMethodOneArg(core->watch, str_fail, exc);
+    Py_DECREF(exc);
+    if (r == NULL) {
+        PyErr_Clear();
+    }
+    Py_XDECREF(r);
+}
+
+/* Program time now, as ResourceWatch._now: 0.0 before the clock started. */
+static PyObject *
+resource_now(ResourceCore *core)
+{
+    PyObject *started = PyObject_GetAttr(core->clock, str_started);
+    if (started == NULL) {
+        return NULL;
+    }
+    int truth = PyObject_IsTrue(started);
+    Py_DECREF(started);
+    if (truth <= 0) {
+        return truth < 0 ? NULL : PyFloat_FromDouble(0.0);
+    }
+    PyObject *origin = PyObject_GetAttr(core->clock, str_origin_ns);
+    long long origin_ns = origin ? PyLong_AsLongLong(origin) : -1;
+    Py_XDECREF(origin);
+    long long now_ns;
+    if ((origin_ns == -1 && PyErr_Occurred()) || read_clock(core->perf_ns, core->monotonic, &now_ns) < 0) {
+        return NULL;
+    }
+    return PyFloat_FromDouble((double)(now_ns - origin_ns) / 1e9);
+}
+
+/* Queue the event made of `items` (n of them) and flush a full batch: its bytes written here
+ * when every item is simple (pack_event), else the tuple encoded by msgspec. */
+static int
+resource_send(ResourceCore *core, PyObject *const *items, Py_ssize_t n)
+{
+    PyObject *encoded = pack_event(items, n);
+    if (encoded == NULL) {
+        if (PyErr_Occurred()) {
+            return -1;
+        }
+        PyObject *tuple = PyTuple_New(n);
+        if (tuple == NULL) {
+            return -1;
+        }
+        for (Py_ssize_t i = 0; i < n; i++) {
+            PyTuple_SET_ITEM(tuple, i, Py_NewRef(items[i]));
+        }
+        encoded = PyObject_CallOneArg(core->encode, tuple);
+        Py_DECREF(tuple);
+        if (encoded == NULL) {
+            return -1;
+        }
+    }
+    PyObject *r = PyObject_CallOneArg(core->queue_append, encoded);
+    Py_DECREF(encoded);
+    if (r == NULL) {
+        return -1;
+    }
+    Py_DECREF(r);
+    Py_ssize_t queued = PyObject_Size(core->queue);
+    if (queued < 0) {
+        return -1;
+    }
+    if (queued >= core->batch_size) {
+        r = PyObject_CallNoArgs(core->flush);
+        if (r == NULL) {
+            return -1;
+        }
+        Py_DECREF(r);
+    }
+    return 0;
+}
+
+/* ("res-state", t, rid, holders, value, size, set), as ResourceWatch._report sends it. */
+static int
+resource_report(ResourceCore *core, PyObject *rid, PyObject *value, PyObject *size, PyObject *set)
+{
+    PyObject *holders = PyDict_GetItemWithError(core->holders, rid);
+    if (holders == NULL) {
+        if (PyErr_Occurred()) {
+            return -1;
+        }
+        holders = PyTuple_New(0);
+    }
+    else {
+        Py_INCREF(holders);
+    }
+    PyObject *now = holders ? resource_now(core) : NULL;
+    int status = -1;
+    if (now != NULL) {
+        PyObject *items[7] = {str_res_state, now, rid, holders, value, size, set};
+        status = resource_send(core, items, 7);
+    }
+    Py_XDECREF(now);
+    Py_XDECREF(holders);
+    return status;
+}
+
+/* The resource id of `obj`, borrowed, or NULL (none, or an error: check PyErr_Occurred). */
+static PyObject *
+resource_id_of(ResourceCore *core, PyObject *obj)
+{
+    PyObject *key = PyLong_FromVoidPtr(obj);
+    if (key == NULL) {
+        return NULL;
+    }
+    PyObject *rid = PyDict_GetItemWithError(core->ids, key);
+    Py_DECREF(key);
+    return rid;
+}
+
+/* ResourceWatch._made's common case: an id, and ("resource", ...) sent. */
+static int
+resource_made(ResourceCore *core, PyObject *obj, PyObject *name, PyObject *where, PyObject *origin)
+{
+    int status = -1;
+    PyObject *rid = NULL, *key = NULL, *kind = NULL, *cls_name = NULL, *now = NULL, *value = NULL, *maxsize = NULL,
+        *parties = NULL;
+    PyObject *cls = (PyObject *)Py_TYPE(obj);
+    core->count += 1;
+    if ((rid = PyLong_FromSsize_t(core->count)) == NULL || (key = PyLong_FromVoidPtr(obj)) == NULL ||
+        PyDict_SetItem(core->ids, key, rid) < 0) {
+        goto out;
+    }
+    kind = PyDict_GetItemWithError(core->kinds, cls);
+    if (kind != NULL) {
+        Py_INCREF(kind);
+    }
+    else if (PyErr_Occurred() || (kind = PyObject_CallMethodOneArg(core->watch, str_kind_of, cls)) == NULL) {
+        goto out;
+    }
+    if ((cls_name = PyObject_GetAttr(cls, str_name)) == NULL) {
+        goto out;
+    }
+    /* What the instance holds, read as asyncio reads it (not through __dict__: see resource_setattr) */
+    if (PyUnicode_Check(kind) && (PyUnicode_CompareWithASCIIString(kind, "Semaphore") == 0 ||
+                                  PyUnicode_CompareWithASCIIString(kind, "BoundedSemaphore") == 0) &&
+        lookup_attr(obj, str_value_attr, &value) < 0) {
+        goto out;
+    }
+    if (lookup_attr(obj, str_maxsize, &maxsize) < 0 || lookup_attr(obj, str_parties, &parties) < 0 ||
+        (now = resource_now(core)) == NULL) {
+        goto out;
+    }
+    {
+        PyObject *items[12] = {str_resource_tag, now, rid, kind, cls_name, name, where, origin,
+                               value ? value : Py_None, maxsize ? maxsize : Py_None, parties ? parties : Py_None,
+                               Py_None};
+        status = resource_send(core, items, 12);
+    }
+out:
+    Py_XDECREF(rid);
+    Py_XDECREF(key);
+    Py_XDECREF(kind);
+    Py_XDECREF(cls_name);
+    Py_XDECREF(now);
+    Py_XDECREF(value);
+    Py_XDECREF(maxsize);
+    Py_XDECREF(parties);
+    return status;
+}
+
+/* ResourceWatch.register's common case, called by the outermost wrapped __init__ once it
+ * returned: the creating line looked up by the frame that called the class. */
+static int
+resource_register(ResourceCore *core, PyObject *obj)
+{
+    PyFrameObject *frame = PyEval_GetFrame(); /* borrowed: the caller (this call has no frame) */
+    PyObject *site = NULL;
+    PyCodeObject *code = NULL;
+    if (frame != NULL) {
+        code = PyFrame_GetCode(frame);
+        PyObject *key = PyLong_FromVoidPtr(code);
+        PyObject *known = key ? PyDict_GetItemWithError(core->code_sites, key) : NULL;
+        Py_XDECREF(key);
+        if (known != NULL && PyTuple_Check(known) && PyTuple_GET_SIZE(known) == 2 &&
+            PyTuple_GET_ITEM(known, 0) == (PyObject *)code) {
+            PyObject *lasti = PyLong_FromLong(PyFrame_GetLasti(frame));
+            site = lasti ? PyDict_GetItemWithError(PyTuple_GET_ITEM(known, 1), lasti) : NULL;
+            Py_XDECREF(lasti);
+        }
+        Py_DECREF(code);
+        if (PyErr_Occurred()) {
+            return -1;
+        }
+    }
+    if (site == NULL || !PyTuple_Check(site) || PyTuple_GET_SIZE(site) != 4) {
+        goto python; /* a line not met yet: the Python path works it out and caches it */
+    }
+    PyObject *where = PyTuple_GET_ITEM(site, 0), *origin = PyTuple_GET_ITEM(site, 1),
+             *names = PyTuple_GET_ITEM(site, 2), *made = PyTuple_GET_ITEM(site, 3);
+    if (names == Py_None) {
+        /* asyncio's own: nothing kept, and a dead resource's id at this address forgotten */
+        PyObject *key = PyLong_FromVoidPtr(obj);
+        PyObject *gone = NULL;
+        int popped = key ? PyDict_Pop_compat(core->ids, key, &gone) : -1;
+        Py_XDECREF(key);
+        Py_XDECREF(gone);
+        return popped < 0 ? -1 : 0;
+    }
+    int is_condition = PyObject_IsInstance(obj, core->condition);
+    if (is_condition != 0) {
+        if (is_condition < 0) {
+            return -1;
+        }
+        goto python; /* its lock is said with it */
+    }
+    if (!PyList_Check(names) || !PyList_Check(made) || PyList_GET_SIZE(made) != 1) {
+        goto python;
+    }
+    PyObject *name = Py_None;
+    Py_ssize_t count = PyList_GET_SIZE(names);
+    if (count > 0) {
+        long n = PyLong_AsLong(PyList_GET_ITEM(made, 0));
+        if (n == -1 && PyErr_Occurred()) {
+            return -1;
+        }
+        PyObject *next = PyLong_FromLong(n + 1);
+        if (next == NULL) {
+            return -1;
+        }
+        PyList_SetItem(made, 0, next); /* steals next */
+        name = PyList_GET_ITEM(names, (n + 1) % count);
+    }
+    Py_INCREF(name);
+    int status = resource_made(core, obj, name, where, origin);
+    Py_DECREF(name);
+    return status;
+python:;
+    PyObject *r = PyObject_CallMethodObjArgs(core->watch, str_register, obj, frame ? (PyObject *)frame : Py_None,
+                                             NULL);
+    Py_XDECREF(r);
+    return r == NULL ? -1 : 0;
+}
+
+/* The id of the task running now, as ResourceWatch._current: a new reference, or Py_None. */
+static PyObject *
+resource_current(ResourceCore *core)
+{
+    PyObject *loop = PyObject_CallNoArgs(core->get_running_loop);
+    if (loop == NULL || loop == Py_None) {
+        return loop;
+    }
+    PyObject *task = PyObject_CallOneArg(core->current_task, loop);
+    Py_DECREF(loop);
+    if (task == NULL || task == Py_None) {
+        return task;
+    }
+    PyObject *key = PyLong_FromVoidPtr(task);
+    Py_DECREF(task);
+    if (key == NULL) {
+        return NULL;
+    }
+    PyObject *tid = PyDict_GetItemWithError(core->task_ids, key);
+    if (tid == NULL && !PyErr_Occurred()) {
+        tid = PyDict_GetItemWithError(core->failed_task_ids, key);
+    }
+    Py_DECREF(key);
+    if (tid == NULL) {
+        return PyErr_Occurred() ? NULL : Py_NewRef(Py_None);
+    }
+    return Py_NewRef(tid);
+}
+
+static PyObject *
+resource_call(ResourceCall *self, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    PyObject *result = PyObject_Vectorcall(self->original, args, nargsf, kwnames);
+    if (result == NULL || PyVectorcall_NARGS(nargsf) < 1) {
+        return result;
+    }
+    PyObject *obj = args[0];
+    ResourceCore *core = self->core;
+    int status = 0;
+    if (self->mode == 0) {
+        /* once, by the most derived asyncio class's __init__ */
+        PyObject *cls = (PyObject *)Py_TYPE(obj);
+        PyObject *outermost = PyDict_GetItemWithError(core->outermost, cls);
+        if (outermost != NULL) {
+            Py_INCREF(outermost);
+        }
+        else if (!PyErr_Occurred()) {
+            outermost = PyObject_CallOneArg(core->find_outermost, cls);
+        }
+        if (outermost == NULL) {
+            status = -1;
+        }
+        else {
+            if (outermost == (PyObject *)self) {
+                status = resource_register(core, obj);
+            }
+            Py_DECREF(outermost);
+        }
+    }
+    else {
+        PyObject *rid = resource_id_of(core, obj);
+        if (rid != NULL) {
+            Py_INCREF(rid);
+            PyObject *size = PyObject_CallMethodNoArgs(obj, str_qsize);
+            status = size ? resource_report(core, rid, Py_None, size, Py_None) : -1;
+            Py_XDECREF(size);
+            Py_DECREF(rid);
+        }
+        else if (PyErr_Occurred()) {
+            status = -1;
+        }
+    }
+    if (status < 0) {
+        resource_failed(core);
+    }
+    return result;
+}
+
+static int
+resource_attr_changed(ResourceAttr *self, PyObject *obj, PyObject *before, PyObject *value)
+{
+    ResourceCore *core = self->core;
+    if (self->mode == 1) {
+        PyObject *r = PyObject_CallFunctionObjArgs(self->changed, obj, before, value, NULL);
+        Py_XDECREF(r);
+        return r == NULL ? -1 : 0;
+    }
+    PyObject *rid = resource_id_of(core, obj);
+    if (rid == NULL) {
+        return PyErr_Occurred() ? -1 : 0;
+    }
+    int was = PyObject_IsTrue(before), is = was < 0 ? -1 : PyObject_IsTrue(value);
+    if (is < 0) {
+        return -1;
+    }
+    if (was == is) {
+        return 0;
+    }
+    Py_INCREF(rid);
+    int status = -1;
+    if (self->mode == 2) { /* Event._value */
+        status = resource_report(core, rid, Py_None, Py_None, is ? Py_True : Py_False);
+    }
+    else { /* Lock._locked: the holder is the task that took it; none once released */
+        PyObject *task = is ? resource_current(core) : Py_NewRef(Py_None);
+        if (task != NULL) {
+            if (task != Py_None) {
+                PyObject *holders = PyTuple_Pack(1, task);
+                status = holders ? PyDict_SetItem(core->holders, rid, holders) : -1;
+                Py_XDECREF(holders);
+            }
+            else {
+                PyObject *gone = NULL;
+                status = PyDict_Pop_compat(core->holders, rid, &gone) < 0 ? -1 : 0;
+                Py_XDECREF(gone);
+            }
+            Py_DECREF(task);
+            if (status == 0) {
+                status = resource_report(core, rid, Py_None, Py_None, Py_None);
+            }
+        }
+    }
+    Py_DECREF(rid);
+    return status;
+}
+
+/* The class's __setattr__: a write of the watched attribute reports once it is stored (the
+ * first, in __init__, changes nothing). Every write is stored by object.__setattr__, so the
+ * instance keeps its compact attribute storage: a descriptor on the class would have to
+ * write through the instance's __dict__, and asking for it makes a dict per object (which
+ * cost this workload a fifth of its time, much of it in the collections those dicts
+ * triggered). */
+static PyObject *
+resource_setattr(ResourceAttr *self, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    if (nargs != 3 || kwnames != NULL) {
+        PyErr_Format(PyExc_TypeError, "__setattr__ expected 3 arguments, got %zd", nargs);
+        return NULL;
+    }
+    PyObject *obj = args[0], *name = args[1], *value = args[2];
+    int watched = name == self->name;
+    if (!watched && PyUnicode_Check(name) && PyUnicode_GET_LENGTH(name) == PyUnicode_GET_LENGTH(self->name)) {
+        watched = PyUnicode_Compare(name, self->name) == 0;
+    }
+    if (!watched) {
+        return PyObject_GenericSetAttr(obj, name, value) < 0 ? NULL : Py_NewRef(Py_None);
+    }
+    PyObject *before = NULL;
+    if (lookup_attr(obj, name, &before) < 0 || PyObject_GenericSetAttr(obj, name, value) < 0) {
+        Py_XDECREF(before);
+        return NULL;
+    }
+    if (before != NULL) {
+        if (resource_attr_changed(self, obj, before, value) < 0) {
+            resource_failed(self->core);
+        }
+        Py_DECREF(before);
+    }
+    Py_RETURN_NONE;
+}
+
+/* -- construction -- */
+
+static PyObject *
+resource_core_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    static char *names[] = {"watch", "ids", "holders", "code_sites", "kinds", "outermost", "find_outermost",
+                            "condition", "clock", "perf_ns", "monotonic", "encode", "queue", "flush",
+                            "batch_size", "get_running_loop", "current_task", "task_ids", "failed_task_ids", NULL};
+    PyObject *watch, *ids, *holders, *code_sites, *kinds, *outermost, *find_outermost, *condition, *clock,
+        *perf_ns, *encode, *queue, *flush, *get_running_loop, *current_task, *task_ids, *failed_task_ids;
+    int monotonic;
+    Py_ssize_t batch_size;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "$OO!O!O!O!O!OO!OOpOOOnOOO!O!", names, &watch, &PyDict_Type,
+                                     &ids, &PyDict_Type, &holders, &PyDict_Type, &code_sites, &PyDict_Type, &kinds,
+                                     &PyDict_Type, &outermost, &find_outermost, &PyType_Type, &condition, &clock,
+                                     &perf_ns, &monotonic, &encode, &queue, &flush, &batch_size, &get_running_loop,
+                                     &current_task, &PyDict_Type, &task_ids, &PyDict_Type, &failed_task_ids)) {
+        return NULL;
+    }
+    ResourceCore *self = (ResourceCore *)type->tp_alloc(type, 0);
+    if (self == NULL) {
+        return NULL;
+    }
+    self->watch = Py_NewRef(watch);
+    self->ids = Py_NewRef(ids);
+    self->holders = Py_NewRef(holders);
+    self->code_sites = Py_NewRef(code_sites);
+    self->kinds = Py_NewRef(kinds);
+    self->outermost = Py_NewRef(outermost);
+    self->find_outermost = Py_NewRef(find_outermost);
+    self->condition = Py_NewRef(condition);
+    self->clock = Py_NewRef(clock);
+    self->perf_ns = Py_NewRef(perf_ns);
+    self->encode = Py_NewRef(encode);
+    self->queue = Py_NewRef(queue);
+    self->flush = Py_NewRef(flush);
+    self->get_running_loop = Py_NewRef(get_running_loop);
+    self->current_task = Py_NewRef(current_task);
+    self->task_ids = Py_NewRef(task_ids);
+    self->failed_task_ids = Py_NewRef(failed_task_ids);
+    self->monotonic = monotonic;
+    self->batch_size = batch_size;
+    self->queue_append = PyObject_GetAttr(queue, str_append);
+    if (self->queue_append == NULL) {
+        Py_DECREF(self);
+        return NULL;
+    }
+    return (PyObject *)self;
+}
+
+static void
+resource_core_dealloc(ResourceCore *self)
+{
+    Py_XDECREF(self->watch);
+    Py_XDECREF(self->ids);
+    Py_XDECREF(self->holders);
+    Py_XDECREF(self->code_sites);
+    Py_XDECREF(self->kinds);
+    Py_XDECREF(self->outermost);
+    Py_XDECREF(self->find_outermost);
+    Py_XDECREF(self->condition);
+    Py_XDECREF(self->clock);
+    Py_XDECREF(self->perf_ns);
+    Py_XDECREF(self->encode);
+    Py_XDECREF(self->queue);
+    Py_XDECREF(self->queue_append);
+    Py_XDECREF(self->flush);
+    Py_XDECREF(self->get_running_loop);
+    Py_XDECREF(self->current_task);
+    Py_XDECREF(self->task_ids);
+    Py_XDECREF(self->failed_task_ids);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyTypeObject ResourceCallType, ResourceAttrType;
+
+static PyObject *
+resource_core_wrap(ResourceCore *self, PyObject *args)
+{
+    PyObject *original;
+    int mode;
+    if (!PyArg_ParseTuple(args, "Oi:wrap", &original, &mode)) {
+        return NULL;
+    }
+    ResourceCall *call = PyObject_New(ResourceCall, &ResourceCallType);
+    if (call == NULL) {
+        return NULL;
+    }
+    call->vectorcall = (vectorcallfunc)resource_call;
+    call->dict = NULL;
+    call->core = (ResourceCore *)Py_NewRef(self);
+    call->original = Py_NewRef(original);
+    call->mode = mode;
+    return (PyObject *)call;
+}
+
+static PyObject *
+resource_core_attribute(ResourceCore *self, PyObject *args)
+{
+    PyObject *name, *changed;
+    int mode;
+    if (!PyArg_ParseTuple(args, "UiO:attribute", &name, &mode, &changed)) {
+        return NULL;
+    }
+    ResourceAttr *attr = PyObject_New(ResourceAttr, &ResourceAttrType);
+    if (attr == NULL) {
+        return NULL;
+    }
+    attr->vectorcall = (vectorcallfunc)resource_setattr;
+    attr->dict = NULL;
+    attr->core = (ResourceCore *)Py_NewRef(self);
+    attr->name = Py_NewRef(name);
+    attr->changed = Py_NewRef(changed);
+    attr->mode = mode;
+    return (PyObject *)attr;
+}
+
+static PyMethodDef resource_core_methods[] = {
+    {"wrap", (PyCFunction)resource_core_wrap, METH_VARARGS,
+     "wrap(function, mode) -> the function, compiled hooks after it (0: __init__ registers, 1: a queue's size)."},
+    {"attribute", (PyCFunction)resource_core_attribute, METH_VARARGS,
+     "attribute(name, mode, changed) -> the write-watching descriptor (0: Lock._locked, 1: Semaphore._value "
+     "through changed, 2: Event._value)."},
+    {NULL},
+};
+
+static PyMemberDef resource_core_members[] = {
+    {"count", T_PYSSIZET, offsetof(ResourceCore, count), 0, "The last resource id given."},
+    {NULL},
+};
+
+static PyTypeObject ResourceCoreType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "asyncscope.runtime._hotpath.ResourceCore",
+    .tp_doc = "What ResourceWatch shares with its compiled hooks.",
+    .tp_basicsize = sizeof(ResourceCore),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = resource_core_new,
+    .tp_dealloc = (destructor)resource_core_dealloc,
+    .tp_methods = resource_core_methods,
+    .tp_members = resource_core_members,
+};
+
+static void
+resource_call_dealloc(ResourceCall *self)
+{
+    Py_XDECREF(self->dict);
+    Py_XDECREF(self->core);
+    Py_XDECREF(self->original);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyTypeObject ResourceCallType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "asyncscope.runtime._hotpath.ResourceCall",
+    .tp_doc = "A resource class's method, with the compiled resource hook after it.",
+    .tp_basicsize = sizeof(ResourceCall),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL | Py_TPFLAGS_METHOD_DESCRIPTOR,
+    .tp_vectorcall_offset = offsetof(ResourceCall, vectorcall),
+    .tp_dictoffset = offsetof(ResourceCall, dict),
+    .tp_getattro = PyObject_GenericGetAttr,
+    .tp_setattro = PyObject_GenericSetAttr,
+    .tp_call = PyVectorcall_Call,
+    .tp_descr_get = descr_get,
+    .tp_dealloc = (destructor)resource_call_dealloc,
+};
+
+static void
+resource_attr_dealloc(ResourceAttr *self)
+{
+    Py_XDECREF(self->dict);
+    Py_XDECREF(self->core);
+    Py_XDECREF(self->name);
+    Py_XDECREF(self->changed);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyMemberDef resource_attr_members[] = {
+    {"name", T_OBJECT, offsetof(ResourceAttr, name), READONLY, "The attribute watched."},
+    {"changed", T_OBJECT, offsetof(ResourceAttr, changed), READONLY, "The Python handler of a change."},
+    {NULL},
+};
+
+static PyTypeObject ResourceAttrType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "asyncscope.runtime._hotpath.ResourceSetattr",
+    .tp_doc = "A resource class's __setattr__: writes of its state attribute report.",
+    .tp_basicsize = sizeof(ResourceAttr),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL | Py_TPFLAGS_METHOD_DESCRIPTOR,
+    .tp_vectorcall_offset = offsetof(ResourceAttr, vectorcall),
+    .tp_dictoffset = offsetof(ResourceAttr, dict),
+    .tp_getattro = PyObject_GenericGetAttr,
+    .tp_setattro = PyObject_GenericSetAttr,
+    .tp_call = PyVectorcall_Call,
+    .tp_descr_get = descr_get,
+    .tp_dealloc = (destructor)resource_attr_dealloc,
+    .tp_members = resource_attr_members,
+};
+
 /* ---- the module ---------------------------------------------------------------------- */
 
 static PyMethodDef module_methods[] = {
@@ -1735,6 +2535,9 @@ static PyMethodDef module_methods[] = {
      "encode_wait_step(t, tid, dur, wait_bytes, chain) -> the msgpack of a waiting step (for tests)"},
     {"encode_step", py_encode_step, METH_VARARGS,
      "encode_step(t, tid, dur) -> the msgpack bytes of ('step', t, tid, dur, None, None)."},
+    {"pack_event", py_pack_event, METH_O,
+     "pack_event(items) -> the msgpack of a resource event's tuple as the compiled path writes it, or None "
+     "when it would let msgspec encode it (for tests)."},
     {"_fail_after", py_fail_after, METH_O,
      "Test hook: make the encoding of the Nth bare-yield step from now fail (-1: never)."},
     {NULL},
@@ -1798,7 +2601,18 @@ PyInit__hotpath(void)
     INTERN(str_last_scheduled, "_last_scheduled");
     INTERN(str_context, "context");
     INTERN(str_run, "run");
-    if (PyType_Ready(&StepRunnerType) < 0 || PyType_Ready(&CallSoonType) < 0) {
+    INTERN(str_resource_tag, "resource");
+    INTERN(str_res_state, "res-state");
+    INTERN(str_fail, "_fail");
+    INTERN(str_register, "register");
+    INTERN(str_kind_of, "kind_of");
+    INTERN(str_value_attr, "_value");
+    INTERN(str_maxsize, "_maxsize");
+    INTERN(str_parties, "_parties");
+    INTERN(str_qsize, "qsize");
+    INTERN(str_started, "started");
+    if (PyType_Ready(&StepRunnerType) < 0 || PyType_Ready(&CallSoonType) < 0 || PyType_Ready(&ResourceCoreType) < 0 ||
+        PyType_Ready(&ResourceCallType) < 0 || PyType_Ready(&ResourceAttrType) < 0) {
         return NULL;
     }
     PyObject *module = PyModule_Create(&module_def);
@@ -1806,7 +2620,8 @@ PyInit__hotpath(void)
         return NULL;
     }
     if (PyModule_AddObjectRef(module, "StepRunner", (PyObject *)&StepRunnerType) < 0 ||
-        PyModule_AddObjectRef(module, "CallSoon", (PyObject *)&CallSoonType) < 0) {
+        PyModule_AddObjectRef(module, "CallSoon", (PyObject *)&CallSoonType) < 0 ||
+        PyModule_AddObjectRef(module, "ResourceCore", (PyObject *)&ResourceCoreType) < 0) {
         Py_DECREF(module);
         return NULL;
     }

@@ -37,6 +37,8 @@ def _defaulting(real: Callable[..., Any], now: Callable[[], float]) -> Callable[
     return call
 
 real_perf_ns = time.perf_counter_ns
+PERF_IS_MONOTONIC = time.get_clock_info("perf_counter").implementation == "clock_gettime(CLOCK_MONOTONIC)"
+"""The compiled hot path may read CLOCK_MONOTONIC itself: it is what perf_counter reads."""
 real_sleep = time.sleep
 _REAL = {
     name: getattr(time, name)

@@ -24,7 +24,6 @@ import math
 import selectors
 import sys
 import threading
-import time
 import types
 from asyncio import base_events, events, futures, runners, selector_events, tasks
 from typing import Any
@@ -32,7 +31,7 @@ from typing import Any
 from asyncscope.events import Tick
 from asyncscope.runtime import compiled_hot_path
 from asyncscope.runtime import loop as _loop
-from asyncscope.runtime.clock import real_perf_ns
+from asyncscope.runtime.clock import PERF_IS_MONOTONIC, real_perf_ns
 from asyncscope.runtime.emit import BATCH_SIZE
 from asyncscope.runtime.loop import _TASK_TYPES, Tracer
 
@@ -48,8 +47,6 @@ _STEP_NAMES = frozenset(
 )
 _Handle = events.Handle
 _perf_ns = real_perf_ns
-_PERF_IS_MONOTONIC = time.get_clock_info("perf_counter").implementation == "clock_gettime(CLOCK_MONOTONIC)"
-"""The compiled hot path may read CLOCK_MONOTONIC itself: it is what perf_counter reads."""
 _current_task = tasks.current_task
 
 
@@ -342,7 +339,7 @@ def install_hooks(tracer: Tracer) -> None:
                 handle_type=TaskStepHandle, gate=gate, clock=clock, queue=queued, flush=flush,
                 batch_size=batch_size, suspended=suspended, finished=finished, capture=capture,
                 held=held_fragments, report_error=_report_callback_error, internal_error=tracer.internal_error,
-                perf_ns=perf_ns, monotonic=_PERF_IS_MONOTONIC, encode=encode,
+                perf_ns=perf_ns, monotonic=PERF_IS_MONOTONIC, encode=encode,
                 # Tracer._finished's common case (a task that returned) is compiled too.
                 names=tracer._names, ids=tracer._ids, cancelled_by=tracer._cancelled_by,
                 describe_result=_loop._describe_result,
@@ -359,7 +356,7 @@ def install_hooks(tracer: Tracer) -> None:
                 # Tracer._register's common case (a task made by a task) is compiled too.
                 owner=tracer, current_task=_loop._current_task, origins=tracer._origins, names=tracer._names,
                 own_ns=tracer._own_ns, clock=clock, queue=queued, encode=encode,
-                internal_coros=_loop._INTERNAL_COROS, perf_ns=perf_ns, monotonic=_PERF_IS_MONOTONIC,
+                internal_coros=_loop._INTERNAL_COROS, perf_ns=perf_ns, monotonic=PERF_IS_MONOTONIC,
                 origin_of=tracer.origin, task_id=tracer.task_id, get_coro_crashes=_loop._GET_CORO_CRASHES,
             )
         except Exception as exc:  # a Python whose Handle the extension does not know

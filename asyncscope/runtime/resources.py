@@ -15,6 +15,12 @@ their coroutines and every await stay asyncio's own: no wrapper frame, no extra 
 the same order of wake-ups (CPython's test_locks and test_queues run under it). Queues
 report their size after ``put_nowait``/``get_nowait``, which ``put``/``get`` call.
 A reporting failure is said once as an ``internal-error`` and never reaches the program.
+
+A program may make and use 100,000 of these a second, so the common cases have a compiled
+copy (``ResourceCall`` and ``ResourceAttr`` in ``_hotpath.c``: the ``__init__`` and queue
+wrappers, the lock's and event's descriptors) that shares this class's dicts and counter
+and comes back here for everything else (a creating line not seen yet, a condition, a
+semaphore, a failure). tests/test_hotpath.py compares the two paths' events.
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ import sys
 from asyncio import events, locks, queues, tasks
 from typing import TYPE_CHECKING, Any
 
+from asyncscope.runtime import compiled_hot_path
+from asyncscope.runtime.clock import PERF_IS_MONOTONIC
 from asyncscope.runtime.clock import real_perf_ns as _perf_ns
 from asyncscope.runtime.emit import BATCH_SIZE
 
@@ -62,11 +70,14 @@ class ResourceWatch:
         self._holders: dict[int, tuple[int, ...]] = {}
         """Resource → the tasks holding it, while any do (tuples: a tuple of ints is let go
         by the garbage collector, and 100,000 locks must not make every collection slower)."""
-        self._count = 0
-        self._sites: dict[tuple[Any, int], tuple[str, str, list[str] | None]] = {}
+        self._counter: Any = _Counter()
+        """``count``: the last resource id given (the compiled path's counter once installed)."""
+        self._sites: dict[tuple[Any, int], tuple[str, str, list[str] | None, list[int]]] = {}
         """(code, line) → what that creating line says (see :meth:`_site`)."""
-        self._made_at: dict[tuple[Any, int], int] = {}
-        """A naming line → how many it has made (``a, b = Lock(), Lock()`` names in turn)."""
+        self._code_sites: dict[int, tuple[Any, dict[int, tuple[Any, ...]]]] = {}
+        """``id(code)`` → (code, {instruction offset: its line's entry in ``_sites``}): the
+        same, as the compiled path looks it up (an id and an int hash cheaply; a code object
+        hashes its constants)."""
         self._kinds: dict[type, str] = {}
         self._told = False
         self._clock = tracer.clock
@@ -77,29 +88,67 @@ class ResourceWatch:
     # -- installation -------------------------------------------------------------------
 
     def install(self) -> None:
+        core = self._compiled_core()
         watch = self
         for cls in KINDS:
             if "__init__" in cls.__dict__:
-                cls.__init__ = _registering(cls.__dict__["__init__"], watch)  # type: ignore[misc]
-        _watch_attribute(locks.Lock, "_locked", self._lock_changed)
-        _watch_attribute(locks.Semaphore, "_value", self._semaphore_changed)
-        _watch_attribute(locks.Event, "_value", self._event_changed)
+                original = cls.__dict__["__init__"]
+                cls.__init__ = (_registering(original, watch) if core is None  # type: ignore[misc]
+                                else _like(core.wrap(original, 0), original))
+        for cls, name, changed, mode in ((locks.Lock, "_locked", self._lock_changed, 0),
+                                         (locks.Semaphore, "_value", self._semaphore_changed, 1),
+                                         (locks.Event, "_value", self._event_changed, 2)):
+            if core is None:
+                setattr(cls, name, _WriteWatch(name, changed))
+            else:  # a __setattr__: a descriptor would make every instance build a __dict__ (see _hotpath.c)
+                cls.__setattr__ = _like(core.attribute(name, mode, changed), object.__setattr__)  # type: ignore[method-assign]
         for name in ("put_nowait", "get_nowait"):
             original = queues.Queue.__dict__[name]
-            setattr(queues.Queue, name, _reporting_size(original, watch))
+            setattr(queues.Queue, name, _reporting_size(original, watch) if core is None
+                    else _like(core.wrap(original, 1), original))
+
+    def _compiled_core(self) -> Any:
+        """The compiled hooks' shared state, or None (pure path, or it would not start)."""
+        hot = compiled_hot_path()
+        if hot is None:
+            return None
+        tracer = self.tracer
+        emitter = tracer.emitter
+        try:
+            core = hot.ResourceCore(
+                watch=self, ids=self._ids, holders=self._holders, code_sites=self._code_sites, kinds=self._kinds,
+                outermost=_OUTERMOST, find_outermost=_outermost, condition=locks.Condition,
+                clock=self._clock, perf_ns=_perf_ns, monotonic=PERF_IS_MONOTONIC, encode=emitter.encode,
+                queue=emitter.queue, flush=emitter.flush, batch_size=BATCH_SIZE,
+                get_running_loop=events._get_running_loop, current_task=tasks.current_task,
+                task_ids=tracer._ids, failed_task_ids=tracer._failed,
+            )
+        except Exception as exc:  # an extension built from other sources than these
+            tracer.internal_error(f"the compiled resource hooks could not start ({type(exc).__name__}: {exc});"
+                                  " running the pure-Python ones")
+            return None
+        core.count = self._counter.count
+        self._counter = core
+        return core
 
     # -- identities ---------------------------------------------------------------------
 
-    def register(self, obj: Any) -> None:
+    def register(self, obj: Any, frame: Any = None) -> None:
+        """Say ``obj`` was made; ``frame`` is the one that made it (by default the caller of
+        the ``__init__`` wrapper that calls this)."""
         try:
-            frame = sys._getframe(2)
+            frame = frame or sys._getframe(2)
             line = frame.f_lineno
-            key = (frame.f_code, line)
-            site = self._sites.get(key)
+            code = frame.f_code
+            site = self._sites.get((code, line))
             if site is None:
-                site = self._site(frame.f_code, line)
+                site = self._site(code, line)
+            known = self._code_sites.get(id(code))
+            if known is None or known[0] is not code:
+                known = self._code_sites[id(code)] = (code, {})
+            known[1][frame.f_lasti] = site  # for the compiled path's next time here
             del frame
-            where, origin, names = site
+            where, origin, names, made = site
             if names is None:
                 # Made by asyncio itself (a queue's Event, a condition's Lock): said only if
                 # a task ever waits on it (resource_id), and nothing kept until then (a
@@ -109,8 +158,8 @@ class ResourceWatch:
                 return
             name = None
             if names:
-                made = self._made_at[key] = self._made_at.get(key, -1) + 1
-                name = names[made % len(names)]
+                made[0] += 1
+                name = names[made[0] % len(names)]
             lock = None
             if isinstance(obj, locks.Condition):
                 lock = self._condition_lock(obj, name, where, origin)
@@ -121,18 +170,22 @@ class ResourceWatch:
     def _made(self, obj: Any, name: str | None, where: str | None, origin: str, lock: int | None = None) -> int:
         """Give ``obj`` an id and say it exists (a tuple laid out like ResourceCreated:
         the same bytes on the wire, cheaper to build)."""
-        self._count += 1
-        rid = self._count
+        counter = self._counter
+        counter.count += 1
+        rid = counter.count
         self._ids[id(obj)] = rid
         cls = type(obj)
-        kind = self._kinds.get(cls)
-        if kind is None:
-            kind = self._kinds[cls] = next((k.__name__ for k in KINDS if issubclass(cls, k)), cls.__name__)
+        kind = self._kinds.get(cls) or self.kind_of(cls)
         values = obj.__dict__
         self._send(("resource", self._now(), rid, kind, cls.__name__, name, where, origin,
                     values.get("_value") if kind in _SEMAPHORES else None,
                     values.get("_maxsize"), values.get("_parties"), lock))
         return rid
+
+    def kind_of(self, cls: type) -> str:
+        """The asyncio class ``cls`` is or derives from (remembered)."""
+        kind = self._kinds[cls] = next((k.__name__ for k in KINDS if issubclass(cls, k)), cls.__name__)
+        return kind
 
     def _condition_lock(self, condition: Any, name: str | None, where: str | None, origin: str) -> int | None:
         """The id of a condition's lock; one the condition made itself is said now, known
@@ -142,19 +195,20 @@ class ResourceWatch:
             return None
         rid = self._ids.get(id(lock))
         if rid is None:
-            rid = self._made(lock, f"{name or f'Condition-{self._count + 2}'}.lock", where, "asyncio")
+            rid = self._made(lock, f"{name or f'Condition-{self._counter.count + 2}'}.lock", where, "asyncio")
             if lock.__dict__.get("_locked"):
                 self._report(rid)
         return rid
 
-    def _site(self, code: Any, line: int) -> tuple[str, str, list[str] | None]:
-        """What a creating line says, worked out once per line: where, whose, and the
-        names it assigns (None for asyncio's own lines, whose resources are quiet)."""
+    def _site(self, code: Any, line: int) -> tuple[str, str, list[str] | None, list[int]]:
+        """What a creating line says, worked out once per line: where, whose, the names it
+        assigns (None for asyncio's own lines, whose resources are quiet), and how many it
+        has made (``a, b = Lock(), Lock()`` names them in turn)."""
         where = f"{code.co_filename}:{line}"
         inside = code.co_filename.startswith(_ASYNCIO_DIR)
         origin = "asyncio" if inside else self.tracer.origin(code)
         names = None if inside else self._names_at(code.co_filename, line)
-        site = self._sites[(code, line)] = (where, origin, names)
+        site = self._sites[(code, line)] = (where, origin, names, [-1])
         return site
 
     def _now(self) -> float:
@@ -270,6 +324,22 @@ class ResourceWatch:
             self.tracer.internal_error(f"cannot follow an asyncio lock or queue ({type(exc).__name__}: {exc})")
 
 
+class _Counter:
+    __slots__ = ("count",)
+
+    def __init__(self) -> None:
+        self.count = 0
+
+
+def _like(compiled: Any, original: Any) -> Any:
+    """What code that inspects a class's methods reads off a function."""
+    compiled.__wrapped__ = original
+    for attribute in ("__module__", "__name__", "__qualname__", "__doc__"):
+        if hasattr(original, attribute):
+            setattr(compiled, attribute, getattr(original, attribute))
+    return compiled
+
+
 _OUTERMOST: dict[type, Any] = {}
 
 
@@ -295,11 +365,6 @@ def _registering(original: Any, watch: ResourceWatch) -> Any:
     __init__.__doc__ = original.__doc__
     __init__.__qualname__ = original.__qualname__
     return __init__
-
-
-def _watch_attribute(cls: type, name: str, changed: Any) -> None:
-    """Writes to ``cls.name`` report; reads stay the instance ``__dict__``'s own."""
-    setattr(cls, name, _WriteWatch(name, changed))
 
 
 class _WriteWatch:

@@ -61,6 +61,42 @@ async def over_a_socketpair():
         await w.wait_closed()
 
 
+class Gate(asyncio.Lock):
+    """A user subclass: registered once, by the most derived asyncio class's __init__."""
+
+    def __init__(self):
+        super().__init__()
+
+
+async def resources(round_):
+    """Every kind of resource, each line met twice: the compiled path sends the second
+    time's events itself (names in turn, holders, sizes); the first goes through Python."""
+    lock, gate = asyncio.Lock(), Gate()
+    ready, gone = asyncio.Event(), asyncio.Event()
+    queue = asyncio.Queue(maxsize=3)
+    semaphore = asyncio.BoundedSemaphore(2)
+    condition = asyncio.Condition()
+    barrier = asyncio.Barrier(1)
+
+    async def holder():
+        async with lock, semaphore:
+            await ready.wait()
+            queue.put_nowait(round_)
+
+    task = asyncio.create_task(holder(), name=f"holder-{round_}")
+    await asyncio.sleep(0)
+    ready.set()
+    async with gate, condition:
+        condition.notify_all()
+    await task
+    await barrier.wait()
+    print(f"resources {round_}: got {queue.get_nowait()}, left {queue.qsize()}, set {ready.is_set()} {gone.is_set()}")
+    await lock.acquire()
+    other = asyncio.create_task(asyncio.to_thread(int), name=f"releaser-{round_}")
+    await other
+    lock.release()  # (asyncio lets any task release it)
+
+
 def from_callback(loop, box):
     box.append(loop.create_task(spinner(3), name="made-in-callback"))
 
@@ -87,6 +123,8 @@ async def main():
     results = await asyncio.gather(*spinners, w, ctx_task, box[0], bad, doomed, return_exceptions=True)
     print([type(r).__name__ if isinstance(r, BaseException) else r for r in results])
     await over_a_socketpair()
+    for round_ in range(2):
+        await resources(round_)
     try:
         loop.call_soon(print, unknown=1)
     except TypeError as exc:

@@ -1,0 +1,71 @@
+"""The child's own overhead: a workload under the runtime, its events written to /dev/null.
+
+``bench/overhead.py`` measures what a user waits for: two processes, the parent folding
+every event and printing the verdict. This measures the instrumented program alone, as
+the child runs it (``asyncscope.runtime.bootstrap``, the hooks installed, every event
+encoded and written), with no parent reading: what the program itself is slowed by.
+Plain python, the compiled hot path and the pure path side by side, min of N runs each.
+
+Usage: ``python bench/child_alone.py [--repeat N] WORKLOAD [ARGS...]``, e.g.
+``python bench/child_alone.py bench/resources.py``. Figures go to docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+BOOT = ("import sys; sys.path.insert(0, {root!r}); "
+        "from asyncscope.runtime.bootstrap import main; del sys.path[0]; main()")
+
+
+def _timed(cmd: list[str], env: dict[str, str], pass_fds: tuple[int, ...] = ()) -> float:
+    began = time.perf_counter()
+    subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+                   pass_fds=pass_fds)
+    return time.perf_counter() - began
+
+
+def _child(workload: list[str], pure: bool) -> float:
+    events = os.open(os.devnull, os.O_WRONLY)
+    control_r, control_w = os.pipe()  # never written: the program runs ungated
+    try:
+        config = {"events_fd": events, "control_fd": control_r, "clock": "virtual", "speed": None,
+                  "paused": False, "kind": "path", "target": workload[0], "args": workload[1:],
+                  "slow": None, "stdin": "closed", "other_venv": False}
+        env = dict(os.environ, ASYNCSCOPE_CHILD=json.dumps(config))
+        env.pop("ASYNCSCOPE_PURE", None)
+        if pure:
+            env["ASYNCSCOPE_PURE"] = "1"
+        return _timed([sys.executable, "-c", BOOT.format(root=ROOT)], env, (events, control_r))
+    finally:
+        for fd in (events, control_r, control_w):
+            os.close(fd)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("workload", nargs="+")
+    options = parser.parse_args()
+    workload = options.workload
+    plain = compiled = pure = float("inf")
+    for _ in range(options.repeat):  # interleaved: the machine's load hits all three alike
+        plain = min(plain, _timed([sys.executable, *workload], dict(os.environ)))
+        compiled = min(compiled, _child(workload, pure=False))
+        pure = min(pure, _child(workload, pure=True))
+    print(f"{' '.join(os.path.relpath(part) if os.path.exists(part) else part for part in workload)}"
+          f" (min of {options.repeat}, events to /dev/null, no parent)")
+    print(f"plain python:       {plain:6.2f} s")
+    print(f"compiled hot path:  {compiled:6.2f} s   {compiled / plain:5.2f}x")
+    print(f"pure python path:   {pure:6.2f} s   {pure / plain:5.2f}x")
+
+
+if __name__ == "__main__":
+    main()

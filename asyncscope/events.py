@@ -216,7 +216,9 @@ class ResourceCreated(Event, tag="resource"):
     ``name`` the variable, attribute or dict key it was assigned to on the line that made
     it, when that line says (else None); ``where`` that line; ``origin`` as for tasks.
     ``value`` is a semaphore's initial value, ``maxsize`` a queue's, ``parties`` a
-    barrier's; ``lock`` a condition's lock (another resource).
+    barrier's; ``lock`` a condition's lock (another resource). The numbers are what the
+    program gave: asyncio takes a float for them too (CPython's test_queues makes a queue of
+    ``maxsize=1.0``), and a field that refused one lost the batch it came in.
     """
 
     t: float
@@ -226,9 +228,9 @@ class ResourceCreated(Event, tag="resource"):
     name: str | None
     where: str | None
     origin: str
-    value: int | None = None
-    maxsize: int | None = None
-    parties: int | None = None
+    value: int | float | None = None
+    maxsize: int | float | None = None
+    parties: int | float | None = None
     lock: int | None = None
 
 
@@ -243,8 +245,8 @@ class ResourceState(Event, tag="res-state"):
     t: float
     id: int
     holders: list[int]
-    value: int | None = None
-    size: int | None = None
+    value: int | float | None = None
+    size: int | float | None = None
     set: bool | None = None
 
 

@@ -211,15 +211,15 @@ class ResourceInfo(msgspec.Struct, gc=False):
     where: str | None
     origin: str
     created_at: float
-    initial: int | None = None
+    initial: int | float | None = None
     """A semaphore's value when made."""
-    maxsize: int | None = None
-    parties: int | None = None
+    maxsize: int | float | None = None
+    parties: int | float | None = None
     lock: int | None = None
     """A condition's lock (another resource)."""
     holders: list[int] = msgspec.field(default_factory=list)
-    value: int | None = None
-    size: int | None = None
+    value: int | float | None = None
+    size: int | float | None = None
     set: bool | None = None
     epoch: int = 0
 

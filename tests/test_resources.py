@@ -94,3 +94,27 @@ def test_queue_join_shows_as_queue_join_not_its_inner_event(trace: Path) -> None
     verdict = json.loads(run_cli("report", str(trace), "--json", "--at", "0.25").stdout)
     (joiner,) = [task for task in verdict["tasks"] if task["name"] == "joiner"]
     assert joiner["wait"]["detail"] == "Queue.join"
+
+
+@pytest.mark.parametrize("path", ["compiled", "pure"])
+def test_numbers_asyncio_takes_as_floats_are_reported_as_given(tmp_path: Path, path: str) -> None:
+    """asyncio takes a float for a queue's maxsize or a semaphore's value (CPython's
+    test_queues does it); the event carrying one was refused by the parent, and with it
+    every other event of its batch."""
+    program = tmp_path / "floats.py"
+    program.write_text(
+        "import asyncio\n"
+        "async def main():\n"
+        "    queue = asyncio.Queue(maxsize=2.5)\n"
+        "    semaphore = asyncio.Semaphore(1.5)\n"
+        "    async with semaphore:\n"
+        "        queue.put_nowait('a')\n"
+        "        print('size', queue.qsize())\n"
+        "asyncio.run(main())\n"
+    )
+    verdict = run_json(str(program), env={"ASYNCSCOPE_PURE": "1" if path == "pure" else ""})
+    assert verdict["diagnostics"] == []
+    found = {resource["name"]: resource for resource in verdict["resources"]}
+    assert found["queue"]["maxsize"] == 2.5 and found["queue"]["size"] == 1
+    assert found["semaphore"]["value"] == 1.5
+    assert [line["text"] for line in verdict["output"]] == ["size 1"]

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
+import pytest
 from cli_support import PROGRAMS, ROOT, run_cli, run_json
 
 from asyncscope.events import Diagnostic, Tick
@@ -164,6 +165,35 @@ def test_resource_events_are_encoded_exactly_as_msgspec_encodes_them():
                           + pack(("res-state", 2.0, 2, (4,), None, None, None)))
     assert events == [ResourceCreated(1.0, 2, "Lock", "Lock", "a", "f.py:1", "user", None, None, None, None),
                       ResourceState(2.0, 2, [4], None, None, None)]
+
+
+def test_the_compiled_id_table_behaves_as_the_dict_it_replaces():
+    """ResourceWatch._ids on the compiled path: random sets, gets and pops of addresses
+    (aligned as objects are, clustered as an allocator makes them) against a dict, through
+    growth and the backward-shift deletions that keep its probe chains whole."""
+    import random
+
+    rng = random.Random(7)
+    table, model = _hotpath().IdTable(), {}
+    base = 0x7F00_0000_0000
+    for step in range(60_000):
+        key = base + 16 * rng.randrange(4_000 if step < 30_000 else 40_000)
+        action = rng.random()
+        if action < 0.5:
+            table[key] = model[key] = step
+        elif action < 0.8:
+            assert table.pop(key, None) == model.pop(key, None)
+        else:
+            assert table.get(key) == model.get(key)
+            assert (key in table) == (key in model)
+        if step % 5_000 == 0:
+            assert len(table) == len(model)
+            assert all(table[k] == v for k, v in model.items())
+    assert len(table) == len(model) and all(table.get(k) == v for k, v in model.items())
+    with pytest.raises(KeyError):
+        table.pop(base + 8)
+    with pytest.raises(KeyError):
+        table[base + 8]
 
 
 def test_a_failure_inside_the_compiled_path_is_reported_and_the_program_goes_on(tmp_path):

@@ -1325,7 +1325,7 @@ user_site(CallSoon *self, PyObject *frame) /* borrowed frame (may be NULL); new 
     PyFrameObject *walk = (PyFrameObject *)Py_XNewRef(frame);
     while (walk != NULL) {
         PyCodeObject *code = PyFrame_GetCode(walk);
-        PyObject *origin = PyDict_GetItemWithError(self->origins, (PyObject *)code);
+        PyObject *origin = PyDict_GetItemWithError(self->origins, code->co_filename); /* Tracer._origins */
         if (origin != NULL) {
             Py_INCREF(origin);
         }
@@ -1476,7 +1476,8 @@ register_task(CallSoon *self, PyObject *task)
         }
     }
     if (code != Py_None) {
-        origin = PyDict_GetItemWithError(self->origins, code);
+        /* Tracer._origins is keyed by the code's file name; an odd coroutine's code goes to Python */
+        origin = PyCode_Check(code) ? PyDict_GetItemWithError(self->origins, ((PyCodeObject *)code)->co_filename) : NULL;
         if (origin != NULL) {
             Py_INCREF(origin);
         }
@@ -1874,6 +1875,282 @@ static PyTypeObject CallSoonType = {
     .tp_dealloc = (destructor)soon_dealloc,
 };
 
+/* ---- IdTable: id(object) -> resource id, compactly ---------------------------------- */
+
+/* What ResourceWatch._ids is on the compiled path: a dict's get/pop/[]= over `id(obj)`,
+ * stored in a flat open-addressing table of (address, id) pairs. A program that makes
+ * 100,000 locks leaves as many stale entries behind (an entry is only replaced when its
+ * address is reused), and the dict of them, a PyLong key and value each, made each lookup
+ * three cache misses: 10% of the resources workload's time went to those lookups. */
+typedef struct {
+    uintptr_t key; /* 0: empty */
+    long long rid;
+} IdSlot;
+
+typedef struct {
+    PyObject_HEAD
+    IdSlot *slots;
+    size_t mask;
+    int shift;
+    Py_ssize_t used;
+} IdTable;
+
+static inline size_t
+id_home(IdTable *t, uintptr_t key)
+{
+    return (size_t)(((unsigned long long)(key >> 4) * 0x9E3779B97F4A7C15ULL) >> t->shift) & t->mask;
+}
+
+static IdSlot *
+id_find(IdTable *t, uintptr_t key)
+{
+    for (size_t i = id_home(t, key);; i = (i + 1) & t->mask) {
+        IdSlot *slot = &t->slots[i];
+        if (slot->key == key || slot->key == 0) {
+            return slot;
+        }
+    }
+}
+
+static int
+id_resize(IdTable *t, size_t capacity)
+{
+    IdSlot *old = t->slots;
+    size_t old_capacity = old ? t->mask + 1 : 0;
+    IdSlot *slots = PyMem_Calloc(capacity, sizeof(IdSlot));
+    if (slots == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    int bits = 0;
+    while (((size_t)1 << bits) < capacity) bits++;
+    t->slots = slots;
+    t->mask = capacity - 1;
+    t->shift = 64 - bits;
+    for (size_t i = 0; i < old_capacity; i++) {
+        if (old[i].key != 0) {
+            *id_find(t, old[i].key) = old[i];
+        }
+    }
+    PyMem_Free(old);
+    return 0;
+}
+
+static int
+id_set(IdTable *t, uintptr_t key, long long rid)
+{
+    if ((size_t)(t->used + 1) * 2 > t->mask + 1 && id_resize(t, (t->mask + 1) * 2) < 0) {
+        return -1;
+    }
+    IdSlot *slot = id_find(t, key);
+    if (slot->key == 0) {
+        slot->key = key;
+        t->used++;
+    }
+    slot->rid = rid;
+    return 0;
+}
+
+/* 1 and *rid when found, else 0 */
+static int
+id_get(IdTable *t, uintptr_t key, long long *rid)
+{
+    IdSlot *slot = id_find(t, key);
+    if (slot->key == 0) {
+        return 0;
+    }
+    *rid = slot->rid;
+    return 1;
+}
+
+/* Remove `key` (backward-shift deletion: no tombstones); 1 and *rid when it was there. */
+static int
+id_pop(IdTable *t, uintptr_t key, long long *rid)
+{
+    IdSlot *slot = id_find(t, key);
+    if (slot->key == 0) {
+        return 0;
+    }
+    *rid = slot->rid;
+    size_t i = (size_t)(slot - t->slots), j = i;
+    for (;;) {
+        j = (j + 1) & t->mask;
+        if (t->slots[j].key == 0) {
+            break;
+        }
+        size_t home = id_home(t, t->slots[j].key);
+        /* the entry at j may move to i when its home is not cyclically within (i, j] */
+        if ((j > i) ? (home <= i || home > j) : (home <= i && home > j)) {
+            t->slots[i] = t->slots[j];
+            i = j;
+        }
+    }
+    t->slots[i].key = 0;
+    t->used--;
+    return 1;
+}
+
+static int
+id_key(PyObject *key, uintptr_t *out)
+{
+    void *p = PyLong_AsVoidPtr(key);
+    if (p == NULL) {
+        if (!PyErr_Occurred()) {
+            PyErr_SetString(PyExc_KeyError, "0");
+        }
+        return -1;
+    }
+    *out = (uintptr_t)p;
+    return 0;
+}
+
+static PyObject *
+idtable_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    if (!PyArg_ParseTuple(args, ":IdTable")) {
+        return NULL;
+    }
+    IdTable *self = (IdTable *)type->tp_alloc(type, 0);
+    if (self == NULL) {
+        return NULL;
+    }
+    if (id_resize(self, 1024) < 0) {
+        Py_DECREF(self);
+        return NULL;
+    }
+    return (PyObject *)self;
+}
+
+static void
+idtable_dealloc(IdTable *self)
+{
+    PyMem_Free(self->slots);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyObject *
+idtable_get(IdTable *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs < 1 || nargs > 2) {
+        PyErr_SetString(PyExc_TypeError, "get(key, default=None)");
+        return NULL;
+    }
+    uintptr_t key;
+    long long rid;
+    if (id_key(args[0], &key) < 0) {
+        return NULL;
+    }
+    if (id_get(self, key, &rid)) {
+        return PyLong_FromLongLong(rid);
+    }
+    return Py_NewRef(nargs == 2 ? args[1] : Py_None);
+}
+
+static PyObject *
+idtable_pop(IdTable *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs < 1 || nargs > 2) {
+        PyErr_SetString(PyExc_TypeError, "pop(key[, default])");
+        return NULL;
+    }
+    uintptr_t key;
+    long long rid;
+    if (id_key(args[0], &key) < 0) {
+        return NULL;
+    }
+    if (id_pop(self, key, &rid)) {
+        return PyLong_FromLongLong(rid);
+    }
+    if (nargs == 2) {
+        return Py_NewRef(args[1]);
+    }
+    PyErr_SetObject(PyExc_KeyError, args[0]);
+    return NULL;
+}
+
+static Py_ssize_t
+idtable_len(IdTable *self)
+{
+    return self->used;
+}
+
+static PyObject *
+idtable_subscript(IdTable *self, PyObject *key_obj)
+{
+    uintptr_t key;
+    long long rid;
+    if (id_key(key_obj, &key) < 0) {
+        return NULL;
+    }
+    if (!id_get(self, key, &rid)) {
+        PyErr_SetObject(PyExc_KeyError, key_obj);
+        return NULL;
+    }
+    return PyLong_FromLongLong(rid);
+}
+
+static int
+idtable_ass_subscript(IdTable *self, PyObject *key_obj, PyObject *value)
+{
+    uintptr_t key;
+    long long rid;
+    if (id_key(key_obj, &key) < 0) {
+        return -1;
+    }
+    if (value == NULL) {
+        if (!id_pop(self, key, &rid)) {
+            PyErr_SetObject(PyExc_KeyError, key_obj);
+            return -1;
+        }
+        return 0;
+    }
+    rid = PyLong_AsLongLong(value);
+    if (rid == -1 && PyErr_Occurred()) {
+        return -1;
+    }
+    return id_set(self, key, rid);
+}
+
+static int
+idtable_contains(IdTable *self, PyObject *key_obj)
+{
+    uintptr_t key;
+    long long rid;
+    if (id_key(key_obj, &key) < 0) {
+        return -1;
+    }
+    return id_get(self, key, &rid);
+}
+
+static PyMethodDef idtable_methods[] = {
+    {"get", (PyCFunction)(void (*)(void))idtable_get, METH_FASTCALL, "get(id, default=None)"},
+    {"pop", (PyCFunction)(void (*)(void))idtable_pop, METH_FASTCALL, "pop(id[, default])"},
+    {NULL},
+};
+
+static PyMappingMethods idtable_mapping = {
+    .mp_length = (lenfunc)idtable_len,
+    .mp_subscript = (binaryfunc)idtable_subscript,
+    .mp_ass_subscript = (objobjargproc)idtable_ass_subscript,
+};
+
+static PySequenceMethods idtable_sequence = {
+    .sq_contains = (objobjproc)idtable_contains,
+};
+
+static PyTypeObject IdTableType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "asyncscope.runtime._hotpath.IdTable",
+    .tp_doc = "id(object) -> resource id: a dict's get, pop, [] and len, stored flat.",
+    .tp_basicsize = sizeof(IdTable),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = idtable_new,
+    .tp_dealloc = (destructor)idtable_dealloc,
+    .tp_methods = idtable_methods,
+    .tp_as_mapping = &idtable_mapping,
+    .tp_as_sequence = &idtable_sequence,
+};
+
 /* ---- Resources: asyncio's locks, events and queues (resources.py's common cases) ------ */
 
 /* ResourceCore holds what ResourceWatch shares with its compiled hooks: the same dicts, the
@@ -2030,17 +2307,15 @@ resource_report(ResourceCore *core, PyObject *rid, PyObject *value, PyObject *si
     return status;
 }
 
-/* The resource id of `obj`, borrowed, or NULL (none, or an error: check PyErr_Occurred). */
+/* The resource id of `obj`, a new reference, or NULL (none, or an error: check PyErr_Occurred). */
 static PyObject *
 resource_id_of(ResourceCore *core, PyObject *obj)
 {
-    PyObject *key = PyLong_FromVoidPtr(obj);
-    if (key == NULL) {
+    long long rid;
+    if (!id_get((IdTable *)core->ids, (uintptr_t)obj, &rid)) {
         return NULL;
     }
-    PyObject *rid = PyDict_GetItemWithError(core->ids, key);
-    Py_DECREF(key);
-    return rid;
+    return PyLong_FromLongLong(rid);
 }
 
 /* ResourceWatch._made's common case: an id, and ("resource", ...) sent. */
@@ -2048,12 +2323,12 @@ static int
 resource_made(ResourceCore *core, PyObject *obj, PyObject *name, PyObject *where, PyObject *origin)
 {
     int status = -1;
-    PyObject *rid = NULL, *key = NULL, *kind = NULL, *cls_name = NULL, *now = NULL, *value = NULL, *maxsize = NULL,
+    PyObject *rid = NULL, *kind = NULL, *cls_name = NULL, *now = NULL, *value = NULL, *maxsize = NULL,
         *parties = NULL;
     PyObject *cls = (PyObject *)Py_TYPE(obj);
     core->count += 1;
-    if ((rid = PyLong_FromSsize_t(core->count)) == NULL || (key = PyLong_FromVoidPtr(obj)) == NULL ||
-        PyDict_SetItem(core->ids, key, rid) < 0) {
+    if ((rid = PyLong_FromSsize_t(core->count)) == NULL ||
+        id_set((IdTable *)core->ids, (uintptr_t)obj, (long long)core->count) < 0) {
         goto out;
     }
     kind = PyDict_GetItemWithError(core->kinds, cls);
@@ -2084,7 +2359,6 @@ resource_made(ResourceCore *core, PyObject *obj, PyObject *name, PyObject *where
     }
 out:
     Py_XDECREF(rid);
-    Py_XDECREF(key);
     Py_XDECREF(kind);
     Py_XDECREF(cls_name);
     Py_XDECREF(now);
@@ -2125,12 +2399,9 @@ resource_register(ResourceCore *core, PyObject *obj)
              *names = PyTuple_GET_ITEM(site, 2), *made = PyTuple_GET_ITEM(site, 3);
     if (names == Py_None) {
         /* asyncio's own: nothing kept, and a dead resource's id at this address forgotten */
-        PyObject *key = PyLong_FromVoidPtr(obj);
-        PyObject *gone = NULL;
-        int popped = key ? PyDict_Pop_compat(core->ids, key, &gone) : -1;
-        Py_XDECREF(key);
-        Py_XDECREF(gone);
-        return popped < 0 ? -1 : 0;
+        long long gone;
+        id_pop((IdTable *)core->ids, (uintptr_t)obj, &gone);
+        return 0;
     }
     int is_condition = PyObject_IsInstance(obj, core->condition);
     if (is_condition != 0) {
@@ -2229,7 +2500,6 @@ resource_call(ResourceCall *self, PyObject *const *args, size_t nargsf, PyObject
     else {
         PyObject *rid = resource_id_of(core, obj);
         if (rid != NULL) {
-            Py_INCREF(rid);
             PyObject *size = PyObject_CallMethodNoArgs(obj, str_qsize);
             status = size ? resource_report(core, rid, Py_None, size, Py_None) : -1;
             Py_XDECREF(size);
@@ -2259,13 +2529,10 @@ resource_attr_changed(ResourceAttr *self, PyObject *obj, PyObject *before, PyObj
         return PyErr_Occurred() ? -1 : 0;
     }
     int was = PyObject_IsTrue(before), is = was < 0 ? -1 : PyObject_IsTrue(value);
-    if (is < 0) {
-        return -1;
+    if (is < 0 || was == is) {
+        Py_DECREF(rid);
+        return is < 0 ? -1 : 0;
     }
-    if (was == is) {
-        return 0;
-    }
-    Py_INCREF(rid);
     int status = -1;
     if (self->mode == 2) { /* Event._value */
         status = resource_report(core, rid, Py_None, Py_None, is ? Py_True : Py_False);
@@ -2341,7 +2608,7 @@ resource_core_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
         *perf_ns, *encode, *queue, *flush, *get_running_loop, *current_task, *task_ids, *failed_task_ids;
     int monotonic;
     Py_ssize_t batch_size;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "$OO!O!O!O!O!OO!OOpOOOnOOO!O!", names, &watch, &PyDict_Type,
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "$OO!O!O!O!O!OO!OOpOOOnOOO!O!", names, &watch, &IdTableType,
                                      &ids, &PyDict_Type, &holders, &PyDict_Type, &code_sites, &PyDict_Type, &kinds,
                                      &PyDict_Type, &outermost, &find_outermost, &PyType_Type, &condition, &clock,
                                      &perf_ns, &monotonic, &encode, &queue, &flush, &batch_size, &get_running_loop,
@@ -2612,6 +2879,7 @@ PyInit__hotpath(void)
     INTERN(str_qsize, "qsize");
     INTERN(str_started, "started");
     if (PyType_Ready(&StepRunnerType) < 0 || PyType_Ready(&CallSoonType) < 0 || PyType_Ready(&ResourceCoreType) < 0 ||
+        PyType_Ready(&IdTableType) < 0 ||
         PyType_Ready(&ResourceCallType) < 0 || PyType_Ready(&ResourceAttrType) < 0) {
         return NULL;
     }
@@ -2621,7 +2889,8 @@ PyInit__hotpath(void)
     }
     if (PyModule_AddObjectRef(module, "StepRunner", (PyObject *)&StepRunnerType) < 0 ||
         PyModule_AddObjectRef(module, "CallSoon", (PyObject *)&CallSoonType) < 0 ||
-        PyModule_AddObjectRef(module, "ResourceCore", (PyObject *)&ResourceCoreType) < 0) {
+        PyModule_AddObjectRef(module, "ResourceCore", (PyObject *)&ResourceCoreType) < 0 ||
+        PyModule_AddObjectRef(module, "IdTable", (PyObject *)&IdTableType) < 0) {
         Py_DECREF(module);
         return NULL;
     }

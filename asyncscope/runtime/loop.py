@@ -129,7 +129,10 @@ class Tracer:
         ``_chain_codes``): what a wait in it is (see :func:`_lib_wait`)."""
         self._lib_wait_bytes: dict[int, bytes] = {}
         """The same waits msgpack-encoded, which the compiled path copies into its steps."""
-        self._origins: dict[Any, str] = {}
+        self._origins: dict[str, str] = {}
+        """``co_filename`` → whose file it is (see :meth:`origin`): keyed by the file's name,
+        not the code object, since hashing a code object walks its constants every time
+        (one task made per request paid it on each creation)."""
         self._sleep_until: weakref.WeakKeyDictionary[Any, float] = weakref.WeakKeyDictionary()
         self.executor_futures = PendingFutures()
         """asyncio futures of ``run_in_executor`` (to say "waits for a thread")."""
@@ -240,9 +243,10 @@ class Tracer:
 
     def origin(self, code: Any) -> str:
         """``user``, ``library`` or ``asyncio``: whose code this is (cached per code object)."""
-        origin = self._origins.get(code)
+        filename = code.co_filename
+        origin = self._origins.get(filename)
         if origin is None:
-            origin = self._origins[code] = _origin_of(code.co_filename)
+            origin = self._origins[filename] = _origin_of(filename)
         return origin
 
     def code_id(self, code: Any) -> int:
@@ -270,7 +274,7 @@ class Tracer:
         origins = self._origins
         while frame is not None and frame is not stop:
             code = frame.f_code
-            origin = origins.get(code)
+            origin = origins.get(code.co_filename)
             if origin is None:
                 origin = self.origin(code)
             if origin == "user":

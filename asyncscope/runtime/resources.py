@@ -63,7 +63,7 @@ class ResourceWatch:
 
     def __init__(self, tracer: Tracer) -> None:
         self.tracer = tracer
-        self._ids: dict[int, int] = {}
+        self._ids: Any = {}
         """``id(obj)`` → resource id. A new object at a reused address registers again in
         its ``__init__`` (asyncio's own clear it), so a stale entry is always overwritten
         or gone before it is read."""
@@ -115,8 +115,11 @@ class ResourceWatch:
         tracer = self.tracer
         emitter = tracer.emitter
         try:
+            ids = hot.IdTable()  # the same get/pop/[] as the dict, stored flat (see _hotpath.c)
+            for key, rid in self._ids.items():
+                ids[key] = rid
             core = hot.ResourceCore(
-                watch=self, ids=self._ids, holders=self._holders, code_sites=self._code_sites, kinds=self._kinds,
+                watch=self, ids=ids, holders=self._holders, code_sites=self._code_sites, kinds=self._kinds,
                 outermost=_OUTERMOST, find_outermost=_outermost, condition=locks.Condition,
                 clock=self._clock, perf_ns=_perf_ns, monotonic=PERF_IS_MONOTONIC, encode=emitter.encode,
                 queue=emitter.queue, flush=emitter.flush, batch_size=BATCH_SIZE,
@@ -129,6 +132,7 @@ class ResourceWatch:
             return None
         core.count = self._counter.count
         self._counter = core
+        self._ids = ids
         return core
 
     # -- identities ---------------------------------------------------------------------

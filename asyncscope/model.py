@@ -19,6 +19,7 @@ import bisect
 import itertools
 from collections.abc import Callable, Iterable, MutableSequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from sys import intern as _intern
 
 import msgspec
@@ -143,14 +144,14 @@ class TaskInfo(msgspec.Struct, gc=False):
     first state change (most copies never change state: a snapshot then holds no second
     list)."""
 
-    # What it is, from its birth (shared between copies).
-    name = property(lambda self: self.birth.name)
-    coro = property(lambda self: self.birth.coro)
-    parent = property(lambda self: self.birth.parent)
-    created_at = property(lambda self: self.birth.created_at)
-    where = property(lambda self: self.birth.where)
-    origin = property(lambda self: self.birth.origin)
-    from_callback = property(lambda self: self.birth.from_callback)
+    # What it is, from its birth (shared between copies; attrgetter: read in C).
+    name = property(attrgetter("birth.name"))
+    coro = property(attrgetter("birth.coro"))
+    parent = property(attrgetter("birth.parent"))
+    created_at = property(attrgetter("birth.created_at"))
+    where = property(attrgetter("birth.where"))
+    origin = property(attrgetter("birth.origin"))
+    from_callback = property(attrgetter("birth.from_callback"))
 
     # How it ended (None while it has not).
     ended_at = property(lambda self: self.end.ended_at if self.end is not None else None)

@@ -79,10 +79,14 @@ def _task_json(model: Model, info: TaskInfo) -> TaskRow:
         if info.chain:
             chain = [ChainRow(link.qualname, f"{link.file}:{link.line}", link.lib)
                      for link in model.chain_links(info)]
+    birth = info.birth  # read once: a verdict may list 100,000 tasks
+    end = info.end
     return TaskRow(
-        info.id, info.name, info.coro, info.parent, JSON_STATES.get(info.state, "pending"),
-        info.created_at, info.where, info.steps, info.internal, info.ended_at, info.result,
-        info.error, info.cancel_text, wait, chain, info.origin, info.from_callback,
+        info.id, birth.name, birth.coro, birth.parent, JSON_STATES.get(info.state, "pending"),
+        birth.created_at, birth.where, info.steps, info.internal,
+        end.ended_at if end is not None else None, end.result if end is not None else None,
+        end.error if end is not None else None, info.cancel_text if end is not None else None,
+        wait, chain, birth.origin, birth.from_callback,
     )
 
 

@@ -112,7 +112,8 @@ def test_snapshots_are_placed_by_what_folding_costs_not_by_count() -> None:
     taken = list(history._taken_at)
 
     def gap_within(start: int, stop: int) -> int:
-        return next(later - earlier for earlier, later in zip(taken, taken[1:]) if earlier >= start and later <= stop)
+        return next(later - earlier for earlier, later in zip(taken, taken[1:], strict=False)
+                    if earlier >= start and later <= stop)
 
     creating = gap_within(0, tasks)
     ending = gap_within(2 * tasks, 3 * tasks)

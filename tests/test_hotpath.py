@@ -150,7 +150,8 @@ def test_resource_events_are_encoded_exactly_as_msgspec_encodes_them():
     names = [None, "lock", "x" * 31, "y" * 32, "z" * 255, "w" * 256, "ロック_ä" * 20]
     for name in names:
         for value, maxsize in ((None, None), (0, 5), (127, 128), (-33, 70_000), (2**40, 2**63 - 1)):
-            created = ("resource", 12.25, 7, "Queue", "MyQueue", name, "/tmp/a.py:3", "user", value, maxsize, None, None)
+            created = ("resource", 12.25, 7, "Queue", "MyQueue", name, "/tmp/a.py:3", "user", value, maxsize,
+                       None, None)
             assert pack(created) == encode(created), created
     for holders in ((), (1,), (5, 70_000, 2**33)):
         for value, size, set_ in ((None, None, None), (2, None, None), (None, 40_000, None), (None, None, True),
@@ -161,8 +162,8 @@ def test_resource_events_are_encoded_exactly_as_msgspec_encodes_them():
         assert pack(("res-state", 0.5, 3, (), strange, None, None)) is None
     for odd in (True, 1.5):  # a bool is not an int; a float anywhere is written as msgspec writes it
         assert pack(("res-state", 0.5, 3, (), odd, None, None)) == encode(("res-state", 0.5, 3, (), odd, None, None))
-    events = decode_batch(b"\x92" + pack(("resource", 1.0, 2, "Lock", "Lock", "a", "f.py:1", "user", None, None, None, None))
-                          + pack(("res-state", 2.0, 2, (4,), None, None, None)))
+    made = pack(("resource", 1.0, 2, "Lock", "Lock", "a", "f.py:1", "user", None, None, None, None))
+    events = decode_batch(b"\x92" + made + pack(("res-state", 2.0, 2, (4,), None, None, None)))
     assert events == [ResourceCreated(1.0, 2, "Lock", "Lock", "a", "f.py:1", "user", None, None, None, None),
                       ResourceState(2.0, 2, [4], None, None, None)]
 

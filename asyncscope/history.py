@@ -33,12 +33,14 @@ from asyncscope.model import Delta, Model, Snapshot
 
 __all__ = ["RunHistory", "SNAPSHOT_EVERY", "MAX_SNAPSHOTS", "STEP_EVENTS"]
 
-SNAPSHOT_EVERY = 8192
+SNAPSHOT_EVERY = 6144
 """Weight (:data:`WEIGHTS`) between two snapshots at first: the most a jump has to fold after
-restoring one, in task steps."""
+restoring one, in task steps. Each snapshot costs memory (on churn's run ~2.2 MB: the copies
+of the tasks the next interval changes), so this and :data:`MAX_SNAPSHOTS` trade the worst
+jump against the replay's memory (docs/performance.md)."""
 MAX_SNAPSHOTS = 48
-"""Snapshots kept at most; beyond, the spacing doubles (churn's 1,000,000-event run: every
-32,768 steps' worth)."""
+"""Snapshots kept at most; beyond, the spacing doubles (churn's 1,000,000-event run: 46
+snapshots, 24,576 steps' worth apart)."""
 WEIGHTS: dict[type, float] = {TaskCreated: 1.75, TaskDone: 2.25}
 """What decoding and folding an event costs, a task step's cost being 1 (every other event
 counts as a step). Measured on churn's trace (bench/replay.py): a step 0.4 µs to fold and
@@ -49,8 +51,9 @@ CHUNK = 4096
 """Events encoded together (and decoded together when a jump reads them again)."""
 DECODED_CHUNKS = 9
 """Decoded chunks kept (about 3.5 MB of events): as many as a jump folds at most between two
-snapshots 32,768 steps' worth apart (snapshots fall anywhere in a chunk), so a jump near
-the last one decodes nothing again."""
+snapshots 32,768 steps' worth apart (snapshots fall anywhere in a chunk; a run needs more
+than 1.5 million steps' worth for that spacing), so a jump near the last one decodes
+nothing again."""
 
 _encode = msgspec.msgpack.Encoder().encode
 
@@ -205,6 +208,12 @@ class RunHistory:
         finally:
             if collecting:
                 gc.enable()
+
+    def snapshot_before(self, shown: int) -> int:
+        """Events folded into the snapshot a jump to ``shown`` starts from: moving forward
+        to ``shown`` from a moment earlier than that costs more than the jump."""
+        shown = max(0, min(shown, len(self)))
+        return self._taken_at[bisect.bisect_right(self._taken_at, shown) - 1]
 
     def _state_at(self, shown: int) -> Model:
         shown = max(0, min(shown, len(self)))

@@ -349,6 +349,8 @@ class Model:
         tasks = self.tasks
         get = tasks.get
         epoch = self.epoch
+        touched = self._touched
+        positions = self._positions
         count = 0
         for event in events:
             count += 1
@@ -362,7 +364,7 @@ class Model:
                     pass  # a quiet narrator has nothing to do for it (see Narrator.quiet_skips)
                 else:
                     observe(self, event)  # before the fold: it compares the task's state before and after
-                    if quiet:
+                    if quiet and (skip is None or kind is Tick):  # only a clock jump changes what may be skipped
                         skip = narrator.quiet_skips()  # type: ignore[union-attr]
             if kind is Step or kind is TaskDone:
                 # What every step does, the last one included: count it, move the clock.
@@ -375,9 +377,16 @@ class Model:
                     self.next_task = None
                 info = get(tid)
                 if info is not None:
-                    if info.epoch != epoch:  # shared with a snapshot: copy it first (see _own)
-                        info = tasks[tid] = info.clone(epoch)
-                        self._touched.add(self._positions[tid] // PAGE)
+                    if info.epoch != epoch:  # shared with a snapshot: copy it first (TaskInfo.clone, inline)
+                        shared = info
+                        info = tasks[tid] = shared.__copy__()
+                        info.epoch = epoch
+                        info.shares_history = True
+                        if shared.prints:
+                            info.prints = list(shared.prints)
+                        if shared.flags:
+                            info.flags = list(shared.flags)
+                        touched.add(positions[tid] // PAGE)
                     info.steps += 1
                     info.busy_ns += event.dur_ns  # type: ignore[attr-defined]
                     if kind is Step:
@@ -392,7 +401,13 @@ class Model:
                         info.wait = None
                         info.end = TaskEnd(t, event.result, event.error, event.traceback,  # type: ignore[attr-defined]
                                            event.cancelled_by)  # type: ignore[attr-defined]
-                        info._set(t, event.state)  # type: ignore[attr-defined]
+                        state = event.state  # type: ignore[attr-defined]
+                        if state != info.state or not info.changes:  # TaskInfo._set, inline: one per task
+                            if info.shares_history:
+                                info.changes = list(info.changes)
+                                info.shares_history = False
+                            info.changes += (t, state)
+                        info.state = state
             else:
                 handler = handlers.get(kind)
                 if handler is not None:

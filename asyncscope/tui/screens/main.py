@@ -344,9 +344,11 @@ class RunScreen(Screen[None]):
             shown = None
         if shown == self.cursor:
             return
-        if shown is not None and self.cursor is not None and shown > self.cursor:
-            # Forward from a moment in the past: fold only the events in between (how
-            # playback and → stay cheap); the panes update as they do live.
+        if shown is not None and self.cursor is not None and self.history.snapshot_before(shown) <= self.cursor < shown:
+            # Forward from a moment in the past, and no snapshot in between: fold only the
+            # events in between (how playback and → stay cheap); the panes update as they
+            # do live. Further than that, a jump is cheaper (g 2.2 after g 0.7 folded
+            # 240,000 events, 0.9 s, on a million-event run).
             changes = self.history.advance(self.shown, self.cursor, shown)
             self.cursor = shown
             self._refresh(changes)
@@ -354,6 +356,11 @@ class RunScreen(Screen[None]):
             return
         table = self.query_one(TaskTable)
         selected = table.selected
+        # The moment shown before is let go after the frame, not before it: freeing a
+        # large run's state (its task table, the tasks copied since its snapshot) took
+        # 20 ms, and the panes drop their references to it one by one below.
+        retired = self.shown
+        self.call_after_refresh(lambda: retired)
         self.shown = self.history.live if shown is None else self.history.state_at(shown)
         changes = Delta.everything(self.shown)
         self.cursor = shown

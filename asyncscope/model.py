@@ -377,15 +377,8 @@ class Model:
                     self.next_task = None
                 info = get(tid)
                 if info is not None:
-                    if info.epoch != epoch:  # shared with a snapshot: copy it first (TaskInfo.clone, inline)
-                        shared = info
-                        info = tasks[tid] = shared.__copy__()
-                        info.epoch = epoch
-                        info.shares_history = True
-                        if shared.prints:
-                            info.prints = list(shared.prints)
-                        if shared.flags:
-                            info.flags = list(shared.flags)
+                    if info.epoch != epoch:  # shared with a snapshot: copy it first (see _own)
+                        info = tasks[tid] = info.clone(epoch)
                         touched.add(positions[tid] // PAGE)
                     info.steps += 1
                     info.busy_ns += event.dur_ns  # type: ignore[attr-defined]

@@ -160,6 +160,15 @@ descr_get(PyObject *self, PyObject *obj, PyObject *type)
     return PyMethod_New(self, obj);
 }
 
+/* What every callable type here shares with a function: called by vectorcall, bound as a
+ * method when read off an instance (or called unbound by CPython's method calls), with a
+ * __dict__ for __name__, __qualname__, __doc__ and __module__. */
+#define FUNCTION_LIKE(type)                                                                        \
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL | Py_TPFLAGS_METHOD_DESCRIPTOR,    \
+    .tp_vectorcall_offset = offsetof(type, vectorcall), .tp_dictoffset = offsetof(type, dict),      \
+    .tp_getattro = PyObject_GenericGetAttr, .tp_setattro = PyObject_GenericSetAttr,                \
+    .tp_call = PyVectorcall_Call, .tp_descr_get = descr_get
+
 /* ---- msgpack, byte for byte as msgspec writes it ------------------------------------ */
 
 static Py_ssize_t
@@ -1252,13 +1261,7 @@ static PyTypeObject StepRunnerType = {
     .tp_name = "asyncscope.runtime._hotpath.StepRunner",
     .tp_doc = "TaskStepHandle._run, compiled.",
     .tp_basicsize = sizeof(StepRunner),
-    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL | Py_TPFLAGS_METHOD_DESCRIPTOR,
-    .tp_vectorcall_offset = offsetof(StepRunner, vectorcall),
-    .tp_dictoffset = offsetof(StepRunner, dict),
-    .tp_getattro = PyObject_GenericGetAttr,
-    .tp_setattro = PyObject_GenericSetAttr,
-    .tp_call = PyVectorcall_Call,
-    .tp_descr_get = descr_get,
+    FUNCTION_LIKE(StepRunner),
     .tp_new = step_new,
     .tp_dealloc = (destructor)step_dealloc,
     .tp_methods = step_methods,
@@ -1864,13 +1867,7 @@ static PyTypeObject CallSoonType = {
     .tp_name = "asyncscope.runtime._hotpath.CallSoon",
     .tp_doc = "BaseEventLoop.call_soon with the task-step test, compiled.",
     .tp_basicsize = sizeof(CallSoon),
-    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL | Py_TPFLAGS_METHOD_DESCRIPTOR,
-    .tp_vectorcall_offset = offsetof(CallSoon, vectorcall),
-    .tp_dictoffset = offsetof(CallSoon, dict),
-    .tp_getattro = PyObject_GenericGetAttr,
-    .tp_setattro = PyObject_GenericSetAttr,
-    .tp_call = PyVectorcall_Call,
-    .tp_descr_get = descr_get,
+    FUNCTION_LIKE(CallSoon),
     .tp_new = soon_new,
     .tp_dealloc = (destructor)soon_dealloc,
 };
@@ -2753,13 +2750,7 @@ static PyTypeObject ResourceCallType = {
     .tp_name = "asyncscope.runtime._hotpath.ResourceCall",
     .tp_doc = "A resource class's method, with the compiled resource hook after it.",
     .tp_basicsize = sizeof(ResourceCall),
-    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL | Py_TPFLAGS_METHOD_DESCRIPTOR,
-    .tp_vectorcall_offset = offsetof(ResourceCall, vectorcall),
-    .tp_dictoffset = offsetof(ResourceCall, dict),
-    .tp_getattro = PyObject_GenericGetAttr,
-    .tp_setattro = PyObject_GenericSetAttr,
-    .tp_call = PyVectorcall_Call,
-    .tp_descr_get = descr_get,
+    FUNCTION_LIKE(ResourceCall),
     .tp_dealloc = (destructor)resource_call_dealloc,
 };
 
@@ -2784,13 +2775,7 @@ static PyTypeObject ResourceAttrType = {
     .tp_name = "asyncscope.runtime._hotpath.ResourceSetattr",
     .tp_doc = "A resource class's __setattr__: writes of its state attribute report.",
     .tp_basicsize = sizeof(ResourceAttr),
-    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL | Py_TPFLAGS_METHOD_DESCRIPTOR,
-    .tp_vectorcall_offset = offsetof(ResourceAttr, vectorcall),
-    .tp_dictoffset = offsetof(ResourceAttr, dict),
-    .tp_getattro = PyObject_GenericGetAttr,
-    .tp_setattro = PyObject_GenericSetAttr,
-    .tp_call = PyVectorcall_Call,
-    .tp_descr_get = descr_get,
+    FUNCTION_LIKE(ResourceAttr),
     .tp_dealloc = (destructor)resource_attr_dealloc,
     .tp_members = resource_attr_members,
 };

@@ -18,9 +18,11 @@ A reporting failure is said once as an ``internal-error`` and never reaches the 
 
 A program may make and use 100,000 of these a second, so the common cases have a compiled
 copy (``ResourceCall`` and ``ResourceAttr`` in ``_hotpath.c``: the ``__init__`` and queue
-wrappers, the lock's and event's descriptors) that shares this class's dicts and counter
-and comes back here for everything else (a creating line not seen yet, a condition, a
-semaphore, a failure). tests/test_hotpath.py compares the two paths' events.
+wrappers, and a ``__setattr__`` on each class in place of the descriptor, which stores
+through ``object.__setattr__``: a descriptor has to write through ``obj.__dict__``, and
+asking for it gives every lock a dict of its own). They share this class's counter and
+caches and come back here for everything else (a creating line not seen yet, a condition,
+a semaphore's holders, a failure). tests/test_hotpath.py compares the two paths' events.
 """
 
 from __future__ import annotations
@@ -70,8 +72,9 @@ class ResourceWatch:
         self._holders: dict[int, tuple[int, ...]] = {}
         """Resource → the tasks holding it, while any do (tuples: a tuple of ints is let go
         by the garbage collector, and 100,000 locks must not make every collection slower)."""
-        self._counter: Any = _Counter()
-        """``count``: the last resource id given (the compiled path's counter once installed)."""
+        self._pure_counter = _Counter()
+        self._counter: Any = self._pure_counter
+        """``count``: the last resource id given (the compiled path's core once installed)."""
         self._sites: dict[tuple[Any, int], tuple[str, str, list[str] | None, list[int]]] = {}
         """(code, line) → what that creating line says (see :meth:`_site`)."""
         self._code_sites: dict[int, tuple[Any, dict[int, tuple[Any, ...]]]] = {}
@@ -147,10 +150,11 @@ class ResourceWatch:
             site = self._sites.get((code, line))
             if site is None:
                 site = self._site(code, line)
-            known = self._code_sites.get(id(code))
-            if known is None or known[0] is not code:
-                known = self._code_sites[id(code)] = (code, {})
-            known[1][frame.f_lasti] = site  # for the compiled path's next time here
+            if self._counter is not self._pure_counter:  # compiled: teach it this line for next time
+                known = self._code_sites.get(id(code))
+                if known is None or known[0] is not code:
+                    known = self._code_sites[id(code)] = (code, {})
+                known[1][frame.f_lasti] = site
             del frame
             where, origin, names, made = site
             if names is None:

@@ -36,6 +36,24 @@ def _record(program: Path, trace: Path) -> Path:
     return trace
 
 
+def _ticking_replay(tmp_path: Path, tasks: int, ticks: int, sleep: float):  # type: ignore[no-untyped-def]
+    """The replay of a recorded program whose ``tasks`` tasks each sleep ``ticks`` times
+    (task n for n times ``sleep`` seconds), then print that they are done."""
+    program = tmp_path / "ticks.py"
+    program.write_text(
+        "import asyncio\n\n"
+        "async def tick(n):\n"
+        f"    for _ in range({ticks}):\n"
+        f"        await asyncio.sleep({sleep} * n)\n"
+        "    print('tick', n, 'done')\n\n"
+        "async def main():\n"
+        f"    await asyncio.gather(*(tick(n) for n in range(1, {tasks + 1})))\n\n"
+        "asyncio.run(main())\n"
+    )
+    trace = _record(program, tmp_path / "ticks.trace")
+    return make_app(Target("path", str(trace), (), "ticks.py"), replay=str(trace))
+
+
 def _replay(trace: Path):  # type: ignore[no-untyped-def]
     return make_app(Target("path", str(trace), (), "sequential.py"), replay=str(trace))
 
@@ -138,18 +156,7 @@ async def test_after_a_jump_the_narration_shows_every_sentence_of_that_moment(tm
 
     from asyncscope.tui.widgets.narration import AT_ONCE, NarrationView
 
-    program = tmp_path / "many.py"
-    program.write_text(
-        "import asyncio\n\n"
-        "async def tick(n):\n"
-        "    for _ in range(3):\n"
-        "        await asyncio.sleep(0.01 * n)\n\n"
-        "async def main():\n"
-        "    await asyncio.gather(*(tick(n) for n in range(1, 31)))\n\n"
-        "asyncio.run(main())\n"
-    )
-    trace = _record(program, tmp_path / "many.trace")
-    app = make_app(Target("path", str(trace), (), "many.py"), replay=str(trace))
+    app = _ticking_replay(tmp_path, tasks=30, ticks=3, sleep=0.01)
     async with app.run_test(size=SIZE) as pilot:
         await wait_end(pilot)
         await pilot.press("left", "left")
@@ -199,19 +206,7 @@ async def test_a_jump_forward_past_a_snapshot_starts_from_it_not_from_the_moment
 
     # Snapshots every 40 steps' worth, so this small run has many.
     monkeypatch.setattr(main_screen, "RunHistory", lambda make: RunHistory(make, every=40, chunk=8))
-    program = tmp_path / "steps.py"
-    program.write_text(
-        "import asyncio\n\n"
-        "async def tick(n):\n"
-        "    for i in range(20):\n"
-        "        await asyncio.sleep(0.001 * n)\n"
-        "    print('tick', n, 'done')\n\n"
-        "async def main():\n"
-        "    await asyncio.gather(*(tick(n) for n in range(1, 11)))\n\n"
-        "asyncio.run(main())\n"
-    )
-    trace = _record(program, tmp_path / "steps.trace")
-    app = make_app(Target("path", str(trace), (), "steps.py"), replay=str(trace))
+    app = _ticking_replay(tmp_path, tasks=10, ticks=20, sleep=0.001)
     async with app.run_test(size=SIZE) as pilot:
         await wait_end(pilot)
         screen = run_screen(pilot)

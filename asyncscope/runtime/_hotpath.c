@@ -2171,6 +2171,7 @@ typedef struct {
     PyObject *watch, *ids, *holders, *code_sites, *kinds, *outermost, *find_outermost, *condition,
         *clock, *perf_ns, *encode, *queue, *queue_append, *flush, *get_running_loop, *current_task,
         *task_ids, *failed_task_ids;
+    PyObject *type_facts; /* class -> (kind, class name, 1 value / 2 maxsize / 3 parties / 0) */
     Py_ssize_t count;
     Py_ssize_t batch_size;
     int monotonic;
@@ -2194,7 +2195,7 @@ typedef struct {
     int mode;
 } ResourceAttr;
 
-static PyObject *str_resource_tag, *str_res_state, *str_fail, *str_register, *str_kind_of, *str_value_attr,
+static PyObject *str_queue_suffix, *str_resource_tag, *str_res_state, *str_fail, *str_register, *str_kind_of, *str_value_attr,
     *str_maxsize, *str_parties, *str_qsize, *str_started;
 
 /* The failure of our own work, handed to ResourceWatch._fail (said once, never raised). */
@@ -2328,24 +2329,52 @@ resource_made(ResourceCore *core, PyObject *obj, PyObject *name, PyObject *where
         id_set((IdTable *)core->ids, (uintptr_t)obj, (long long)core->count) < 0) {
         goto out;
     }
-    kind = PyDict_GetItemWithError(core->kinds, cls);
-    if (kind != NULL) {
-        Py_INCREF(kind);
+    /* (kind, class name, what the kind holds) once per class */
+    PyObject *facts = PyDict_GetItemWithError(core->type_facts, cls);
+    if (facts == NULL) {
+        if (PyErr_Occurred()) {
+            goto out;
+        }
+        kind = PyDict_GetItemWithError(core->kinds, cls);
+        if (kind != NULL) {
+            Py_INCREF(kind);
+        }
+        else if (PyErr_Occurred() || (kind = PyObject_CallMethodOneArg(core->watch, str_kind_of, cls)) == NULL) {
+            goto out;
+        }
+        if ((cls_name = PyObject_GetAttr(cls, str_name)) == NULL) {
+            goto out;
+        }
+        long holds = 0;
+        if (PyUnicode_Check(kind)) {
+            if (PyUnicode_CompareWithASCIIString(kind, "Semaphore") == 0 ||
+                PyUnicode_CompareWithASCIIString(kind, "BoundedSemaphore") == 0) {
+                holds = 1; /* a value */
+            }
+            else if (PyUnicode_GET_LENGTH(kind) >= 5 &&
+                     PyUnicode_Tailmatch(kind, str_queue_suffix, 0, PY_SSIZE_T_MAX, 1) == 1) {
+                holds = 2; /* a maxsize */
+            }
+            else if (PyUnicode_CompareWithASCIIString(kind, "Barrier") == 0) {
+                holds = 3; /* parties */
+            }
+        }
+        facts = Py_BuildValue("(OOl)", kind, cls_name, holds);
+        if (facts == NULL || PyDict_SetItem(core->type_facts, cls, facts) < 0) {
+            Py_XDECREF(facts);
+            goto out;
+        }
+        Py_DECREF(facts); /* the dict keeps it */
+        Py_CLEAR(kind);
+        Py_CLEAR(cls_name);
     }
-    else if (PyErr_Occurred() || (kind = PyObject_CallMethodOneArg(core->watch, str_kind_of, cls)) == NULL) {
-        goto out;
-    }
-    if ((cls_name = PyObject_GetAttr(cls, str_name)) == NULL) {
-        goto out;
-    }
+    kind = Py_NewRef(PyTuple_GET_ITEM(facts, 0));
+    cls_name = Py_NewRef(PyTuple_GET_ITEM(facts, 1));
+    long holds = PyLong_AsLong(PyTuple_GET_ITEM(facts, 2));
     /* What the instance holds, read as asyncio reads it (not through __dict__: see resource_setattr) */
-    if (PyUnicode_Check(kind) && (PyUnicode_CompareWithASCIIString(kind, "Semaphore") == 0 ||
-                                  PyUnicode_CompareWithASCIIString(kind, "BoundedSemaphore") == 0) &&
-        lookup_attr(obj, str_value_attr, &value) < 0) {
-        goto out;
-    }
-    if (lookup_attr(obj, str_maxsize, &maxsize) < 0 || lookup_attr(obj, str_parties, &parties) < 0 ||
-        (now = resource_now(core)) == NULL) {
+    if ((holds == 1 && lookup_attr(obj, str_value_attr, &value) < 0) ||
+        (holds == 2 && lookup_attr(obj, str_maxsize, &maxsize) < 0) ||
+        (holds == 3 && lookup_attr(obj, str_parties, &parties) < 0) || (now = resource_now(core)) == NULL) {
         goto out;
     }
     {
@@ -2636,7 +2665,8 @@ resource_core_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
     self->monotonic = monotonic;
     self->batch_size = batch_size;
     self->queue_append = PyObject_GetAttr(queue, str_append);
-    if (self->queue_append == NULL) {
+    self->type_facts = PyDict_New();
+    if (self->queue_append == NULL || self->type_facts == NULL) {
         Py_DECREF(self);
         return NULL;
     }
@@ -2646,6 +2676,7 @@ resource_core_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
 static void
 resource_core_dealloc(ResourceCore *self)
 {
+    Py_XDECREF(self->type_facts);
     Py_XDECREF(self->watch);
     Py_XDECREF(self->ids);
     Py_XDECREF(self->holders);
@@ -2854,6 +2885,7 @@ PyInit__hotpath(void)
     INTERN(str_context, "context");
     INTERN(str_run, "run");
     INTERN(str_resource_tag, "resource");
+    INTERN(str_queue_suffix, "Queue");
     INTERN(str_res_state, "res-state");
     INTERN(str_fail, "_fail");
     INTERN(str_register, "register");

@@ -184,10 +184,11 @@ class ResourceWatch:
         self._ids[id(obj)] = rid
         cls = type(obj)
         kind = self._kinds.get(cls) or self.kind_of(cls)
-        values = obj.__dict__
+        values = obj.__dict__  # what each kind holds (a lock made by a subclass with a _maxsize has none)
         self._send(("resource", self._now(), rid, kind, cls.__name__, name, where, origin,
                     values.get("_value") if kind in _SEMAPHORES else None,
-                    values.get("_maxsize"), values.get("_parties"), lock))
+                    values.get("_maxsize") if kind.endswith("Queue") else None,
+                    values.get("_parties") if kind == "Barrier" else None, lock))
         return rid
 
     def kind_of(self, cls: type) -> str:

@@ -27,6 +27,7 @@ from asyncscope.display import (
     task_colour,
 )
 from asyncscope.model import Model, OutputLine, TaskInfo
+from asyncscope.plain_table import LONG, natural_widths, print_plain_table, table_width
 from asyncscope.verdict import exit_code, resources_json
 
 __all__ = ["ReportPrinter", "make_console", "page_width", "render", "resource_state_text"]
@@ -202,8 +203,7 @@ def _task_cells(model: Model, info: TaskInfo) -> dict[str, Text]:
 
 
 def _table_width(columns: list[str], widths: dict[str, int]) -> int:
-    """Rich's default table: one space of padding each side of a cell, a rule between and around."""
-    return sum(widths[column] + 3 for column in columns) + 1
+    return table_width([widths[column] for column in columns])
 
 
 def _print_tasks(model: Model, console: Console) -> None:
@@ -255,27 +255,51 @@ def resource_state_text(model: Model, info: Any) -> str:
     return ""
 
 
+_RESOURCE_HEADERS = ("col-resource", "col-kind", "col-res-state", "col-held-by", "col-waiting", "col-made-at")
+
+
 def _print_resources(model: Model, console: Console) -> None:
-    rows = [row for row in resources_json(model) if not row.internal]
-    if not rows:
+    found = [row for row in resources_json(model) if not row.internal]
+    if not found:
         return
     name = model.task_name
-    table = Table(title=wording.text("report-resources"), title_justify="left", expand=False)
-    for key in ("col-resource", "col-kind", "col-res-state", "col-held-by", "col-waiting", "col-made-at"):
-        table.add_column(wording.text(key), no_wrap=key != "col-waiting", overflow="fold")
-    for row in rows:
+    rows = []
+    for row in found:
         info = model.resources[row.id]
         waiting = [name(tid) for tid in row.waiters]
         waiting += [wording.text("res-put", task=name(tid)) for tid in row.putters or ()]
         waiting += [wording.text("res-join", task=name(tid)) for tid in row.joiners or ()]
-        table.add_row(Text(safe_text(row.name)), row.kind, resource_state_text(model, info),
-                      Text(safe_text(", ".join(name(tid) for tid in row.holders))),
-                      Text(safe_text(", ".join(waiting))),
-                      Text(relative_where(row.where) if row.where else "-", style="dim"))
+        rows.append((Text(safe_text(row.name)), Text(row.kind), Text(resource_state_text(model, info)),
+                     Text(safe_text(", ".join(name(tid) for tid in row.holders))),
+                     Text(safe_text(", ".join(waiting))),
+                     Text(relative_where(row.where) if row.where else "-", style="dim")))
+    headers = [wording.text(key) for key in _RESOURCE_HEADERS]
+    if _long_and_fits(console, headers, rows):
+        print_plain_table(console, wording.text("report-resources"), headers, rows)
+        return
+    table = Table(title=wording.text("report-resources"), title_justify="left", expand=False)
+    for key, header in zip(_RESOURCE_HEADERS, headers, strict=True):
+        table.add_column(header, no_wrap=key != "col-waiting", overflow="fold")
+    for cells in rows:
+        table.add_row(*cells)
     console.print(table)
 
 
+def _long_and_fits(console: Console, headers: list[str], rows: list[Any]) -> bool:
+    """A table long enough to print without Rich's table (see plain_table), whose rows all
+    fit the width on one line each."""
+    if len(rows) < LONG:
+        return False
+    width = page_width(console)
+    return width is None or table_width(natural_widths(headers, rows)) <= width
+
+
 def _print_table(console: Console, rows: list[dict[str, Text]], columns: list[str], wrap: bool) -> None:
+    if not wrap and len(rows) >= LONG:  # each on one line: printed without Rich's table
+        print_plain_table(console, wording.text("report-tasks"), [wording.text(_HEADERS[c]) for c in columns],
+                          [[row[column] for column in columns] for row in rows],
+                          right=[column == "steps" for column in columns])
+        return
     table = Table(title=wording.text("report-tasks"), title_justify="left", expand=False)
     for column in columns:
         header = wording.text(_HEADERS[column])

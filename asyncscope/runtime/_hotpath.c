@@ -2394,6 +2394,46 @@ out:
     return status;
 }
 
+/* resource_register's common case, the creating line's `site` found: 0 done, -1 failed,
+ * 1 for the Python path to do it (a Condition, or a site not laid out as expected). */
+static int
+resource_register_at(ResourceCore *core, PyObject *obj, PyObject *site)
+{
+    PyObject *where = PyTuple_GET_ITEM(site, 0), *origin = PyTuple_GET_ITEM(site, 1),
+             *names = PyTuple_GET_ITEM(site, 2), *made = PyTuple_GET_ITEM(site, 3);
+    if (names == Py_None) {
+        /* asyncio's own: nothing kept, and a dead resource's id at this address forgotten */
+        long long gone;
+        id_pop((IdTable *)core->ids, (uintptr_t)obj, &gone);
+        return 0;
+    }
+    int is_condition = PyObject_IsInstance(obj, core->condition);
+    if (is_condition != 0) {
+        return is_condition < 0 ? -1 : 1; /* a condition's lock is said with it */
+    }
+    if (!PyList_Check(names) || !PyList_Check(made) || PyList_GET_SIZE(made) != 1) {
+        return 1;
+    }
+    PyObject *name = Py_None;
+    Py_ssize_t count = PyList_GET_SIZE(names);
+    if (count > 0) {
+        long n = PyLong_AsLong(PyList_GET_ITEM(made, 0));
+        if (n == -1 && PyErr_Occurred()) {
+            return -1;
+        }
+        PyObject *next = PyLong_FromLong(n + 1);
+        if (next == NULL) {
+            return -1;
+        }
+        PyList_SetItem(made, 0, next); /* steals next */
+        name = PyList_GET_ITEM(names, (n + 1) % count);
+    }
+    Py_INCREF(name);
+    int status = resource_made(core, obj, name, where, origin);
+    Py_DECREF(name);
+    return status;
+}
+
 /* ResourceWatch.register's common case, called by the outermost wrapped __init__ once it
  * returned: the creating line looked up by the frame that called the class. */
 static int
@@ -2421,42 +2461,12 @@ resource_register(ResourceCore *core, PyObject *obj)
     if (site == NULL || !PyTuple_Check(site) || PyTuple_GET_SIZE(site) != 4) {
         goto python; /* a line not met yet: the Python path works it out and caches it */
     }
-    PyObject *where = PyTuple_GET_ITEM(site, 0), *origin = PyTuple_GET_ITEM(site, 1),
-             *names = PyTuple_GET_ITEM(site, 2), *made = PyTuple_GET_ITEM(site, 3);
-    if (names == Py_None) {
-        /* asyncio's own: nothing kept, and a dead resource's id at this address forgotten */
-        long long gone;
-        id_pop((IdTable *)core->ids, (uintptr_t)obj, &gone);
-        return 0;
+    Py_INCREF(site); /* its items are used below while Python code may run (a flush) */
+    int status = resource_register_at(core, obj, site);
+    Py_DECREF(site);
+    if (status != 1) {
+        return status;
     }
-    int is_condition = PyObject_IsInstance(obj, core->condition);
-    if (is_condition != 0) {
-        if (is_condition < 0) {
-            return -1;
-        }
-        goto python; /* its lock is said with it */
-    }
-    if (!PyList_Check(names) || !PyList_Check(made) || PyList_GET_SIZE(made) != 1) {
-        goto python;
-    }
-    PyObject *name = Py_None;
-    Py_ssize_t count = PyList_GET_SIZE(names);
-    if (count > 0) {
-        long n = PyLong_AsLong(PyList_GET_ITEM(made, 0));
-        if (n == -1 && PyErr_Occurred()) {
-            return -1;
-        }
-        PyObject *next = PyLong_FromLong(n + 1);
-        if (next == NULL) {
-            return -1;
-        }
-        PyList_SetItem(made, 0, next); /* steals next */
-        name = PyList_GET_ITEM(names, (n + 1) % count);
-    }
-    Py_INCREF(name);
-    int status = resource_made(core, obj, name, where, origin);
-    Py_DECREF(name);
-    return status;
 python:;
     PyObject *r = PyObject_CallMethodObjArgs(core->watch, str_register, obj, frame ? (PyObject *)frame : Py_None,
                                              NULL);

@@ -212,12 +212,15 @@ class RunHistory:
     def snapshot_before(self, shown: int) -> int:
         """Events folded into the snapshot a jump to ``shown`` starts from: moving forward
         to ``shown`` from a moment earlier than that costs more than the jump."""
-        shown = max(0, min(shown, len(self)))
-        return self._taken_at[bisect.bisect_right(self._taken_at, shown) - 1]
+        return self._taken_at[self._snapshot_for(shown)]
+
+    def _snapshot_for(self, shown: int) -> int:
+        """The index of the latest snapshot at or before ``shown`` (clamped to the run)."""
+        return bisect.bisect_right(self._taken_at, max(0, min(shown, len(self)))) - 1
 
     def _state_at(self, shown: int) -> Model:
         shown = max(0, min(shown, len(self)))
-        snap = self._snapshots[bisect.bisect_right(self._taken_at, shown) - 1]
+        snap = self._snapshots[self._snapshot_for(shown)]
         model = snap.restore()
         start = snap.events_applied
         events = self.events(start, shown)

@@ -394,13 +394,7 @@ class Model:
                         info.wait = None
                         info.end = TaskEnd(t, event.result, event.error, event.traceback,  # type: ignore[attr-defined]
                                            event.cancelled_by)  # type: ignore[attr-defined]
-                        state = event.state  # type: ignore[attr-defined]
-                        if state != info.state or not info.changes:  # TaskInfo._set, inline: one per task
-                            if info.shares_history:
-                                info.changes = list(info.changes)
-                                info.shares_history = False
-                            info.changes += (t, state)
-                        info.state = state
+                        info._set(t, event.state)  # type: ignore[attr-defined]
             else:
                 handler = handlers.get(kind)
                 if handler is not None:

@@ -41,9 +41,10 @@ def table_width(widths: Sequence[int]) -> int:
 
 
 def print_plain_table(console: Console, title: str, headers: Sequence[str], rows: Sequence[Sequence[Text]],
-                      right: Sequence[bool] | None = None) -> None:
-    """``rows`` (cells as ``Text``) under ``headers``, ``right[i]`` right-justifying column i."""
-    widths = natural_widths(headers, rows)
+                      right: Sequence[bool] | None = None, widths: Sequence[int] | None = None) -> None:
+    """``rows`` (cells as ``Text``) under ``headers``, ``right[i]`` right-justifying column i;
+    ``widths``, the columns' natural widths, when the caller has measured them already."""
+    widths = widths or natural_widths(headers, rows)
     right = right or [False] * len(headers)
     if console.no_color or console.color_system is None:
         _write_plain(console, title, headers, rows, widths, right)

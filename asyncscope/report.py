@@ -274,8 +274,9 @@ def _print_resources(model: Model, console: Console) -> None:
                      Text(safe_text(", ".join(waiting))),
                      Text(relative_where(row.where) if row.where else "-", style="dim")))
     headers = [wording.text(key) for key in _RESOURCE_HEADERS]
-    if _long_and_fits(console, headers, rows):
-        print_plain_table(console, wording.text("report-resources"), headers, rows)
+    widths = _plain_widths(console, headers, rows)
+    if widths is not None:
+        print_plain_table(console, wording.text("report-resources"), headers, rows, widths=widths)
         return
     table = Table(title=wording.text("report-resources"), title_justify="left", expand=False)
     for key, header in zip(_RESOURCE_HEADERS, headers, strict=True):
@@ -285,13 +286,14 @@ def _print_resources(model: Model, console: Console) -> None:
     console.print(table)
 
 
-def _long_and_fits(console: Console, headers: list[str], rows: list[Any]) -> bool:
-    """A table long enough to print without Rich's table (see plain_table), whose rows all
-    fit the width on one line each."""
+def _plain_widths(console: Console, headers: list[str], rows: list[Any]) -> list[int] | None:
+    """The columns' widths of a table long enough to print without Rich's table (see
+    plain_table) whose rows all fit the width on one line each; else None."""
     if len(rows) < LONG:
-        return False
+        return None
+    widths = natural_widths(headers, rows)
     width = page_width(console)
-    return width is None or table_width(natural_widths(headers, rows)) <= width
+    return widths if width is None or table_width(widths) <= width else None
 
 
 def _print_table(console: Console, rows: list[dict[str, Text]], columns: list[str], wrap: bool) -> None:

@@ -321,7 +321,8 @@ def test_renamed_task_prints_under_its_name_at_the_time() -> None:
     assert "t=  0.000 server up\n" in text
 
 
-def test_a_long_report_prints_exactly_as_rich_would_only_faster(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_long_report_prints_exactly_as_rich_would_only_faster(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """Long task and resource tables are printed without Rich's table (asyncscope/plain_table.py:
     a run of 30,000 locks and queues took 14 s to report): the same characters, with and
     without colour, with rows that hold wide and styled cells; too wide for the terminal,

@@ -504,6 +504,28 @@ read_clock(PyObject *perf_ns, int monotonic, long long *out)
     return (*out == -1 && PyErr_Occurred()) ? -1 : 0;
 }
 
+/* The clock's origin_ns now (Clock.origin_ns: the virtual clock moves it): 0, or -1 with an error. */
+static int
+clock_origin(PyObject *clock, long long *origin_ns)
+{
+    PyObject *origin = PyObject_GetAttr(clock, str_origin_ns);
+    *origin_ns = origin ? PyLong_AsLongLong(origin) : -1;
+    Py_XDECREF(origin);
+    return (*origin_ns == -1 && PyErr_Occurred()) ? -1 : 0;
+}
+
+/* Program time now, as events are stamped: (perf_counter_ns() - clock.origin_ns) / 1e9; a
+ * new float, or NULL with an error. */
+static PyObject *
+clock_now(PyObject *clock, PyObject *perf_ns, int monotonic)
+{
+    long long origin_ns, now_ns;
+    if (clock_origin(clock, &origin_ns) < 0 || read_clock(perf_ns, monotonic, &now_ns) < 0) {
+        return NULL;
+    }
+    return PyFloat_FromDouble((double)(now_ns - origin_ns) / 1e9);
+}
+
 /* ---- StepRunner: TaskStepHandle._run ------------------------------------------------- */
 
 #define MAX_THREADS 64
@@ -717,15 +739,7 @@ finish_task(StepRunner *self, PyObject *task, PyObject *tid, PyObject *dur)
     if (result == NULL) {
         return -1;
     }
-    long long now_ns;
-    PyObject *origin = PyObject_GetAttr(self->clock, str_origin_ns);
-    long long origin_ns = origin ? PyLong_AsLongLong(origin) : -1;
-    Py_XDECREF(origin);
-    if ((origin_ns == -1 && PyErr_Occurred()) || read_clock(self->perf_ns, self->monotonic, &now_ns) < 0) {
-        Py_DECREF(result);
-        return -1;
-    }
-    PyObject *now = PyFloat_FromDouble((double)(now_ns - origin_ns) / 1e9);
+    PyObject *now = clock_now(self->clock, self->perf_ns, self->monotonic);
     PyObject *tuple = now ? PyTuple_Pack(9, str_done_tag, now, tid, dur, str_done_tag, result, Py_None, Py_None,
                                          Py_None)
                           : NULL;
@@ -881,10 +895,8 @@ waiting_step(StepRunner *self, PyObject *task, PyObject *tid, long long dur, PyO
         result = (lib_key == NULL || PyErr_Occurred()) ? -1 : 0;
         goto out;
     }
-    PyObject *origin = PyObject_GetAttr(self->clock, str_origin_ns);
-    long long origin_ns = origin ? PyLong_AsLongLong(origin) : -1;
-    Py_XDECREF(origin);
-    if (origin_ns == -1 && PyErr_Occurred()) {
+    long long origin_ns;
+    if (clock_origin(self->clock, &origin_ns) < 0) {
         goto out;
     }
     /* Written here, byte for byte as msgspec would encode ("step", t, tid, dur, wait, chain) */
@@ -1027,11 +1039,9 @@ step_run(StepRunner *self, PyObject *const *args, size_t nargsf, PyObject *kwnam
         }
         else if (waiter == Py_None) {
             /* A bare yield (sleep(0)): the commonest step, so the cheapest event. */
-            PyObject *origin = PyObject_GetAttr(self->clock, str_origin_ns);
-            long long origin_ns = origin ? PyLong_AsLongLong(origin) : -1;
-            Py_XDECREF(origin);
+            long long origin_ns;
             PyObject *encoded = NULL;
-            if (origin_ns == -1 && PyErr_Occurred()) {
+            if (clock_origin(self->clock, &origin_ns) < 0) {
                 /* handled below */
             }
             else if (fail_after >= 0 && fail_after-- == 0) {
@@ -1380,7 +1390,7 @@ register_task(CallSoon *self, PyObject *task)
     PyObject *result = NULL;
     PyObject *loop = NULL, *current = NULL, *creating = NULL, *coro = NULL, *qualname = NULL, *parent = NULL,
              *code = NULL, *origin = NULL, *internal = NULL, *name = NULL, *where = NULL, *tid = NULL, *key = NULL;
-    long long began, now_ns;
+    long long began;
     if (read_clock(self->perf_ns, self->monotonic, &began) < 0) {
         return NULL;
     }
@@ -1535,16 +1545,10 @@ register_task(CallSoon *self, PyObject *task)
     }
     {
         /* now = (_perf_ns() - self.clock.origin_ns) / 1e9, then the TaskCreated tuple */
-        PyObject *origin_ns = PyObject_GetAttr(self->clock, str_origin_ns);
-        if (origin_ns == NULL) {
+        PyObject *now = clock_now(self->clock, self->perf_ns, self->monotonic);
+        if (now == NULL) {
             goto done;
         }
-        long long origin_value = PyLong_AsLongLong(origin_ns);
-        Py_DECREF(origin_ns);
-        if ((origin_value == -1 && PyErr_Occurred()) || read_clock(self->perf_ns, self->monotonic, &now_ns) < 0) {
-            goto done;
-        }
-        PyObject *now = PyFloat_FromDouble((double)(now_ns - origin_value) / 1e9);
         PyObject *tuple = now ? PyTuple_Pack(10, str_created, now, tid, name, qualname, parent, where, internal,
                                              origin, Py_None)
                               : NULL;
@@ -2227,14 +2231,7 @@ resource_now(ResourceCore *core)
     if (truth <= 0) {
         return truth < 0 ? NULL : PyFloat_FromDouble(0.0);
     }
-    PyObject *origin = PyObject_GetAttr(core->clock, str_origin_ns);
-    long long origin_ns = origin ? PyLong_AsLongLong(origin) : -1;
-    Py_XDECREF(origin);
-    long long now_ns;
-    if ((origin_ns == -1 && PyErr_Occurred()) || read_clock(core->perf_ns, core->monotonic, &now_ns) < 0) {
-        return NULL;
-    }
-    return PyFloat_FromDouble((double)(now_ns - origin_ns) / 1e9);
+    return clock_now(core->clock, core->perf_ns, core->monotonic);
 }
 
 /* Queue the event made of `items` (n of them) and flush a full batch: its bytes written here

@@ -21,8 +21,11 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-BOOT = ("import sys; sys.path.insert(0, {root!r}); "
+BOOT = ("import sys; sys.path.insert(0, {root!r}); {before}"
         "from asyncscope.runtime.bootstrap import main; del sys.path[0]; main()")
+STEPS_ONLY = ("from asyncscope.runtime.resources import ResourceWatch; "
+              "ResourceWatch.install = lambda self: None; ")
+"""The resource hooks left out: what following the steps alone costs this program."""
 
 
 def _timed(cmd: list[str], env: dict[str, str], pass_fds: tuple[int, ...] = ()) -> float:
@@ -32,7 +35,7 @@ def _timed(cmd: list[str], env: dict[str, str], pass_fds: tuple[int, ...] = ()) 
     return time.perf_counter() - began
 
 
-def _child(workload: list[str], pure: bool) -> float:
+def _child(workload: list[str], pure: bool, before: str = "") -> float:
     events = os.open(os.devnull, os.O_WRONLY)
     control_r, control_w = os.pipe()  # never written: the program runs ungated
     try:
@@ -43,7 +46,7 @@ def _child(workload: list[str], pure: bool) -> float:
         env.pop("ASYNCSCOPE_PURE", None)
         if pure:
             env["ASYNCSCOPE_PURE"] = "1"
-        return _timed([sys.executable, "-c", BOOT.format(root=ROOT)], env, (events, control_r))
+        return _timed([sys.executable, "-c", BOOT.format(root=ROOT, before=before)], env, (events, control_r))
     finally:
         for fd in (events, control_r, control_w):
             os.close(fd)
@@ -52,19 +55,28 @@ def _child(workload: list[str], pure: bool) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--split", action="store_true",
+                        help="also run without the resource hooks: what the steps and the resources each cost")
     parser.add_argument("workload", nargs="+")
     options = parser.parse_args()
     workload = options.workload
-    plain = compiled = pure = float("inf")
-    for _ in range(options.repeat):  # interleaved: the machine's load hits all three alike
+    plain = compiled = pure = steps = float("inf")
+    for _ in range(options.repeat):  # interleaved: the machine's load hits all alike
         plain = min(plain, _timed([sys.executable, *workload], dict(os.environ)))
         compiled = min(compiled, _child(workload, pure=False))
         pure = min(pure, _child(workload, pure=True))
+        if options.split:
+            steps = min(steps, _child(workload, pure=False, before=STEPS_ONLY))
     print(f"{' '.join(os.path.relpath(part) if os.path.exists(part) else part for part in workload)}"
           f" (min of {options.repeat}, events to /dev/null, no parent)")
     print(f"plain python:       {plain:6.2f} s")
     print(f"compiled hot path:  {compiled:6.2f} s   {compiled / plain:5.2f}x")
     print(f"pure python path:   {pure:6.2f} s   {pure / plain:5.2f}x")
+    if options.split:
+        print(f"compiled, steps only (no resource hooks): {steps:6.2f} s   {steps / plain:5.2f}x")
+        print(f"  following the steps costs     {steps - plain:5.2f} s")
+        print(f"  following the resources costs {compiled - steps:5.2f} s more"
+              f" ({(compiled - steps) / (steps - plain):.2f} times the steps' cost)")
 
 
 if __name__ == "__main__":

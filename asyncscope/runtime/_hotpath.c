@@ -43,6 +43,21 @@ static PyObject *str_step, *str_get_loop, *str_creating, *str_next_tid, *str_get
 
 static PyObject *str_cr_frame, *str_cr_await, *str_gi_frame, *str_gi_yieldfrom;
 
+/* PyLong_AsLongLong without its slow path: on 3.11 it converts any int of two digits or more
+ * (2**30 and up: a clock reading, an object's address) through _PyLong_AsByteArray, a
+ * measurable share of a resource change. -1 with an error set when it does not fit. */
+static inline long long
+as_long_long(PyObject *value)
+{
+    int overflow;
+    long long result = PyLong_AsLongLongAndOverflow(value, &overflow);
+    if (overflow) {
+        PyErr_SetString(PyExc_OverflowError, "an int too large for a C long long");
+        return -1;
+    }
+    return result;
+}
+
 static long fail_after = -1; /* test hook: fail the Nth bare-yield encoding from now */
 
 /* Encode an event tuple with the tracer's msgspec encoder and queue the bytes, as the Python
@@ -306,7 +321,7 @@ py_encode_wait_step(PyObject *module, PyObject *args)
         goto done;
     }
     for (Py_ssize_t i = 0; i < n; i++) {
-        links[i] = PyLong_AsLongLong(PyList_GET_ITEM(chain, i));
+        links[i] = as_long_long(PyList_GET_ITEM(chain, i));
         if (links[i] == -1 && PyErr_Occurred()) {
             goto done;
         }
@@ -478,6 +493,59 @@ py_pack_event(PyObject *module, PyObject *items)
     return out;
 }
 
+/* ---- the running frame --------------------------------------------------------------- */
+
+#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
+/* 3.11's _PyInterpreterFrame (Include/internal/pycore_frame.h), as far as prev_instr: the
+ * internal header needs Py_BUILD_CORE, and the layout is fixed within 3.11. */
+typedef struct {
+    PyObject *f_func, *f_globals, *f_builtins, *f_locals;
+    PyCodeObject *f_code;
+    PyObject *frame_obj;
+    void *previous;
+    _Py_CODEUNIT *prev_instr;
+} Frame311;
+#endif
+
+/* The code object running now and its instruction offset (bytes, as frame.f_lasti), without
+ * making a frame object: PyEval_GetFrame makes one for the running interpreter frame, and
+ * for a coroutine that makes a lock that is one garbage-collected object per task, alive as
+ * long as the task (the resources workload ran 10% more collections for them). A new
+ * reference, or NULL (no frame, or a version whose layout this does not know) for the
+ * caller to take the frame object's way. */
+static PyCodeObject *
+running_code(int *lasti)
+{
+#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
+    Frame311 *frame = (Frame311 *)PyThreadState_Get()->cframe->current_frame;
+    if (frame == NULL || frame->f_code == NULL || !PyCode_Check(frame->f_code)) {
+        return NULL;
+    }
+    long offset = (long)(frame->prev_instr - (_Py_CODEUNIT *)frame->f_code->co_code_adaptive);
+    *lasti = offset < 0 ? -1 : (int)(offset * (long)sizeof(_Py_CODEUNIT));
+    return (PyCodeObject *)Py_NewRef(frame->f_code);
+#elif PY_VERSION_HEX >= 0x030C0000 && PY_VERSION_HEX < 0x030E0000
+#if PY_VERSION_HEX < 0x030D0000
+    struct _PyInterpreterFrame *frame = PyThreadState_Get()->cframe->current_frame;
+#else
+    struct _PyInterpreterFrame *frame = PyThreadState_Get()->current_frame;
+#endif
+    if (frame == NULL) {
+        return NULL;
+    }
+    PyObject *code = PyUnstable_InterpreterFrame_GetCode(frame);
+    if (code == NULL || !PyCode_Check(code)) {
+        Py_XDECREF(code);
+        return NULL;
+    }
+    *lasti = PyUnstable_InterpreterFrame_GetLasti(frame);
+    return (PyCodeObject *)code;
+#else
+    (void)lasti;
+    return NULL;
+#endif
+}
+
 /* ---- the clock ----------------------------------------------------------------------- */
 
 /* time.perf_counter_ns() as the runtime captured it before the program's clock was
@@ -499,17 +567,57 @@ read_clock(PyObject *perf_ns, int monotonic, long long *out)
     if (value == NULL) {
         return -1;
     }
-    *out = PyLong_AsLongLong(value);
+    *out = as_long_long(value);
     Py_DECREF(value);
     return (*out == -1 && PyErr_Occurred()) ? -1 : 0;
+}
+
+/* Clock's slots (runtime/clock.py), found on the first clock seen: every event reads the
+ * clock, and two attribute lookups by name were a third of what reporting a resource change
+ * cost. Any other object (a test's stand-in) is read by name. */
+static PyTypeObject *clock_type, *not_clock_type;
+static Py_ssize_t clock_off_origin, clock_off_started;
+
+static int
+clock_has_slots(PyObject *clock)
+{
+    PyTypeObject *type = Py_TYPE(clock);
+    if (type == clock_type) {
+        return 1;
+    }
+    if (clock_type != NULL || type == not_clock_type) {
+        return 0;
+    }
+    if (slot_offset(type, "origin_ns", &clock_off_origin) < 0 || slot_offset(type, "started", &clock_off_started) < 0) {
+        PyErr_Clear();
+        not_clock_type = type; /* compared, never dereferenced: no reference kept */
+        return 0;
+    }
+    clock_type = (PyTypeObject *)Py_NewRef(type);
+    return 1;
+}
+
+/* clock.<name>, a new reference (or NULL with an error): by its slot where the clock has one
+ * (`off` points at the offset: it is known only once clock_has_slots has run). */
+static PyObject *
+clock_attr(PyObject *clock, const Py_ssize_t *off, PyObject *name)
+{
+    if (clock_has_slots(clock)) {
+        PyObject *value = SLOT(clock, *off);
+        if (value == NULL) {
+            PyErr_SetObject(PyExc_AttributeError, name);
+        }
+        return Py_XNewRef(value);
+    }
+    return PyObject_GetAttr(clock, name);
 }
 
 /* The clock's origin_ns now (Clock.origin_ns: the virtual clock moves it): 0, or -1 with an error. */
 static int
 clock_origin(PyObject *clock, long long *origin_ns)
 {
-    PyObject *origin = PyObject_GetAttr(clock, str_origin_ns);
-    *origin_ns = origin ? PyLong_AsLongLong(origin) : -1;
+    PyObject *origin = clock_attr(clock, &clock_off_origin, str_origin_ns);
+    *origin_ns = origin ? as_long_long(origin) : -1;
     Py_XDECREF(origin);
     return (*origin_ns == -1 && PyErr_Occurred()) ? -1 : 0;
 }
@@ -793,7 +901,7 @@ waiting_step(StepRunner *self, PyObject *task, PyObject *tid, long long dur, PyO
 
     long long links[128]; /* the chain: code id, line, ... outermost first (depth <= 64) */
     Py_ssize_t n = 0;
-    long long tid_value = PyLong_AsLongLong(tid);
+    long long tid_value = as_long_long(tid);
     if (tid_value == -1 && PyErr_Occurred()) {
         PyErr_Clear();
         return 0; /* not a C integer: the Python path encodes it */
@@ -873,8 +981,8 @@ waiting_step(StepRunner *self, PyObject *task, PyObject *tid, long long dur, PyO
         if (line_obj == NULL) {
             goto out;
         }
-        links[n] = PyLong_AsLongLong(PyTuple_GET_ITEM(facts, 0));
-        links[n + 1] = PyLong_AsLongLong(line_obj);
+        links[n] = as_long_long(PyTuple_GET_ITEM(facts, 0));
+        links[n + 1] = as_long_long(line_obj);
         Py_DECREF(line_obj);
         if (PyErr_Occurred()) {
             goto out;
@@ -1049,7 +1157,7 @@ step_run(StepRunner *self, PyObject *const *args, size_t nargsf, PyObject *kwnam
             }
             else {
                 double t = (double)(ended - origin_ns) / 1e9;
-                long long tid_value = PyLong_AsLongLong(tid);
+                long long tid_value = as_long_long(tid);
                 if (tid_value == -1 && PyErr_Occurred()) {
                     /* not a C integer: let msgspec encode the same tuple */
                     PyErr_Clear();
@@ -2105,7 +2213,7 @@ idtable_ass_subscript(IdTable *self, PyObject *key_obj, PyObject *value)
         }
         return 0;
     }
-    rid = PyLong_AsLongLong(value);
+    rid = as_long_long(value);
     if (rid == -1 && PyErr_Occurred()) {
         return -1;
     }
@@ -2222,7 +2330,7 @@ resource_failed(ResourceCore *core)
 static PyObject *
 resource_now(ResourceCore *core)
 {
-    PyObject *started = PyObject_GetAttr(core->clock, str_started);
+    PyObject *started = clock_attr(core->clock, &clock_off_started, str_started);
     if (started == NULL) {
         return NULL;
     }
@@ -2281,12 +2389,18 @@ resource_send(ResourceCore *core, PyObject *const *items, Py_ssize_t n)
 static int
 resource_report(ResourceCore *core, PyObject *rid, PyObject *value, PyObject *size, PyObject *set)
 {
+#ifdef EXP_A
+    return 0;
+#endif
     PyObject *holders = PyDict_GetItemWithError(core->holders, rid);
     if (holders == NULL) {
         if (PyErr_Occurred()) {
             return -1;
         }
         holders = PyTuple_New(0);
+    }
+    else if (PyLong_Check(holders)) {
+        holders = PyTuple_Pack(1, holders); /* a lock's one holder, kept as its id (ResourceWatch._holders) */
     }
     else {
         Py_INCREF(holders);
@@ -2295,7 +2409,11 @@ resource_report(ResourceCore *core, PyObject *rid, PyObject *value, PyObject *si
     int status = -1;
     if (now != NULL) {
         PyObject *items[7] = {str_res_state, now, rid, holders, value, size, set};
+#ifdef EXP_B
+        status = 0; (void)items;
+#else
         status = resource_send(core, items, 7);
+#endif
     }
     Py_XDECREF(now);
     Py_XDECREF(holders);
@@ -2436,17 +2554,16 @@ resource_register_at(ResourceCore *core, PyObject *obj, PyObject *site)
 static int
 resource_register(ResourceCore *core, PyObject *obj)
 {
-    PyFrameObject *frame = PyEval_GetFrame(); /* borrowed: the caller (this call has no frame) */
+    int at = -1;
+    PyCodeObject *code = running_code(&at); /* the caller's (this call has no frame) */
     PyObject *site = NULL;
-    PyCodeObject *code = NULL;
-    if (frame != NULL) {
-        code = PyFrame_GetCode(frame);
+    if (code != NULL) {
         PyObject *key = PyLong_FromVoidPtr(code);
         PyObject *known = key ? PyDict_GetItemWithError(core->code_sites, key) : NULL;
         Py_XDECREF(key);
         if (known != NULL && PyTuple_Check(known) && PyTuple_GET_SIZE(known) == 2 &&
             PyTuple_GET_ITEM(known, 0) == (PyObject *)code) {
-            PyObject *lasti = PyLong_FromLong(PyFrame_GetLasti(frame));
+            PyObject *lasti = PyLong_FromLong(at);
             site = lasti ? PyDict_GetItemWithError(PyTuple_GET_ITEM(known, 1), lasti) : NULL;
             Py_XDECREF(lasti);
         }
@@ -2465,6 +2582,7 @@ resource_register(ResourceCore *core, PyObject *obj)
         return status;
     }
 python:;
+    PyFrameObject *frame = PyEval_GetFrame(); /* borrowed: the caller; made only for a line not met yet */
     PyObject *r = PyObject_CallMethodObjArgs(core->watch, str_register, obj, frame ? (PyObject *)frame : Py_None,
                                              NULL);
     Py_XDECREF(r);
@@ -2557,14 +2675,15 @@ resource_attr_changed(ResourceAttr *self, PyObject *obj, PyObject *before, PyObj
         Py_XDECREF(r);
         return r == NULL ? -1 : 0;
     }
+    /* a write that changes nothing first (Queue.put_nowait clears its inner event every
+     * time): no id looked up, and the id table is the one cold read here */
+    int was = PyObject_IsTrue(before), is = was < 0 ? -1 : PyObject_IsTrue(value);
+    if (is < 0 || was == is) {
+        return is < 0 ? -1 : 0;
+    }
     PyObject *rid = resource_id_of(core, obj);
     if (rid == NULL) {
         return PyErr_Occurred() ? -1 : 0;
-    }
-    int was = PyObject_IsTrue(before), is = was < 0 ? -1 : PyObject_IsTrue(value);
-    if (is < 0 || was == is) {
-        Py_DECREF(rid);
-        return is < 0 ? -1 : 0;
     }
     int status = -1;
     if (self->mode == 2) { /* Event._value */
@@ -2574,9 +2693,7 @@ resource_attr_changed(ResourceAttr *self, PyObject *obj, PyObject *before, PyObj
         PyObject *task = is ? resource_current(core) : Py_NewRef(Py_None);
         if (task != NULL) {
             if (task != Py_None) {
-                PyObject *holders = PyTuple_Pack(1, task);
-                status = holders ? PyDict_SetItem(core->holders, rid, holders) : -1;
-                Py_XDECREF(holders);
+                status = PyDict_SetItem(core->holders, rid, task);
             }
             else {
                 PyObject *gone = NULL;

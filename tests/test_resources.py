@@ -4,6 +4,7 @@ with who holds it and who waits, at any moment of a run; deadlocks told as a cyc
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -118,3 +119,13 @@ def test_numbers_asyncio_takes_as_floats_are_reported_as_given(tmp_path: Path, p
     assert found["queue"]["maxsize"] == 2.5 and found["queue"]["size"] == 1
     assert found["semaphore"]["value"] == 1.5
     assert [line["text"] for line in verdict["output"]] == ["size 1"]
+
+
+@pytest.mark.skipif(sys.version_info < (3, 12), reason="eager tasks are 3.12+ (the 3.12 and 3.13 passes of .ci/run run this)")
+def test_a_lock_taken_in_an_eager_first_step_is_held_by_the_eager_task(tmp_path: Path) -> None:
+    # The compiled hooks find the running loop through the step being run, which is the
+    # creator's here: the holder must still be the task asyncio says is current.
+    path = tmp_path / "run.trace"
+    verdict = run_json("--trace", str(path), str(PROGRAMS / "eager_holder.py"))
+    assert [line["text"] for line in verdict["output"]] == ["done"], verdict["_stderr"]
+    assert _at(path, 0.25)["lock"]["holder"] == "taker"

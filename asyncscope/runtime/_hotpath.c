@@ -642,7 +642,8 @@ typedef struct {
     unsigned long ident;
     int active;
     long long began;
-    PyObject *tid; /* strong while active */
+    PyObject *tid;  /* strong while active */
+    PyObject *loop; /* strong while active: the loop running the step (resource_current reads it) */
 } StepSlot;
 
 typedef struct {
@@ -707,6 +708,21 @@ thread_slot(StepRunner *self)
         free_slot->ident = me;
     }
     return free_slot; /* NULL: too many threads; the watchdog does not see this one */
+}
+
+/* The loop whose task step this thread is running, borrowed, or NULL (no step of ours runs
+ * here: a plain callback, another thread). What asyncio's _get_running_loop would say inside
+ * a step, without its getpid() system call on 3.11. */
+static PyObject *
+step_loop(StepRunner *self)
+{
+    unsigned long me = PyThread_get_thread_ident();
+    for (int i = 0; i < MAX_THREADS && self->slots[i].ident != 0; i++) {
+        if (self->slots[i].ident == me) {
+            return self->slots[i].active ? self->slots[i].loop : NULL;
+        }
+    }
+    return NULL;
 }
 
 static int call_in_context(PyObject *context, PyObject *callback, PyObject *args);
@@ -1089,17 +1105,20 @@ step_run(StepRunner *self, PyObject *const *args, size_t nargsf, PyObject *kwnam
     }
     /* Where the watchdog finds this thread's step (the Python path keeps it in _run's locals). */
     StepSlot *slot = thread_slot(self);
-    StepSlot saved = {0, 0, 0, NULL};
+    StepSlot saved = {0, 0, 0, NULL, NULL};
     if (slot != NULL) {
         saved = *slot;
         slot->began = began;
         slot->tid = Py_NewRef(tid);
+        slot->loop = Py_XNewRef(SLOT(handle, self->off_loop));
         slot->active = 1;
     }
     int failed = run_callback(self, handle);
     if (slot != NULL) {
         Py_XDECREF(slot->tid);
+        Py_XDECREF(slot->loop);
         slot->tid = saved.tid;
+        slot->loop = saved.loop;
         slot->began = saved.began;
         slot->active = saved.active;
     }
@@ -1300,6 +1319,7 @@ step_dealloc(StepRunner *self)
     Py_XDECREF(self->future_types);
     for (int i = 0; i < MAX_THREADS; i++) {
         Py_XDECREF(self->slots[i].tid);
+        Py_XDECREF(self->slots[i].loop);
     }
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
@@ -2283,6 +2303,7 @@ typedef struct {
     PyObject *watch, *ids, *holders, *code_sites, *kinds, *outermost, *find_outermost, *condition,
         *clock, *perf_ns, *encode, *queue, *queue_append, *flush, *get_running_loop, *current_task,
         *task_ids, *failed_task_ids;
+    StepRunner *steps; /* NULL, or the compiled TaskStepHandle._run: which loop runs a step here */
     PyObject *type_facts; /* class -> (kind, class name, 1 value / 2 maxsize / 3 parties / 0) */
     Py_ssize_t count;
     Py_ssize_t batch_size;
@@ -2308,7 +2329,7 @@ typedef struct {
 } ResourceAttr;
 
 static PyObject *str_queue_suffix, *str_resource_tag, *str_res_state, *str_fail, *str_register, *str_kind_of, *str_value_attr,
-    *str_maxsize, *str_parties, *str_qsize, *str_started;
+    *str_maxsize, *str_parties, *str_qsize, *str_started, *str_current;
 
 /* The failure of our own work, handed to ResourceWatch._fail (said once, never raised). */
 static void
@@ -2593,9 +2614,12 @@ python:;
 static PyObject *
 resource_current(ResourceCore *core)
 {
-    PyObject *loop = PyObject_CallNoArgs(core->get_running_loop);
-    if (loop == NULL || loop == Py_None) {
-        return loop;
+    PyObject *loop = core->steps ? Py_XNewRef(step_loop(core->steps)) : NULL;
+    if (loop == NULL) { /* no step of ours runs here: ask asyncio */
+        loop = PyObject_CallNoArgs(core->get_running_loop);
+        if (loop == NULL || loop == Py_None) {
+            return loop;
+        }
     }
     PyObject *task = PyObject_CallOneArg(core->current_task, loop);
     Py_DECREF(loop);
@@ -2612,8 +2636,8 @@ resource_current(ResourceCore *core)
         tid = PyDict_GetItemWithError(core->failed_task_ids, key);
     }
     Py_DECREF(key);
-    if (tid == NULL) {
-        return PyErr_Occurred() ? NULL : Py_NewRef(Py_None);
+    if (tid == NULL) { /* an eager task's first step (3.12+): ResourceWatch._current registers it */
+        return PyErr_Occurred() ? NULL : PyObject_CallMethodNoArgs(core->watch, str_current);
     }
     return Py_NewRef(tid);
 }
@@ -2753,16 +2777,16 @@ resource_core_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
 {
     static char *names[] = {"watch", "ids", "holders", "code_sites", "kinds", "outermost", "find_outermost",
                             "condition", "clock", "perf_ns", "monotonic", "encode", "queue", "flush",
-                            "batch_size", "get_running_loop", "current_task", "task_ids", "failed_task_ids", NULL};
+                            "batch_size", "get_running_loop", "current_task", "task_ids", "failed_task_ids", "steps", NULL};
     PyObject *watch, *ids, *holders, *code_sites, *kinds, *outermost, *find_outermost, *condition, *clock,
-        *perf_ns, *encode, *queue, *flush, *get_running_loop, *current_task, *task_ids, *failed_task_ids;
+        *perf_ns, *encode, *queue, *flush, *get_running_loop, *current_task, *task_ids, *failed_task_ids, *steps;
     int monotonic;
     Py_ssize_t batch_size;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "$OO!O!O!O!O!OO!OOpOOOnOOO!O!", names, &watch, &IdTableType,
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "$OO!O!O!O!O!OO!OOpOOOnOOO!O!O", names, &watch, &IdTableType,
                                      &ids, &PyDict_Type, &holders, &PyDict_Type, &code_sites, &PyDict_Type, &kinds,
                                      &PyDict_Type, &outermost, &find_outermost, &PyType_Type, &condition, &clock,
                                      &perf_ns, &monotonic, &encode, &queue, &flush, &batch_size, &get_running_loop,
-                                     &current_task, &PyDict_Type, &task_ids, &PyDict_Type, &failed_task_ids)) {
+                                     &current_task, &PyDict_Type, &task_ids, &PyDict_Type, &failed_task_ids, &steps)) {
         return NULL;
     }
     ResourceCore *self = (ResourceCore *)type->tp_alloc(type, 0);
@@ -2786,6 +2810,7 @@ resource_core_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
     self->current_task = Py_NewRef(current_task);
     self->task_ids = Py_NewRef(task_ids);
     self->failed_task_ids = Py_NewRef(failed_task_ids);
+    self->steps = Py_IS_TYPE(steps, &StepRunnerType) ? (StepRunner *)Py_NewRef(steps) : NULL;
     self->monotonic = monotonic;
     self->batch_size = batch_size;
     self->queue_append = PyObject_GetAttr(queue, str_append);
@@ -2819,6 +2844,7 @@ resource_core_dealloc(ResourceCore *self)
     Py_XDECREF(self->current_task);
     Py_XDECREF(self->task_ids);
     Py_XDECREF(self->failed_task_ids);
+    Py_XDECREF(self->steps);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -3019,6 +3045,7 @@ PyInit__hotpath(void)
     INTERN(str_parties, "_parties");
     INTERN(str_qsize, "qsize");
     INTERN(str_started, "started");
+    INTERN(str_current, "_current");
     if (PyType_Ready(&StepRunnerType) < 0 || PyType_Ready(&CallSoonType) < 0 || PyType_Ready(&ResourceCoreType) < 0 ||
         PyType_Ready(&IdTableType) < 0 ||
         PyType_Ready(&ResourceCallType) < 0 || PyType_Ready(&ResourceAttrType) < 0) {

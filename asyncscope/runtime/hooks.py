@@ -206,7 +206,7 @@ def install(tracer: Tracer) -> None:
     install_hooks(tracer)
     tracer.signals.install()
     tracer.pools.install()
-    tracer.resources.install()
+    tracer.resources.install(steps=TaskStepHandle.__dict__["_run"] if hot_path == "compiled" else None)
 
 
 def install_hooks(tracer: Tracer) -> None:

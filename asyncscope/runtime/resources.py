@@ -91,8 +91,10 @@ class ResourceWatch:
 
     # -- installation -------------------------------------------------------------------
 
-    def install(self) -> None:
-        core = self._compiled_core()
+    def install(self, steps: Any = None) -> None:
+        """Watch every resource class; ``steps`` is the compiled ``TaskStepHandle._run``
+        when the hot path is compiled (it knows which loop runs a step on each thread)."""
+        core = self._compiled_core(steps)
         watch = self
         for cls in KINDS:
             if "__init__" in cls.__dict__:
@@ -111,7 +113,7 @@ class ResourceWatch:
             setattr(queues.Queue, name, _reporting_size(original, watch) if core is None
                     else _like(core.wrap(original, 1), original))
 
-    def _compiled_core(self) -> Any:
+    def _compiled_core(self, steps: Any) -> Any:
         """The compiled hooks' shared state, or None (pure path, or it would not start)."""
         hot = compiled_hot_path()
         if hot is None:
@@ -128,7 +130,7 @@ class ResourceWatch:
                 clock=self._clock, perf_ns=_perf_ns, monotonic=PERF_IS_MONOTONIC, encode=emitter.encode,
                 queue=emitter.queue, flush=emitter.flush, batch_size=BATCH_SIZE,
                 get_running_loop=events._get_running_loop, current_task=tasks.current_task,
-                task_ids=tracer._ids, failed_task_ids=tracer._failed,
+                task_ids=tracer._ids, failed_task_ids=tracer._failed, steps=steps,
             )
         except Exception as exc:  # an extension built from other sources than these
             tracer.internal_error(f"the compiled resource hooks could not start ({type(exc).__name__}: {exc});"
@@ -271,7 +273,12 @@ class ResourceWatch:
         if loop is None:
             return None
         task = tasks.current_task(loop)
-        return self.tracer.known_task_id(task) if task is not None else None
+        if task is None:
+            return None
+        tid = self.tracer.known_task_id(task)
+        # Not known yet: an eager task's first step (3.12+), which runs inside create_task,
+        # before the task is registered. Registered now, as its creator is still at hand.
+        return tid if tid is not None else self.tracer.task_id(task)
 
     def _report(self, rid: int, value: int | None = None, size: int | None = None, set_: bool | None = None) -> None:
         # A tuple laid out like ResourceState; holders a tuple where the Struct says list:

@@ -2298,6 +2298,17 @@ static PyTypeObject IdTableType = {
  * failure of this work goes to ResourceWatch._fail and never reaches the program; what the
  * wrapped method raises is raised unchanged. */
 
+/* A creating line's entry in ResourceWatch._code_sites, by code object and instruction
+ * offset, remembered here: the dict's way costs two ints made and two lookups for every
+ * resource, a queue's inner event included. Strong references: a code object's address
+ * cannot be reused while it is remembered. */
+#define SITE_CACHE 64
+typedef struct {
+    PyObject *code;
+    int lasti;
+    PyObject *site;
+} SiteEntry;
+
 typedef struct {
     PyObject_HEAD
     PyObject *watch, *ids, *holders, *code_sites, *kinds, *outermost, *find_outermost, *condition,
@@ -2305,6 +2316,7 @@ typedef struct {
         *task_ids, *failed_task_ids;
     StepRunner *steps; /* NULL, or the compiled TaskStepHandle._run: which loop runs a step here */
     PyObject *type_facts; /* class -> (kind, class name, 1 value / 2 maxsize / 3 parties / 0) */
+    SiteEntry sites[SITE_CACHE]; /* the creating lines met last (see site_known) */
     Py_ssize_t count;
     Py_ssize_t batch_size;
     int monotonic;
@@ -2570,6 +2582,37 @@ resource_register_at(ResourceCore *core, PyObject *obj, PyObject *site)
     return status;
 }
 
+/* What ResourceWatch._code_sites says of the line at `lasti` in `code`, borrowed (kept by
+ * the cache or the dict), or NULL: not met yet, or an error (check PyErr_Occurred). */
+static PyObject *
+site_known(ResourceCore *core, PyCodeObject *code, int lasti)
+{
+    SiteEntry *entry = &core->sites[(((uintptr_t)code >> 4) ^ (uintptr_t)(unsigned)lasti) & (SITE_CACHE - 1)];
+    if (entry->code == (PyObject *)code && entry->lasti == lasti) {
+        return entry->site;
+    }
+    PyObject *site = NULL;
+    PyObject *key = PyLong_FromVoidPtr(code);
+    PyObject *known = key ? PyDict_GetItemWithError(core->code_sites, key) : NULL;
+    Py_XDECREF(key);
+    if (known != NULL && PyTuple_Check(known) && PyTuple_GET_SIZE(known) == 2 &&
+        PyTuple_GET_ITEM(known, 0) == (PyObject *)code) {
+        PyObject *at = PyLong_FromLong(lasti);
+        site = at ? PyDict_GetItemWithError(PyTuple_GET_ITEM(known, 1), at) : NULL;
+        Py_XDECREF(at);
+    }
+    if (site == NULL || !PyTuple_Check(site) || PyTuple_GET_SIZE(site) != 4) {
+        return NULL;
+    }
+    PyObject *old_code = entry->code, *old_site = entry->site;
+    entry->code = Py_NewRef(code);
+    entry->lasti = lasti;
+    entry->site = Py_NewRef(site);
+    Py_XDECREF(old_code);
+    Py_XDECREF(old_site);
+    return site;
+}
+
 /* ResourceWatch.register's common case, called by the outermost wrapped __init__ once it
  * returned: the creating line looked up by the frame that called the class. */
 static int
@@ -2579,15 +2622,7 @@ resource_register(ResourceCore *core, PyObject *obj)
     PyCodeObject *code = running_code(&at); /* the caller's (this call has no frame) */
     PyObject *site = NULL;
     if (code != NULL) {
-        PyObject *key = PyLong_FromVoidPtr(code);
-        PyObject *known = key ? PyDict_GetItemWithError(core->code_sites, key) : NULL;
-        Py_XDECREF(key);
-        if (known != NULL && PyTuple_Check(known) && PyTuple_GET_SIZE(known) == 2 &&
-            PyTuple_GET_ITEM(known, 0) == (PyObject *)code) {
-            PyObject *lasti = PyLong_FromLong(at);
-            site = lasti ? PyDict_GetItemWithError(PyTuple_GET_ITEM(known, 1), lasti) : NULL;
-            Py_XDECREF(lasti);
-        }
+        site = site_known(core, code, at);
         Py_DECREF(code);
         if (PyErr_Occurred()) {
             return -1;
@@ -2845,6 +2880,10 @@ resource_core_dealloc(ResourceCore *self)
     Py_XDECREF(self->task_ids);
     Py_XDECREF(self->failed_task_ids);
     Py_XDECREF(self->steps);
+    for (int i = 0; i < SITE_CACHE; i++) {
+        Py_XDECREF(self->sites[i].code);
+        Py_XDECREF(self->sites[i].site);
+    }
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 

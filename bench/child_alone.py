@@ -24,7 +24,7 @@ ROOT = os.path.dirname(HERE)
 BOOT = ("import sys; sys.path.insert(0, {root!r}); {before}"
         "from asyncscope.runtime.bootstrap import main; del sys.path[0]; main()")
 STEPS_ONLY = ("from asyncscope.runtime.resources import ResourceWatch; "
-              "ResourceWatch.install = lambda self: None; ")
+              "ResourceWatch.install = lambda self, *args, **kwargs: None; ")
 """The resource hooks left out: what following the steps alone costs this program."""
 
 

@@ -27,7 +27,7 @@ from asyncscope.display import (
     task_colour,
 )
 from asyncscope.model import Model, OutputLine, TaskInfo
-from asyncscope.plain_table import LONG, natural_widths, print_plain_table, table_width
+from asyncscope.plain_table import LONG, Cell, natural_widths, print_plain_table, table_width
 from asyncscope.verdict import exit_code, resources_json
 
 __all__ = ["ReportPrinter", "make_console", "page_width", "render", "resource_state_text"]
@@ -182,7 +182,9 @@ _MIN_DETAIL = 24
 """The detail column wraps, but not narrower than this."""
 
 
-def _task_cells(model: Model, info: TaskInfo) -> dict[str, Text]:
+def _task_cells(model: Model, info: TaskInfo) -> dict[str, Cell]:
+    """One task's cells: ``Text`` where the style follows the task or its state, else a plain
+    ``str`` (a report of 100,000 tasks made 700,000 ``Text`` objects; see plain_table.Cell)."""
     if info.final:
         detail = info.error or info.cancelled_by_text
     else:
@@ -193,13 +195,22 @@ def _task_cells(model: Model, info: TaskInfo) -> dict[str, Text]:
             detail = f"{detail}{at}" if detail else at.lstrip()
     return {
         "task": Text(safe_text(model.task_name(info.id)), style=task_colour(info.id)),
-        "coro": Text(safe_text(info.coro)),
+        "coro": safe_text(info.coro),
         "state": Text(wording.state_word(info.state), style=STATE_STYLE.get(info.state, "")),
-        "steps": Text(str(info.steps)),
-        "created": Text(f"{info.created_at:.3f}"),
-        "where": Text(brief_where(info.where)),
-        "detail": Text(safe_text(detail or "")),
+        "steps": str(info.steps),
+        "created": f"{info.created_at:.3f}",
+        "where": safe_text(brief_where(info.where)),
+        "detail": safe_text(detail or ""),
     }
+
+
+def _text(cell: Cell) -> Text:
+    """A cell as Rich's table and wrapping need it (a ``str`` given to Rich would be read as markup)."""
+    return Text(cell) if isinstance(cell, str) else cell
+
+
+def _plain(cell: Cell) -> str:
+    return cell if isinstance(cell, str) else cell.plain
 
 
 def _table_width(columns: list[str], widths: dict[str, int]) -> int:
@@ -210,8 +221,9 @@ def _print_tasks(model: Model, console: Console) -> None:
     tasks = [info for info in model.tasks.values() if not info.internal]
     if tasks:
         rows = [_task_cells(model, info) for info in tasks]
-        natural = {column: max([cell_len(wording.text(header))] + [row[column].cell_len for row in rows])
-                   for column, header in _HEADERS.items()}
+        widths = natural_widths([wording.text(header) for header in _HEADERS.values()],
+                                [list(row.values()) for row in rows])
+        natural = dict(zip(_HEADERS, widths, strict=True))
         width = page_width(console)
         columns = list(_HEADERS)
         if width is None or _table_width(columns, natural) <= width:
@@ -269,20 +281,20 @@ def _print_resources(model: Model, console: Console) -> None:
         waiting = [name(tid) for tid in row.waiters]
         waiting += [wording.text("res-put", task=name(tid)) for tid in row.putters or ()]
         waiting += [wording.text("res-join", task=name(tid)) for tid in row.joiners or ()]
-        rows.append((Text(safe_text(row.name)), Text(row.kind), Text(resource_state_text(model, info)),
-                     Text(safe_text(", ".join(name(tid) for tid in row.holders))),
-                     Text(safe_text(", ".join(waiting))),
-                     Text(relative_where(row.where) if row.where else "-", style="dim")))
+        rows.append((safe_text(row.name), row.kind, resource_state_text(model, info),
+                     safe_text(", ".join(name(tid) for tid in row.holders)), safe_text(", ".join(waiting)),
+                     safe_text(relative_where(row.where))))
     headers = [wording.text(key) for key in _RESOURCE_HEADERS]
+    styles = ("", "", "", "", "", "dim")  # cells as plain str, styled by column (see plain_table.Cell)
     widths = _plain_widths(console, headers, rows)
     if widths is not None:
-        print_plain_table(console, wording.text("report-resources"), headers, rows, widths=widths)
+        print_plain_table(console, wording.text("report-resources"), headers, rows, widths=widths, styles=styles)
         return
     table = Table(title=wording.text("report-resources"), title_justify="left", expand=False)
     for key, header in zip(_RESOURCE_HEADERS, headers, strict=True):
         table.add_column(header, no_wrap=key != "col-waiting", overflow="fold")
     for cells in rows:
-        table.add_row(*cells)
+        table.add_row(*(Text(cell, style=style) for cell, style in zip(cells, styles, strict=True)))
     console.print(table)
 
 
@@ -296,7 +308,7 @@ def _plain_widths(console: Console, headers: list[str], rows: list[Any]) -> list
     return widths if width is None or table_width(widths) <= width else None
 
 
-def _print_table(console: Console, rows: list[dict[str, Text]], columns: list[str], wrap: bool) -> None:
+def _print_table(console: Console, rows: list[dict[str, Cell]], columns: list[str], wrap: bool) -> None:
     if not wrap and len(rows) >= LONG:  # each on one line: printed without Rich's table
         print_plain_table(console, wording.text("report-tasks"), [wording.text(_HEADERS[c]) for c in columns],
                           [[row[column] for column in columns] for row in rows],
@@ -310,21 +322,21 @@ def _print_table(console: Console, rows: list[dict[str, Text]], columns: list[st
         else:
             table.add_column(header, no_wrap=True, justify="right" if column == "steps" else "left")
     for row in rows:
-        table.add_row(*(row[column] for column in columns))
+        table.add_row(*(_text(row[column]) for column in columns))
     console.print(table)
 
 
-def _print_task_lines(console: Console, rows: list[dict[str, Text]], width: int) -> None:
+def _print_task_lines(console: Console, rows: list[dict[str, Cell]], width: int) -> None:
     """Too narrow for a table: each task on a line of its own, the rest indented below it.
     Nothing is cut: a name longer than the width folds onto the next line."""
     console.print(Text(wording.text("report-tasks"), style="italic"))
     for row in rows:
         head = Text.assemble(row["task"], "  ", row["state"])
-        steps = int(row["steps"].plain)
+        steps = int(_plain(row["steps"]))
         facts = Text(wording.text("report-task-facts-one" if steps == 1 else "report-task-facts",
-                                  coro=row["coro"].plain, steps=steps, created=row["created"].plain,
-                                  where=row["where"].plain), style="dim")
-        for text, indent in ((head, 0), (facts, 4), (row["detail"], 4)):
+                                  coro=_plain(row["coro"]), steps=steps, created=_plain(row["created"]),
+                                  where=_plain(row["where"])), style="dim")
+        for text, indent in ((head, 0), (facts, 4), (_text(row["detail"]), 4)):
             if not text.plain:
                 continue
             for line in text.wrap(console, max(8, width - indent), overflow="fold"):

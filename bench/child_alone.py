@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -35,14 +36,14 @@ def _timed(cmd: list[str], env: dict[str, str], pass_fds: tuple[int, ...] = ()) 
     return time.perf_counter() - began
 
 
-def _child(workload: list[str], pure: bool, before: str = "") -> float:
+def _child(workload: list[str], pure: bool, before: str = "", env: dict[str, str] | None = None) -> float:
     events = os.open(os.devnull, os.O_WRONLY)
     control_r, control_w = os.pipe()  # never written: the program runs ungated
     try:
         config = {"events_fd": events, "control_fd": control_r, "clock": "virtual", "speed": None,
                   "paused": False, "kind": "path", "target": workload[0], "args": workload[1:],
                   "slow": None, "stdin": "closed", "other_venv": False}
-        env = dict(os.environ, ASYNCSCOPE_CHILD=json.dumps(config))
+        env = dict(env or os.environ, ASYNCSCOPE_CHILD=json.dumps(config))
         env.pop("ASYNCSCOPE_PURE", None)
         if pure:
             env["ASYNCSCOPE_PURE"] = "1"
@@ -61,12 +62,16 @@ def main() -> None:
     options = parser.parse_args()
     workload = options.workload
     plain = compiled = pure = steps = float("inf")
+    shares = []
     for _ in range(options.repeat):  # interleaved: the machine's load hits all alike
-        plain = min(plain, _timed([sys.executable, *workload], dict(os.environ)))
-        compiled = min(compiled, _child(workload, pure=False))
+        plain_now = _timed([sys.executable, *workload], dict(os.environ))
+        compiled_now = _child(workload, pure=False)
+        plain, compiled = min(plain, plain_now), min(compiled, compiled_now)
         pure = min(pure, _child(workload, pure=True))
         if options.split:
-            steps = min(steps, _child(workload, pure=False, before=STEPS_ONLY))
+            steps_now = _child(workload, pure=False, before=STEPS_ONLY)
+            steps = min(steps, steps_now)
+            shares.append((steps_now - plain_now, compiled_now - steps_now))
     print(f"{' '.join(os.path.relpath(part) if os.path.exists(part) else part for part in workload)}"
           f" (min of {options.repeat}, events to /dev/null, no parent)")
     print(f"plain python:       {plain:6.2f} s")
@@ -77,6 +82,13 @@ def main() -> None:
         print(f"  following the steps costs     {steps - plain:5.2f} s")
         print(f"  following the resources costs {compiled - steps:5.2f} s more"
               f" ({(compiled - steps) / (steps - plain):.2f} times the steps' cost)")
+        # The same two differences within each round, whose runs follow one another: a
+        # difference of minima taken from different rounds moves with the machine's load
+        # (another tenant on this 2-core machine), the median of paired differences less.
+        steps_cost = statistics.median(pair[0] for pair in shares)
+        resources_cost = statistics.median(pair[1] for pair in shares)
+        print(f"  median of {len(shares)} rounds: steps {steps_cost:5.2f} s, resources {resources_cost:5.2f} s"
+              f" ({resources_cost / steps_cost:.2f} times the steps' cost)")
 
 
 if __name__ == "__main__":

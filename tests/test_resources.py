@@ -121,7 +121,8 @@ def test_numbers_asyncio_takes_as_floats_are_reported_as_given(tmp_path: Path, p
     assert [line["text"] for line in verdict["output"]] == ["size 1"]
 
 
-@pytest.mark.skipif(sys.version_info < (3, 12), reason="eager tasks are 3.12+ (the 3.12 and 3.13 passes of .ci/run run this)")
+@pytest.mark.skipif(sys.version_info < (3, 12),
+                    reason="eager tasks are 3.12+ (the 3.12 and 3.13 passes of .ci/run run this)")
 def test_a_lock_taken_in_an_eager_first_step_is_held_by_the_eager_task(tmp_path: Path) -> None:
     # The compiled hooks find the running loop through the step being run, which is the
     # creator's here: the holder must still be the task asyncio says is current.

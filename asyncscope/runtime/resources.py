@@ -309,7 +309,8 @@ class ResourceWatch:
         rid = self._ids.get(id(obj))
         if rid is None or before is _MISSING or before == value:
             return
-        holders = list(self._holders.get(rid, ()))
+        held = self._holders.get(rid, ())
+        holders = [held] if isinstance(held, int) else list(held)
         task = self._current()
         if value < before:
             if task is not None:

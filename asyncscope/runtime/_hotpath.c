@@ -2319,6 +2319,7 @@ typedef struct {
         *clock, *perf_ns, *encode, *queue, *queue_append, *flush, *get_running_loop, *current_task,
         *task_ids, *failed_task_ids;
     StepRunner *steps; /* NULL, or the compiled TaskStepHandle._run: which loop runs a step here */
+    PyObject *plain_qsize; /* asyncio's Queue.qsize: a queue that keeps it is measured as it does */
     PyObject *type_facts; /* class -> (kind, class name, 1 value / 2 maxsize / 3 parties / 0) */
     SiteEntry sites[SITE_CACHE]; /* the creating lines met last (see site_known) */
     Py_ssize_t count;
@@ -2345,7 +2346,7 @@ typedef struct {
 } ResourceAttr;
 
 static PyObject *str_queue_suffix, *str_resource_tag, *str_res_state, *str_fail, *str_register, *str_kind_of, *str_value_attr,
-    *str_maxsize, *str_parties, *str_qsize, *str_started, *str_current;
+    *str_maxsize, *str_parties, *str_qsize, *str_started, *str_current, *str_queue_attr;
 
 /* The failure of our own work, handed to ResourceWatch._fail (said once, never raised). */
 static void
@@ -2681,6 +2682,30 @@ resource_current(ResourceCore *core)
     return Py_NewRef(tid);
 }
 
+/* queue.qsize(), a new reference: len(queue._queue) where the class keeps asyncio's qsize
+ * (which says exactly that), without the call and its frame; else the class's own. */
+static PyObject *
+queue_size(ResourceCore *core, PyObject *queue)
+{
+    PyObject *method = PyObject_GetAttr((PyObject *)Py_TYPE(queue), str_qsize);
+    if (method == NULL) {
+        return NULL;
+    }
+    Py_DECREF(method); /* compared only: the class keeps it */
+    if (method == core->plain_qsize) {
+        PyObject *items = NULL;
+        if (lookup_attr(queue, str_queue_attr, &items) > 0) {
+            Py_ssize_t size = PyObject_Length(items);
+            Py_DECREF(items);
+            return size < 0 ? NULL : PyLong_FromSsize_t(size);
+        }
+        if (PyErr_Occurred()) {
+            return NULL;
+        }
+    }
+    return PyObject_CallMethodNoArgs(queue, str_qsize);
+}
+
 static PyObject *
 resource_call(ResourceCall *self, PyObject *const *args, size_t nargsf, PyObject *kwnames)
 {
@@ -2714,7 +2739,7 @@ resource_call(ResourceCall *self, PyObject *const *args, size_t nargsf, PyObject
     else {
         PyObject *rid = resource_id_of(core, obj);
         if (rid != NULL) {
-            PyObject *size = PyObject_CallMethodNoArgs(obj, str_qsize);
+            PyObject *size = queue_size(core, obj);
             status = size ? resource_report(core, rid, Py_None, size, Py_None) : -1;
             Py_XDECREF(size);
             Py_DECREF(rid);
@@ -2816,16 +2841,19 @@ resource_core_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
 {
     static char *names[] = {"watch", "ids", "holders", "code_sites", "kinds", "outermost", "find_outermost",
                             "condition", "clock", "perf_ns", "monotonic", "encode", "queue", "flush",
-                            "batch_size", "get_running_loop", "current_task", "task_ids", "failed_task_ids", "steps", NULL};
+                            "batch_size", "get_running_loop", "current_task", "task_ids", "failed_task_ids", "steps",
+                            "plain_qsize", NULL};
     PyObject *watch, *ids, *holders, *code_sites, *kinds, *outermost, *find_outermost, *condition, *clock,
-        *perf_ns, *encode, *queue, *flush, *get_running_loop, *current_task, *task_ids, *failed_task_ids, *steps;
+        *perf_ns, *encode, *queue, *flush, *get_running_loop, *current_task, *task_ids, *failed_task_ids, *steps,
+        *plain_qsize;
     int monotonic;
     Py_ssize_t batch_size;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "$OO!O!O!O!O!OO!OOpOOOnOOO!O!O", names, &watch, &IdTableType,
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "$OO!O!O!O!O!OO!OOpOOOnOOO!O!OO", names, &watch, &IdTableType,
                                      &ids, &PyDict_Type, &holders, &PyDict_Type, &code_sites, &PyDict_Type, &kinds,
                                      &PyDict_Type, &outermost, &find_outermost, &PyType_Type, &condition, &clock,
                                      &perf_ns, &monotonic, &encode, &queue, &flush, &batch_size, &get_running_loop,
-                                     &current_task, &PyDict_Type, &task_ids, &PyDict_Type, &failed_task_ids, &steps)) {
+                                     &current_task, &PyDict_Type, &task_ids, &PyDict_Type, &failed_task_ids, &steps,
+                                     &plain_qsize)) {
         return NULL;
     }
     ResourceCore *self = (ResourceCore *)type->tp_alloc(type, 0);
@@ -2850,6 +2878,7 @@ resource_core_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
     self->task_ids = Py_NewRef(task_ids);
     self->failed_task_ids = Py_NewRef(failed_task_ids);
     self->steps = Py_IS_TYPE(steps, &StepRunnerType) ? (StepRunner *)Py_NewRef(steps) : NULL;
+    self->plain_qsize = Py_NewRef(plain_qsize);
     self->monotonic = monotonic;
     self->batch_size = batch_size;
     self->queue_append = PyObject_GetAttr(queue, str_append);
@@ -2884,6 +2913,7 @@ resource_core_dealloc(ResourceCore *self)
     Py_XDECREF(self->task_ids);
     Py_XDECREF(self->failed_task_ids);
     Py_XDECREF(self->steps);
+    Py_XDECREF(self->plain_qsize);
     for (int i = 0; i < SITE_CACHE; i++) {
         Py_XDECREF(self->sites[i].code);
         Py_XDECREF(self->sites[i].site);
@@ -3089,6 +3119,7 @@ PyInit__hotpath(void)
     INTERN(str_qsize, "qsize");
     INTERN(str_started, "started");
     INTERN(str_current, "_current");
+    INTERN(str_queue_attr, "_queue");
     if (PyType_Ready(&StepRunnerType) < 0 || PyType_Ready(&CallSoonType) < 0 || PyType_Ready(&ResourceCoreType) < 0 ||
         PyType_Ready(&IdTableType) < 0 ||
         PyType_Ready(&ResourceCallType) < 0 || PyType_Ready(&ResourceAttrType) < 0) {

@@ -130,7 +130,7 @@ class ResourceWatch:
                 clock=self._clock, perf_ns=_perf_ns, monotonic=PERF_IS_MONOTONIC, encode=emitter.encode,
                 queue=emitter.queue, flush=emitter.flush, batch_size=BATCH_SIZE,
                 get_running_loop=events._get_running_loop, current_task=tasks.current_task,
-                task_ids=tracer._ids, failed_task_ids=tracer._failed, steps=steps,
+                task_ids=tracer._ids, failed_task_ids=tracer._failed, steps=steps, plain_qsize=queues.Queue.qsize,
             )
         except Exception as exc:  # an extension built from other sources than these
             tracer.internal_error(f"the compiled resource hooks could not start ({type(exc).__name__}: {exc});"

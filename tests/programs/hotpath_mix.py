@@ -68,6 +68,13 @@ class Gate(asyncio.Lock):
         super().__init__()
 
 
+class Tally(asyncio.LifoQueue):
+    """A queue with a qsize of its own: its size is reported as it says, not as len(_queue)."""
+
+    def qsize(self):
+        return super().qsize() + 100
+
+
 async def resources(round_):
     """Every kind of resource, each line met twice: the compiled path sends the second
     time's events itself (names in turn, holders, sizes); the first goes through Python."""
@@ -77,6 +84,8 @@ async def resources(round_):
     semaphore = asyncio.BoundedSemaphore(2)
     condition = asyncio.Condition()
     barrier = asyncio.Barrier(1)
+    tally = Tally()
+    tally.put_nowait(round_)
 
     async def holder():
         async with lock, semaphore:
@@ -91,6 +100,7 @@ async def resources(round_):
     await task
     await barrier.wait()
     print(f"resources {round_}: got {queue.get_nowait()}, left {queue.qsize()}, set {ready.is_set()} {gone.is_set()}")
+    print(f"resources {round_}: tally {tally.get_nowait()}, {tally.qsize()}")
     await lock.acquire()
     other = asyncio.create_task(asyncio.to_thread(int), name=f"releaser-{round_}")
     await other

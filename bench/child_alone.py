@@ -6,8 +6,11 @@ the child runs it (``asyncscope.runtime.bootstrap``, the hooks installed, every 
 encoded and written), with no parent reading: what the program itself is slowed by.
 Plain python, the compiled hot path and the pure path side by side, min of N runs each.
 
-Usage: ``python bench/child_alone.py [--repeat N] WORKLOAD [ARGS...]``, e.g.
-``python bench/child_alone.py bench/resources.py``. Figures go to docs/performance.md.
+With ``--split``, the child runs a fourth way, with the resource hooks left out: what the
+program's steps cost it, and what its resources cost on top.
+
+Usage: ``python bench/child_alone.py [--repeat N] [--split] WORKLOAD [ARGS...]``, e.g.
+``python bench/child_alone.py --split bench/resources.py``. Figures go to docs/performance.md.
 """
 
 from __future__ import annotations

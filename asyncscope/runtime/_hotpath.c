@@ -2427,9 +2427,6 @@ resource_send(ResourceCore *core, PyObject *const *items, Py_ssize_t n)
 static int
 resource_report(ResourceCore *core, PyObject *rid, PyObject *value, PyObject *size, PyObject *set)
 {
-#ifdef EXP_A
-    return 0;
-#endif
     PyObject *holders = PyDict_GetItemWithError(core->holders, rid);
     if (holders == NULL) {
         if (PyErr_Occurred()) {
@@ -2447,11 +2444,7 @@ resource_report(ResourceCore *core, PyObject *rid, PyObject *value, PyObject *si
     int status = -1;
     if (now != NULL) {
         PyObject *items[7] = {str_res_state, now, rid, holders, value, size, set};
-#ifdef EXP_B
-        status = 0; (void)items;
-#else
         status = resource_send(core, items, 7);
-#endif
     }
     Py_XDECREF(now);
     Py_XDECREF(holders);

@@ -222,7 +222,7 @@ def _print_tasks(model: Model, console: Console) -> None:
     if tasks:
         rows = [_task_cells(model, info) for info in tasks]
         widths = natural_widths([wording.text(header) for header in _HEADERS.values()],
-                                [list(row.values()) for row in rows])
+                                [[row[column] for column in _HEADERS] for row in rows])
         natural = dict(zip(_HEADERS, widths, strict=True))
         width = page_width(console)
         columns = list(_HEADERS)
